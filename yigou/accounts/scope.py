@@ -1,0 +1,232 @@
+"""THE place that decides who may see and change what.
+
+Every selector, page, API view, admin list and export filters through `restrict`; every service checks
+`ensure_can`. A model that is not listed in RULES is visible to system administrators only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+from yigou.core.errors import NotFoundError, PermissionDeniedError
+from yigou.regions.models import prefix_of
+
+from .enums import Role
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user's data horizon is: everything, a region subtree, one assisting unit, or one producer."""
+
+    kind: str  # "all" | "region" | "unit" | "producer" | "none"
+    region_prefix: str = ""
+    unit_id: int | None = None
+    producer_id: int | None = None
+
+    @property
+    def everything(self) -> bool:
+        return self.kind == "all"
+
+
+NOTHING = Scope("none")
+
+
+def scope_for(user: Any) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser or user.role == Role.ADMIN:
+        return Scope("all")
+    org = user.organisation
+    if org is None:
+        return NOTHING
+    if user.role in (Role.OFFICE, Role.VILLAGE, Role.AUDITOR):
+        return Scope("region", region_prefix=prefix_of(org.region_id))
+    if user.role == Role.UNIT and org.unit_id:
+        return Scope("unit", unit_id=org.unit_id)
+    if user.role == Role.PRODUCER and org.producer_id:
+        return Scope("producer", producer_id=org.producer_id)
+    return NOTHING
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one model is reached from each kind of scope. Each entry builds a Q from the scope value."""
+
+    region: Callable[[str], Q] | None = None
+    unit: Callable[[int], Q] | None = None
+    producer: Callable[[int], Q] | None = None
+    spans_many: bool = False  # the lookups cross to-many relations: filter by pk to avoid duplicate rows
+
+
+def _prefix(*lookups: str) -> Callable[[str], Q]:
+    def build(prefix: str) -> Q:
+        q = Q()
+        for lookup in lookups:
+            q |= Q(**{f"{lookup}__startswith": prefix})
+        return q
+
+    return build
+
+
+def _equals(*lookups: str) -> Callable[[int], Q]:
+    def build(value: int) -> Q:
+        q = Q()
+        for lookup in lookups:
+            q |= Q(**{lookup: value})
+        return q
+
+    return build
+
+
+_HOUSEHOLD_BY_UNIT = _equals("village__unit_pairings__unit_id", "cadre_pairings__cadre__unit_id")
+_HOUSEHOLD_BY_PRODUCER = _equals("linkages__producer_id", "coop_memberships__producer_id")
+
+
+def _via(prefix: str, rule: Rule) -> Rule:
+    """The same rule for a child model reached through the field `prefix` (e.g. a member via its household)."""
+
+    def wrap(build: Callable[[Any], Q] | None) -> Callable[[Any], Q] | None:
+        if build is None:
+            return None
+
+        def nested(value: Any) -> Q:
+            return _prefix_q(build(value), prefix)
+
+        return nested
+
+    return Rule(wrap(rule.region), wrap(rule.unit), wrap(rule.producer), spans_many=True)
+
+
+def _prefix_q(q: Q, prefix: str) -> Q:
+    clone = Q()
+    clone.connector, clone.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            clone.children.append(_prefix_q(child, prefix))
+        else:
+            key, value = child
+            clone.children.append((f"{prefix}__{key}", value))
+    return clone
+
+
+HOUSEHOLD = Rule(
+    region=_prefix("village_id"), unit=_HOUSEHOLD_BY_UNIT, producer=_HOUSEHOLD_BY_PRODUCER, spans_many=True
+)
+PRODUCER = Rule(region=_prefix("region_id"), producer=_equals("pk"))
+UNIT = Rule(
+    region=_prefix("region_id", "village_pairings__village_id", "cadres__household_pairings__household__village_id"),
+    unit=_equals("pk"),
+    spans_many=True,
+)
+CADRE = Rule(
+    region=_prefix(
+        "unit__region_id", "household_pairings__household__village_id", "unit__village_pairings__village_id"
+    ),
+    unit=_equals("unit_id"),
+    spans_many=True,
+)
+
+RULES: dict[str, Rule] = {
+    "registry.household": HOUSEHOLD,
+    "registry.member": _via("household", HOUSEHOLD),
+    "registry.statusevent": _via("household", HOUSEHOLD),
+    "registry.identificationstep": _via("household", HOUSEHOLD),
+    "registry.evidencefile": _via("household", HOUSEHOLD),
+    "registry.producer": PRODUCER,
+    "registry.coopmember": _via("producer", PRODUCER),
+    "registry.linkage": _via("producer", PRODUCER),
+    "assist.assistingunit": UNIT,
+    "assist.cadre": CADRE,
+    "assist.unitvillagepairing": Rule(region=_prefix("village_id"), unit=_equals("unit_id")),
+    "assist.cadrehouseholdpairing": Rule(region=_prefix("household__village_id"), unit=_equals("cadre__unit_id")),
+    "accounts.organisation": Rule(region=_prefix("region_id")),
+    "core.auditentry": Rule(region=_prefix("region_code")),
+}
+
+# Reference data every signed-in user may read in full (names of places are public).
+OPEN_MODELS = {"regions.region"}
+
+
+def _condition(scope: Scope, rule: Rule) -> Q | None:
+    if scope.kind == "region" and rule.region:
+        return rule.region(scope.region_prefix)
+    if scope.kind == "unit" and rule.unit and scope.unit_id is not None:
+        return rule.unit(scope.unit_id)
+    if scope.kind == "producer" and rule.producer and scope.producer_id is not None:
+        return rule.producer(scope.producer_id)
+    return None
+
+
+def restrict(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The rows of `queryset` this user may see."""
+    scope = scope_for(user)
+    label = queryset.model._meta.label_lower
+    if scope.everything or (label in OPEN_MODELS and scope.kind != "none"):
+        return queryset
+    rule = RULES.get(label)
+    condition = _condition(scope, rule) if rule else None
+    if condition is None:
+        return queryset.none()
+    if rule is not None and rule.spans_many:
+        visible = queryset.model._default_manager.filter(condition).values("pk")
+        return queryset.filter(pk__in=visible)
+    return queryset.filter(condition)
+
+
+def get_visible(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
+    """One row by lookup, or 'not found' — never revealing whether an out-of-scope row exists."""
+    row = restrict(user, queryset).filter(**lookup).first()
+    if row is None:
+        raise NotFoundError()
+    return row
+
+
+# What each role may do besides reading its scope.
+CAPABILITIES: dict[str, set[str]] = {
+    Role.ADMIN: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view",
+                 "users.manage"},
+    Role.OFFICE: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view"},
+    Role.VILLAGE: {"registry.change", "export"},
+    Role.UNIT: {"assist.change_own", "export"},
+    Role.PRODUCER: {"export"},
+    Role.AUDITOR: {"audit.view", "export"},
+}  # fmt: skip
+
+
+def can(user: Any, capability: str) -> bool:
+    if scope_for(user) is NOTHING or scope_for(user).kind == "none":
+        return False
+    if capability == "pii.reveal":
+        return bool(user.can_reveal_pii) and user.role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE)
+    role = Role.ADMIN if user.is_superuser else user.role
+    return capability in CAPABILITIES.get(role, set())
+
+
+def ensure_can(user: Any, capability: str, obj: models.Model | None = None) -> None:
+    """Refuse unless the user holds the capability and, when given, the object lies in the user's scope."""
+    if not can(user, capability):
+        raise PermissionDeniedError()
+    if obj is not None and obj.pk is not None:
+        ensure_visible(user, obj)
+
+
+def ensure_visible(user: Any, obj: models.Model) -> None:
+    manager = type(obj)._default_manager
+    if not restrict(user, manager.filter(pk=obj.pk)).exists():
+        raise PermissionDeniedError("out_of_scope")
+
+
+def ensure_region_in_scope(user: Any, region_code: str) -> None:
+    """For creating records: the target region must lie inside the user's own region."""
+    scope = scope_for(user)
+    if scope.everything:
+        return
+    if scope.kind != "region" or not region_code.startswith(scope.region_prefix):
+        raise PermissionDeniedError("out_of_scope")

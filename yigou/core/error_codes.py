@@ -1,0 +1,36 @@
+"""Every domain error code with its Chinese message template; the API returns both."""
+
+MESSAGES: dict[str, str] = {
+    "invalid_input": "输入有误：{detail}",
+    "not_found": "记录不存在或无权访问。",
+    "forbidden": "无权执行此操作。",
+    "out_of_scope": "该记录不在您的管辖区域内。",
+    "id_number_invalid": "身份证号码无效：{detail}",
+    "id_number_duplicate": "身份证号码 {masked} 已登记（{where}），同一人不能重复登记。",
+    "uscc_invalid": "统一社会信用代码无效：{detail}",
+    "uscc_duplicate": "统一社会信用代码 {code} 已被“{name}”使用。",
+    "phone_invalid": "电话号码格式不正确：{value}",
+    "region_invalid": "行政区划无效：{detail}",
+    "region_level_mismatch": "{what}必须选择{expected}，而“{name}”是{actual}。",
+    "status_transition_illegal": "当前状态为“{current}”，不能执行“{action}”。",
+    "event_date_out_of_order": "日期 {date} 早于最近一次记录的日期 {last}，状态历史只能按时间顺序追加。",
+    "identification_step_order": "识别程序须按顺序进行：下一步应为“{expected}”，不能记录“{given}”。",
+    "household_head_required": "每户必须有且只有一名户主。",
+    "pairing_dates_invalid": "结束日期 {end} 不能早于开始日期 {start}。",
+    "pairing_overlap": "该结对在 {start} 起已存在，不能重复结对。",
+    "linkage_household_out_of_region": "带贫农户“{name}”不在本主体所在县内。",
+    "share_invalid": "股份比例必须在 0 到 100 之间，合计不超过 100，当前合计 {total}。",
+    "import_failed": "导入未执行：共 {count} 处错误，请修改后重新导入。",
+    "import_file_unreadable": "无法读取文件：{detail}",
+    "import_header_missing": "缺少必需的列：{columns}",
+    "login_locked": "登录失败次数过多，请 {minutes} 分钟后再试。",
+    "audit_immutable": "审计日志只能追加，不能修改或删除。",
+}
+
+
+def message_for(code: str, **params: object) -> str:
+    template = MESSAGES.get(code, code)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template

@@ -1,0 +1,18 @@
+"""What every page's layout needs: the signed-in user's region and what the menu may offer."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from yigou.accounts.scope import can
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_region": user.region,
+        "nav_can_import": can(user, "import"),
+        "nav_can_audit": can(user, "audit.view"),
+    }
