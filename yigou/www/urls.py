@@ -1,4 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 app_name = "www"
-urlpatterns: list = []
+urlpatterns = [
+    # Import and export pages (io_urls.py) share the www namespace.
+    path("io/", include("yigou.www.io_urls")),
+]
