@@ -117,17 +117,19 @@ def _prefix_q(q: Q, prefix: str) -> Q:
 
 
 HOUSEHOLD = Rule(
-    region=_prefix("village_id"), unit=_HOUSEHOLD_BY_UNIT, producer=_HOUSEHOLD_BY_PRODUCER, spans_many=True
+    region=_prefix("village__code"), unit=_HOUSEHOLD_BY_UNIT, producer=_HOUSEHOLD_BY_PRODUCER, spans_many=True
 )
-PRODUCER = Rule(region=_prefix("region_id"), producer=_equals("pk"))
+PRODUCER = Rule(region=_prefix("region__code"), producer=_equals("pk"))
 UNIT = Rule(
-    region=_prefix("region_id", "village_pairings__village_id", "cadres__household_pairings__household__village_id"),
+    region=_prefix(
+        "region__code", "village_pairings__village__code", "cadres__household_pairings__household__village__code"
+    ),
     unit=_equals("pk"),
     spans_many=True,
 )
 CADRE = Rule(
     region=_prefix(
-        "unit__region_id", "household_pairings__household__village_id", "unit__village_pairings__village_id"
+        "unit__region__code", "household_pairings__household__village__code", "unit__village_pairings__village__code"
     ),
     unit=_equals("unit_id"),
     spans_many=True,
@@ -144,9 +146,9 @@ RULES: dict[str, Rule] = {
     "registry.linkage": _via("producer", PRODUCER),
     "assist.assistingunit": UNIT,
     "assist.cadre": CADRE,
-    "assist.unitvillagepairing": Rule(region=_prefix("village_id"), unit=_equals("unit_id")),
-    "assist.cadrehouseholdpairing": Rule(region=_prefix("household__village_id"), unit=_equals("cadre__unit_id")),
-    "accounts.organisation": Rule(region=_prefix("region_id")),
+    "assist.unitvillagepairing": Rule(region=_prefix("village__code"), unit=_equals("unit_id")),
+    "assist.cadrehouseholdpairing": Rule(region=_prefix("household__village__code"), unit=_equals("cadre__unit_id")),
+    "accounts.organisation": Rule(region=_prefix("region__code")),
     "core.auditentry": Rule(region=_prefix("region_code")),
 }
 

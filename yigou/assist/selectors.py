@@ -22,7 +22,7 @@ def units(actor: Any, *, q: str = "", kind: str = "", region: str = "", budget: 
     if kind:
         qs = qs.filter(kind=kind)
     if region:
-        qs = qs.filter(region_id__startswith=prefix_of(region))
+        qs = qs.filter(region__code__startswith=prefix_of(region))
     if budget in ("1", "0"):
         qs = qs.filter(is_budget_unit=budget == "1")
     return qs.order_by("region_id", "name_initials", "pk")
@@ -50,7 +50,7 @@ def cadre(actor: Any, pk: int) -> Cadre:
 def village_pairings(actor: Any, *, region: str = "", active: bool | None = None) -> QuerySet[UnitVillagePairing]:
     qs = restrict(actor, UnitVillagePairing.objects.select_related("unit", "village", "village__parent"))
     if region:
-        qs = qs.filter(village_id__startswith=prefix_of(region))
+        qs = qs.filter(village__code__startswith=prefix_of(region))
     if active is not None:
         qs = qs.filter(end__isnull=active)
     return qs.order_by("village_id", "start", "pk")

@@ -50,7 +50,7 @@ def households(actor: Any, flt: HouseholdFilter | None = None) -> QuerySet[House
     flt = flt or HouseholdFilter()
     qs = restrict(actor, Household.objects.select_related("village", "village__parent"))
     if flt.region:
-        qs = qs.filter(village_id__startswith=prefix_of(flt.region))
+        qs = qs.filter(village__code__startswith=prefix_of(flt.region))
     if flt.status in HouseholdStatus.values:
         qs = qs.filter(status=flt.status)
     if flt.monitor_type:
@@ -118,7 +118,7 @@ def producers(actor: Any, *, q: str = "", kind: str = "", region: str = "", sort
     if kind:
         qs = qs.filter(kind=kind)
     if region:
-        qs = qs.filter(region_id__startswith=prefix_of(region))
+        qs = qs.filter(region__code__startswith=prefix_of(region))
     return qs.order_by(PRODUCER_SORTS.get(sort, "name_initials"), "pk")
 
 
