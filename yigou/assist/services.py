@@ -44,7 +44,7 @@ def _clean_unit_fields(fields: dict[str, Any], *, exclude_pk: int | None = None)
         fields["uscc"] = validate_uscc(fields["uscc"])
         clash = AssistingUnit.objects.filter(uscc=fields["uscc"]).exclude(pk=exclude_pk).first()
         if clash:
-            raise DomainError("uscc_duplicate", code=fields["uscc"], name=clash.name)
+            raise DomainError("uscc_duplicate", uscc=fields["uscc"], name=clash.name)
     elif "uscc" in fields:
         fields["uscc"] = None
     if fields.get("contact_phone"):

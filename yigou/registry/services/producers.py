@@ -33,7 +33,7 @@ def _clean_uscc(kind: str, uscc: str | None, *, exclude_pk: int | None = None) -
     code = validate_uscc(uscc)
     clash = Producer.objects.filter(uscc=code).exclude(pk=exclude_pk).first()
     if clash is not None:
-        raise DomainError("uscc_duplicate", code=code, name=clash.name)
+        raise DomainError("uscc_duplicate", uscc=code, name=clash.name)
     return code
 
 
