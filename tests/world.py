@@ -88,7 +88,9 @@ def _households(world: World, admin: User) -> None:
         ],
     )  # fmt: skip
     world.households["wang"] = registry.household_register(
-        actor=admin, village=r["510903101002"], members=[registry.MemberInput("王建国", person("510903", 1970, 3))]
+        actor=admin,
+        village=r["510903101002"],
+        members=[registry.MemberInput("王建国", person("510903", 1970, 3))],
     )
     world.households["liu"] = registry.household_register(
         actor=admin, village=r["510904101001"], phone="13900002222",

@@ -50,12 +50,8 @@ def visible(world, user):
         "producers": {pr[pk] for pk in restrict(user, Producer.objects.all()).values_list("pk", flat=True)},
         "units": {un[pk] for pk in restrict(user, AssistingUnit.objects.all()).values_list("pk", flat=True)},
         "cadres": {ca[pk] for pk in restrict(user, Cadre.objects.all()).values_list("pk", flat=True)},
-        "village_pairings": {
-            un[p.unit_id] for p in restrict(user, UnitVillagePairing.objects.all())
-        },
-        "household_pairings": {
-            ca[p.cadre_id] for p in restrict(user, CadreHouseholdPairing.objects.all())
-        },
+        "village_pairings": {un[p.unit_id] for p in restrict(user, UnitVillagePairing.objects.all())},
+        "household_pairings": {ca[p.cadre_id] for p in restrict(user, CadreHouseholdPairing.objects.all())},
     }
 
 

@@ -6,7 +6,9 @@ from yigou.core.models import AuditEntry
 
 
 def test_household_registration_is_audited_with_actor_and_region(world):
-    entry = AuditEntry.objects.filter(target_type="registry.household", action="create").order_by("id").first()
+    entry = (
+        AuditEntry.objects.filter(target_type="registry.household", action="create").order_by("id").first()
+    )
     assert entry.actor_name == "admin"
     assert entry.region_code == "510903101001"
     assert entry.changes == {"members": ["张德明", "李秀英"], "village": "510903101001"}

@@ -34,7 +34,10 @@ def test_the_same_person_cannot_be_registered_twice(world):
             members=[services.MemberInput("张德明", existing_id)],
         )  # fmt: skip
     assert err.value.code == "id_number_duplicate"
-    assert err.value.message == f"身份证号码 {existing_id[:6]}********{existing_id[-4:]} 已登记（张德明户（5109031010010001）），同一人不能重复登记。"
+    assert (
+        err.value.message
+        == f"身份证号码 {existing_id[:6]}********{existing_id[-4:]} 已登记（张德明户（5109031010010001）），同一人不能重复登记。"
+    )
     assert counts() == before
 
 
@@ -84,12 +87,19 @@ def test_member_reveal_is_audited_and_needs_the_permission(world):
     assert shown == {"id_number": member.id_number, "phone": "13800001111", "health": "健康"}
     entry = AuditEntry.objects.filter(action="reveal").latest("id")
     assert AuditEntry.objects.filter(action="reveal").count() == before + 1
-    assert (entry.actor_name, entry.region_code, entry.target_id) == ("chuanshan", "510903101001", str(member.pk))
+    assert (entry.actor_name, entry.region_code, entry.target_id) == (
+        "chuanshan",
+        "510903101001",
+        str(member.pk),
+    )
 
 
 def test_update_records_old_and_new_values_but_not_the_phone(world):
     services.household_update(
-        actor=world.users["chuanshan"], household=world.households["zhang"], address="永兴村4组", phone="13800009999"
+        actor=world.users["chuanshan"],
+        household=world.households["zhang"],
+        address="永兴村4组",
+        phone="13800009999",
     )
     entry = AuditEntry.objects.filter(action="update").latest("id")
     assert entry.changes == {"address": ["永兴村3组", "永兴村4组"], "phone": ["***", "***(已修改)"]}

@@ -19,9 +19,15 @@ def test_a_cooperative_needs_a_valid_unique_credit_code(world):
     assert err.value.message == "统一社会信用代码无效：农民专业合作社必须填写统一社会信用代码"
     with pytest.raises(DomainError) as err:
         services.producer_register(
-            actor=actor, kind=ProducerKind.COOPERATIVE, name="重码合作社", region=town, uscc=fake_uscc("510903", 1)
+            actor=actor,
+            kind=ProducerKind.COOPERATIVE,
+            name="重码合作社",
+            region=town,
+            uscc=fake_uscc("510903", 1),
         )
-    assert err.value.message == f"统一社会信用代码 {fake_uscc('510903', 1)} 已被“船山区永兴蔬菜专业合作社”使用。"
+    assert (
+        err.value.message == f"统一社会信用代码 {fake_uscc('510903', 1)} 已被“船山区永兴蔬菜专业合作社”使用。"
+    )
     assert Producer.objects.count() == before
 
 
@@ -49,7 +55,9 @@ def test_linkage_to_the_same_household_by_the_same_mechanism_is_not_doubled(worl
     assert err.value.message == "该结对在 2017-03-01 起已存在，不能重复结对。"
     wage = services.linkage_add(actor=world.users["chuanshan"], producer=coop, household=zhang,
                                 mechanism=Mechanism.WAGE, start=dt.date(2018, 1, 1))  # fmt: skip
-    services.linkage_end(actor=world.users["chuanshan"], linkage=wage, end=dt.date(2018, 12, 31), reason="季节性用工结束")
+    services.linkage_end(
+        actor=world.users["chuanshan"], linkage=wage, end=dt.date(2018, 12, 31), reason="季节性用工结束"
+    )
     assert Linkage.objects.get(pk=wage.pk).end == dt.date(2018, 12, 31)
 
 
@@ -71,6 +79,8 @@ def test_member_share_is_a_fraction_of_current_shares(world):
 def test_update_is_audited_field_by_field(world):
     from yigou.core.models import AuditEntry
 
-    services.producer_update(actor=world.users["chuanshan"], producer=world.producers["coop"], main_products="蔬菜、鸡蛋")
+    services.producer_update(
+        actor=world.users["chuanshan"], producer=world.producers["coop"], main_products="蔬菜、鸡蛋"
+    )
     entry = AuditEntry.objects.filter(action="update", target_type="registry.producer").latest("id")
     assert entry.changes == {"main_products": ["", "蔬菜、鸡蛋"]}

@@ -20,10 +20,14 @@ def record(world, key, kind, date, **kw):
 
 def test_exit_then_lookback_removal_then_readdition_derives_each_status(world):
     zhang = world.households["zhang"]
-    record(world, "zhang", EventKind.EXITED, dt.date(2018, 12, 1), reason="人均纯收入4200元，两不愁三保障达标")
+    record(
+        world, "zhang", EventKind.EXITED, dt.date(2018, 12, 1), reason="人均纯收入4200元，两不愁三保障达标"
+    )
     zhang.refresh_from_db()
     assert zhang.status == S.EXITED
-    record(world, "zhang", EventKind.LOOKBACK_REMOVED, dt.date(2019, 3, 1), reason="回头看：家庭有商品房，错评")
+    record(
+        world, "zhang", EventKind.LOOKBACK_REMOVED, dt.date(2019, 3, 1), reason="回头看：家庭有商品房，错评"
+    )
     zhang.refresh_from_db()
     assert zhang.status == S.REMOVED
     record(world, "zhang", EventKind.LOOKBACK_ADDED, dt.date(2019, 6, 1), reason="复核：商品房已出售用于治病")

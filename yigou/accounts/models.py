@@ -36,7 +36,12 @@ class Organisation(models.Model):
 
 class User(AbstractUser):
     organisation = models.ForeignKey(
-        Organisation, verbose_name="所属组织", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Organisation,
+        verbose_name="所属组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.AUDITOR)
     can_reveal_pii = models.BooleanField(
@@ -53,8 +58,8 @@ class User(AbstractUser):
 
     @property
     def region(self) -> Region | None:
-        return self.organisation.region if self.organisation_id else None
+        return self.organisation.region if self.organisation is not None else None
 
     @property
     def audit_region_code(self) -> str:
-        return self.organisation.region_id if self.organisation_id else ""
+        return self.organisation.region_id if self.organisation is not None else ""

@@ -6,7 +6,6 @@ Every selector, page, API view, admin list and export filters through `restrict`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -57,99 +56,69 @@ def scope_for(user: Any) -> Scope:
 
 @dataclass(frozen=True)
 class Rule:
-    """How one model is reached from each kind of scope. Each entry builds a Q from the scope value."""
+    """How one model is reached from each kind of scope: lookups ORed together, matched by prefix or equality."""
 
-    region: Callable[[str], Q] | None = None
-    unit: Callable[[int], Q] | None = None
-    producer: Callable[[int], Q] | None = None
+    region: tuple[str, ...] = ()  # lookups to a region code, matched by the scope's code prefix
+    unit: tuple[str, ...] = ()  # lookups to an assisting unit id
+    producer: tuple[str, ...] = ()  # lookups to a producer id
     spans_many: bool = False  # the lookups cross to-many relations: filter by pk to avoid duplicate rows
 
+    def via(self, field: str) -> Rule:
+        """The same rule for a child model reached through `field` (e.g. a member via its household)."""
 
-def _prefix(*lookups: str) -> Callable[[str], Q]:
-    def build(prefix: str) -> Q:
-        q = Q()
-        for lookup in lookups:
-            q |= Q(**{f"{lookup}__startswith": prefix})
-        return q
+        def nest(lookups: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(f"{field}__{lookup}" for lookup in lookups)
 
-    return build
+        return Rule(nest(self.region), nest(self.unit), nest(self.producer), spans_many=True)
 
 
-def _equals(*lookups: str) -> Callable[[int], Q]:
-    def build(value: int) -> Q:
-        q = Q()
-        for lookup in lookups:
-            q |= Q(**{lookup: value})
-        return q
-
-    return build
-
-
-_HOUSEHOLD_BY_UNIT = _equals("village__unit_pairings__unit_id", "cadre_pairings__cadre__unit_id")
-_HOUSEHOLD_BY_PRODUCER = _equals("linkages__producer_id", "coop_memberships__producer_id")
-
-
-def _via(prefix: str, rule: Rule) -> Rule:
-    """The same rule for a child model reached through the field `prefix` (e.g. a member via its household)."""
-
-    def wrap(build: Callable[[Any], Q] | None) -> Callable[[Any], Q] | None:
-        if build is None:
-            return None
-
-        def nested(value: Any) -> Q:
-            return _prefix_q(build(value), prefix)
-
-        return nested
-
-    return Rule(wrap(rule.region), wrap(rule.unit), wrap(rule.producer), spans_many=True)
-
-
-def _prefix_q(q: Q, prefix: str) -> Q:
-    clone = Q()
-    clone.connector, clone.negated = q.connector, q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            clone.children.append(_prefix_q(child, prefix))
-        else:
-            key, value = child
-            clone.children.append((f"{prefix}__{key}", value))
-    return clone
+def _any_of(lookups: tuple[str, ...], operator: str, value: object) -> Q | None:
+    if not lookups:
+        return None
+    q = Q()
+    for lookup in lookups:
+        q |= Q(**{f"{lookup}{operator}": value})
+    return q
 
 
 HOUSEHOLD = Rule(
-    region=_prefix("village__code"), unit=_HOUSEHOLD_BY_UNIT, producer=_HOUSEHOLD_BY_PRODUCER, spans_many=True
+    region=("village__code",),
+    unit=("village__unit_pairings__unit_id", "cadre_pairings__cadre__unit_id"),
+    producer=("linkages__producer_id", "coop_memberships__producer_id"),
+    spans_many=True,
 )
-PRODUCER = Rule(region=_prefix("region__code"), producer=_equals("pk"))
+PRODUCER = Rule(region=("region__code",), producer=("pk",))
 UNIT = Rule(
-    region=_prefix(
-        "region__code", "village_pairings__village__code", "cadres__household_pairings__household__village__code"
+    region=(
+        "region__code",
+        "village_pairings__village__code",
+        "cadres__household_pairings__household__village__code",
     ),
-    unit=_equals("pk"),
+    unit=("pk",),
     spans_many=True,
 )
 CADRE = Rule(
-    region=_prefix(
-        "unit__region__code", "household_pairings__household__village__code", "unit__village_pairings__village__code"
-    ),
-    unit=_equals("unit_id"),
+    region=("unit__region__code", "household_pairings__household__village__code",
+            "unit__village_pairings__village__code"),
+    unit=("unit_id",),
     spans_many=True,
-)
+)  # fmt: skip
 
 RULES: dict[str, Rule] = {
     "registry.household": HOUSEHOLD,
-    "registry.member": _via("household", HOUSEHOLD),
-    "registry.statusevent": _via("household", HOUSEHOLD),
-    "registry.identificationstep": _via("household", HOUSEHOLD),
-    "registry.evidencefile": _via("household", HOUSEHOLD),
+    "registry.member": HOUSEHOLD.via("household"),
+    "registry.statusevent": HOUSEHOLD.via("household"),
+    "registry.identificationstep": HOUSEHOLD.via("household"),
+    "registry.evidencefile": HOUSEHOLD.via("household"),
     "registry.producer": PRODUCER,
-    "registry.coopmember": _via("producer", PRODUCER),
-    "registry.linkage": _via("producer", PRODUCER),
+    "registry.coopmember": PRODUCER.via("producer"),
+    "registry.linkage": PRODUCER.via("producer"),
     "assist.assistingunit": UNIT,
     "assist.cadre": CADRE,
-    "assist.unitvillagepairing": Rule(region=_prefix("village__code"), unit=_equals("unit_id")),
-    "assist.cadrehouseholdpairing": Rule(region=_prefix("household__village__code"), unit=_equals("cadre__unit_id")),
-    "accounts.organisation": Rule(region=_prefix("region__code")),
-    "core.auditentry": Rule(region=_prefix("region_code")),
+    "assist.unitvillagepairing": Rule(region=("village__code",), unit=("unit_id",)),
+    "assist.cadrehouseholdpairing": Rule(region=("household__village__code",), unit=("cadre__unit_id",)),
+    "accounts.organisation": Rule(region=("region__code",)),
+    "core.auditentry": Rule(region=("region_code",)),
 }
 
 # Reference data every signed-in user may read in full (names of places are public).
@@ -157,12 +126,12 @@ OPEN_MODELS = {"regions.region"}
 
 
 def _condition(scope: Scope, rule: Rule) -> Q | None:
-    if scope.kind == "region" and rule.region:
-        return rule.region(scope.region_prefix)
-    if scope.kind == "unit" and rule.unit and scope.unit_id is not None:
-        return rule.unit(scope.unit_id)
-    if scope.kind == "producer" and rule.producer and scope.producer_id is not None:
-        return rule.producer(scope.producer_id)
+    if scope.kind == "region":
+        return _any_of(rule.region, "__startswith", scope.region_prefix)
+    if scope.kind == "unit":
+        return _any_of(rule.unit, "", scope.unit_id)
+    if scope.kind == "producer":
+        return _any_of(rule.producer, "", scope.producer_id)
     return None
 
 

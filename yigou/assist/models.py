@@ -16,7 +16,9 @@ class AssistingUnit(TimeStamped):
     name = models.CharField("单位名称", max_length=200, db_index=True)
     name_initials = models.CharField("拼音首字母", max_length=60, blank=True, db_index=True)
     kind = models.CharField("单位类型", max_length=16, choices=UnitKind.choices)
-    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="units")
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="units"
+    )
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
     is_budget_unit = models.BooleanField("预算单位", default=False)
     has_canteen = models.BooleanField("有机关食堂", default=False)
@@ -40,7 +42,9 @@ class AssistingUnit(TimeStamped):
 
 
 class Cadre(TimeStamped):
-    unit = models.ForeignKey(AssistingUnit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="cadres")
+    unit = models.ForeignKey(
+        AssistingUnit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="cadres"
+    )
     name = models.CharField("姓名", max_length=60, db_index=True)
     name_initials = models.CharField("拼音首字母", max_length=20, blank=True, db_index=True)
     position = models.CharField("职务", max_length=100, blank=True)
@@ -65,7 +69,9 @@ class UnitVillagePairing(TimeStamped):
     unit = models.ForeignKey(
         AssistingUnit, verbose_name="帮扶单位", on_delete=models.PROTECT, related_name="village_pairings"
     )
-    village = models.ForeignKey(Region, verbose_name="结对村", on_delete=models.PROTECT, related_name="unit_pairings")
+    village = models.ForeignKey(
+        Region, verbose_name="结对村", on_delete=models.PROTECT, related_name="unit_pairings"
+    )
     start = models.DateField("开始日期")
     end = models.DateField("结束日期", null=True, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
@@ -84,7 +90,9 @@ class UnitVillagePairing(TimeStamped):
 
 
 class CadreHouseholdPairing(TimeStamped):
-    cadre = models.ForeignKey(Cadre, verbose_name="帮扶干部", on_delete=models.PROTECT, related_name="household_pairings")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="帮扶干部", on_delete=models.PROTECT, related_name="household_pairings"
+    )
     household = models.ForeignKey(
         Household, verbose_name="结对农户", on_delete=models.PROTECT, related_name="cadre_pairings"
     )

@@ -12,7 +12,9 @@ from yigou.regions.models import prefix_of
 from .models import AssistingUnit, Cadre, CadreHouseholdPairing, UnitVillagePairing
 
 
-def units(actor: Any, *, q: str = "", kind: str = "", region: str = "", budget: str = "") -> QuerySet[AssistingUnit]:
+def units(
+    actor: Any, *, q: str = "", kind: str = "", region: str = "", budget: str = ""
+) -> QuerySet[AssistingUnit]:
     qs = restrict(actor, AssistingUnit.objects.select_related("region")).annotate(
         cadre_count=Count("cadres", filter=Q(cadres__is_active=True), distinct=True),
         village_count=Count("village_pairings", filter=Q(village_pairings__end__isnull=True), distinct=True),
@@ -34,7 +36,9 @@ def unit(actor: Any, pk: int) -> AssistingUnit:
 
 def cadres(actor: Any, *, q: str = "", unit_id: int | None = None) -> QuerySet[Cadre]:
     qs = restrict(actor, Cadre.objects.select_related("unit")).annotate(
-        household_count=Count("household_pairings", filter=Q(household_pairings__end__isnull=True), distinct=True)
+        household_count=Count(
+            "household_pairings", filter=Q(household_pairings__end__isnull=True), distinct=True
+        )
     )
     if q.strip():
         qs = qs.filter(Q(name__contains=q.strip()) | Q(name_initials__startswith=q.strip().lower()))
@@ -47,7 +51,9 @@ def cadre(actor: Any, pk: int) -> Cadre:
     return get_visible(actor, Cadre.objects.select_related("unit"), pk=pk)
 
 
-def village_pairings(actor: Any, *, region: str = "", active: bool | None = None) -> QuerySet[UnitVillagePairing]:
+def village_pairings(
+    actor: Any, *, region: str = "", active: bool | None = None
+) -> QuerySet[UnitVillagePairing]:
     qs = restrict(actor, UnitVillagePairing.objects.select_related("unit", "village", "village__parent"))
     if region:
         qs = qs.filter(village__code__startswith=prefix_of(region))

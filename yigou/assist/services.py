@@ -42,7 +42,7 @@ def _clean_unit_fields(fields: dict[str, Any], *, exclude_pk: int | None = None)
         raise DomainError("invalid_input", detail=f"单位类型“{fields['kind']}”不在可选范围内")
     if fields.get("uscc"):
         fields["uscc"] = validate_uscc(fields["uscc"])
-        clash = AssistingUnit.objects.filter(uscc=fields["uscc"]).exclude(pk=exclude_pk).first()
+        clash = AssistingUnit.objects.filter(uscc=fields["uscc"]).exclude(pk=exclude_pk or 0).first()
         if clash:
             raise DomainError("uscc_duplicate", uscc=fields["uscc"], name=clash.name)
     elif "uscc" in fields:
@@ -66,7 +66,9 @@ def unit_register(*, actor: Any, region: Region, name: str, kind: str, **fields:
     if unknown:
         raise DomainError("invalid_input", detail=f"未知字段：{', '.join(sorted(unknown))}")
     cleaned = _clean_unit_fields({"name": name, "kind": kind, **fields})
-    unit = AssistingUnit.objects.create(region=region, name_initials=initials(cleaned["name"])[:60], **cleaned)
+    unit = AssistingUnit.objects.create(
+        region=region, name_initials=initials(cleaned["name"])[:60], **cleaned
+    )
     audit.record(actor=actor, action="create", target=unit, changes={"name": unit.name, "kind": kind})
     return unit
 
@@ -139,7 +141,13 @@ def _ensure_pairing_manager(actor: Any) -> None:
 
 @transaction.atomic
 def pair_unit_village(
-    *, actor: Any, unit: AssistingUnit, village: Region, start: dt.date, end: dt.date | None = None, note: str = ""
+    *,
+    actor: Any,
+    unit: AssistingUnit,
+    village: Region,
+    start: dt.date,
+    end: dt.date | None = None,
+    note: str = "",
 ) -> UnitVillagePairing:
     _ensure_pairing_manager(actor)
     require_level(village, Level.VILLAGE, what="结对村")
@@ -148,8 +156,12 @@ def pair_unit_village(
     open_pairing = UnitVillagePairing.objects.filter(unit=unit, village=village, end__isnull=True).first()
     if open_pairing is not None:
         raise DomainError("pairing_overlap", start=open_pairing.start.isoformat())
-    pairing = UnitVillagePairing.objects.create(unit=unit, village=village, start=start, end=end, note=note[:300])
-    audit.record(actor=actor, action="pair", target=pairing, changes={"unit": unit.name, "village": village.code})
+    pairing = UnitVillagePairing.objects.create(
+        unit=unit, village=village, start=start, end=end, note=note[:300]
+    )
+    audit.record(
+        actor=actor, action="pair", target=pairing, changes={"unit": unit.name, "village": village.code}
+    )
     return pairing
 
 
@@ -163,12 +175,17 @@ def pair_cadre_household(
     _check_dates(start, end)
     if not cadre.is_active:
         raise DomainError("invalid_input", detail=f"干部 {cadre.name} 已不在岗，不能结对")
-    open_pairing = CadreHouseholdPairing.objects.filter(cadre=cadre, household=household, end__isnull=True).first()
+    open_pairing = CadreHouseholdPairing.objects.filter(
+        cadre=cadre, household=household, end__isnull=True
+    ).first()
     if open_pairing is not None:
         raise DomainError("pairing_overlap", start=open_pairing.start.isoformat())
     pairing = CadreHouseholdPairing.objects.create(cadre=cadre, household=household, start=start, end=end)
     audit.record(
-        actor=actor, action="pair", target=pairing, changes={"cadre": cadre.name, "household": household.number}
+        actor=actor,
+        action="pair",
+        target=pairing,
+        changes={"cadre": cadre.name, "household": household.number},
     )
     return pairing
 

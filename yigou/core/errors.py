@@ -28,11 +28,11 @@ class PermissionDeniedError(DomainError):
     status_code = 403
 
     def __init__(self, code: str = "forbidden", message: str | None = None, **params: object):
-        super().__init__(code, message, **params)
+        super().__init__(code, message, **params)  # type: ignore[arg-type]
 
 
 class NotFoundError(DomainError):
     status_code = 404
 
     def __init__(self, code: str = "not_found", message: str | None = None, **params: object):
-        super().__init__(code, message, **params)
+        super().__init__(code, message, **params)  # type: ignore[arg-type]

@@ -32,7 +32,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gbk"
     except UnicodeDecodeError:
-        raise DomainError("import_file_unreadable", detail="编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV") from None
+        raise DomainError(
+            "import_file_unreadable", detail="编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV"
+        ) from None
 
 
 def _cell_text(value: object) -> str:
@@ -103,4 +105,6 @@ def parse_date(text: str) -> dt.date:
                 return dt.date(year, month, day)
             except ValueError:
                 break
-    raise DomainError("invalid_input", detail=f"日期“{text}”无效，应写作 2018-04-01、2018/4/1 或 2018年4月1日")
+    raise DomainError(
+        "invalid_input", detail=f"日期“{text}”无效，应写作 2018-04-01、2018/4/1 或 2018年4月1日"
+    )

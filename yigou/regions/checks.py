@@ -12,7 +12,11 @@ def require_level(region: Region, *levels: int, what: str) -> Region:
     if region.level not in levels:
         expected = "或".join(Level(level).label for level in levels)
         raise DomainError(
-            "region_level_mismatch", what=what, expected=expected, name=region.name, actual=region.get_level_display()
+            "region_level_mismatch",
+            what=what,
+            expected=expected,
+            name=region.name,
+            actual=region.get_level_display(),
         )
     return region
 

@@ -65,10 +65,16 @@ def load_national_list() -> int:
             Region.objects.filter(code=code).update(name=name)
             continue
         Region.objects.create(
-            code=code, name=name, parent_id=_parent_code(code, known), level=level_of_code(code), kind=Kind.ADMIN
+            code=code,
+            name=name,
+            parent_id=_parent_code(code, known),
+            level=level_of_code(code),
+            kind=Kind.ADMIN,
         )
         created += 1
-    audit.record(actor=None, action="regions_load", target_type="regions.region", note=f"新增 {created} 个区划")
+    audit.record(
+        actor=None, action="regions_load", target_type="regions.region", note=f"新增 {created} 个区划"
+    )
     return created
 
 
@@ -101,7 +107,7 @@ def _parse_row(cells: dict[str, str], known: dict[str, int]) -> RegionRow:
     level = LEVEL_WORDS.get(cells["level"].strip().lower())
     if level is None:
         raise ValueError("level|层级应为 province/city/county/township/village 或 省/市/县/乡/村")
-    kind = (cells["kind"].strip().lower() or Kind.ADMIN)
+    kind = cells["kind"].strip().lower() or Kind.ADMIN
     if kind not in Kind.values:
         raise ValueError("kind|类型应为 admin 或 zone")
     parent = cells["parent_code"].strip()
@@ -152,7 +158,9 @@ def _write(actor: Any, rows: list[RegionRow]) -> int:
                 "is_poor": row.poor, "poor_since": row.poor_since,
             },
         )  # fmt: skip
-    audit.record(actor=actor, action="regions_import", target_type="regions.region", note=f"导入 {len(rows)} 个区划")
+    audit.record(
+        actor=actor, action="regions_import", target_type="regions.region", note=f"导入 {len(rows)} 个区划"
+    )
     return len(rows)
 
 
@@ -167,6 +175,10 @@ def region_set_poor(*, actor: Any, region: Region, poor: bool, year: int) -> Reg
     else:
         region.is_poor, region.poor_until = False, year
     region.save(update_fields=["is_poor", "poor_since", "poor_until"])
-    audit.record(actor=actor, action="set_poor", target=region, changes=audit.diff(before, audit.snapshot(
-        region, ["is_poor", "poor_since", "poor_until"])))
+    audit.record(
+        actor=actor,
+        action="set_poor",
+        target=region,
+        changes=audit.diff(before, audit.snapshot(region, ["is_poor", "poor_since", "poor_until"])),
+    )
     return region

@@ -42,7 +42,9 @@ class AppendOnly(models.Model):
 
 class Household(TimeStamped):
     number = models.CharField("户编号", max_length=32, unique=True)
-    village = models.ForeignKey(Region, verbose_name="所在村", on_delete=models.PROTECT, related_name="households")
+    village = models.ForeignKey(
+        Region, verbose_name="所在村", on_delete=models.PROTECT, related_name="households"
+    )
     county_code = models.CharField("所在县代码", max_length=12, db_index=True)
     head_name = models.CharField("户主姓名", max_length=60, db_index=True)
     head_initials = models.CharField("户主拼音首字母", max_length=20, db_index=True)
@@ -51,7 +53,11 @@ class Household(TimeStamped):
     size = models.PositiveSmallIntegerField("家庭人口", default=0)
     # Both derived from the status history by the services; never set by hand.
     status = models.CharField(
-        "当前状态", max_length=16, choices=HouseholdStatus.choices, default=HouseholdStatus.NON_POOR, db_index=True
+        "当前状态",
+        max_length=16,
+        choices=HouseholdStatus.choices,
+        default=HouseholdStatus.NON_POOR,
+        db_index=True,
     )
     monitor_type = models.CharField(
         "监测类型", max_length=16, choices=MonitorType.choices, default=MonitorType.NONE, blank=True
@@ -72,7 +78,9 @@ class Household(TimeStamped):
 
 
 class Member(TimeStamped):
-    household = models.ForeignKey(Household, verbose_name="农户", on_delete=models.CASCADE, related_name="members")
+    household = models.ForeignKey(
+        Household, verbose_name="农户", on_delete=models.CASCADE, related_name="members"
+    )
     name = models.CharField("姓名", max_length=60, db_index=True)
     name_initials = models.CharField("拼音首字母", max_length=20, db_index=True)
     relation = models.CharField("与户主关系", max_length=16, choices=Relation.choices)
@@ -106,7 +114,9 @@ class Member(TimeStamped):
 
 
 class StatusEvent(AppendOnly):
-    household = models.ForeignKey(Household, verbose_name="农户", on_delete=models.CASCADE, related_name="events")
+    household = models.ForeignKey(
+        Household, verbose_name="农户", on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField("事件", max_length=24, choices=EventKind.choices)
     date = models.DateField("日期")
     reason = models.CharField("原因/依据", max_length=500, blank=True)
@@ -156,13 +166,24 @@ def evidence_path(instance: EvidenceFile, filename: str) -> str:
 
 
 class EvidenceFile(models.Model):
-    household = models.ForeignKey(Household, verbose_name="农户", on_delete=models.CASCADE, related_name="evidence")
+    household = models.ForeignKey(
+        Household, verbose_name="农户", on_delete=models.CASCADE, related_name="evidence"
+    )
     step = models.ForeignKey(
-        IdentificationStep, verbose_name="程序步骤", null=True, blank=True, on_delete=models.CASCADE,
+        IdentificationStep,
+        verbose_name="程序步骤",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="files",
     )
     event = models.ForeignKey(
-        StatusEvent, verbose_name="状态事件", null=True, blank=True, on_delete=models.CASCADE, related_name="files"
+        StatusEvent,
+        verbose_name="状态事件",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="files",
     )
     file = models.FileField("文件", upload_to=evidence_path)
     name = models.CharField("文件名", max_length=200)
@@ -182,10 +203,17 @@ class Producer(TimeStamped):
     name = models.CharField("名称", max_length=200, db_index=True)
     name_initials = models.CharField("拼音首字母", max_length=60, db_index=True, blank=True)
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
-    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="producers")
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="producers"
+    )
     county_code = models.CharField("所在县代码", max_length=12, db_index=True)
     household = models.OneToOneField(
-        Household, verbose_name="对应农户", null=True, blank=True, on_delete=models.PROTECT, related_name="seller"
+        Household,
+        verbose_name="对应农户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="seller",
     )
     grade = models.CharField("龙头企业级别", max_length=16, choices=EnterpriseGrade.choices, blank=True)
     contact_name = models.CharField("联系人", max_length=60, blank=True)
@@ -208,9 +236,15 @@ class Producer(TimeStamped):
 
 
 class CoopMember(TimeStamped):
-    producer = models.ForeignKey(Producer, verbose_name="合作社", on_delete=models.CASCADE, related_name="members")
+    producer = models.ForeignKey(
+        Producer, verbose_name="合作社", on_delete=models.CASCADE, related_name="members"
+    )
     household = models.ForeignKey(
-        Household, verbose_name="农户", null=True, blank=True, on_delete=models.PROTECT,
+        Household,
+        verbose_name="农户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="coop_memberships",
     )
     name = models.CharField("社员姓名", max_length=100)
@@ -231,12 +265,18 @@ class CoopMember(TimeStamped):
 class Linkage(TimeStamped):
     """利益联结: how a producer raises one household's income, and over which dates."""
 
-    producer = models.ForeignKey(Producer, verbose_name="经营主体", on_delete=models.CASCADE, related_name="linkages")
-    household = models.ForeignKey(Household, verbose_name="农户", on_delete=models.PROTECT, related_name="linkages")
+    producer = models.ForeignKey(
+        Producer, verbose_name="经营主体", on_delete=models.CASCADE, related_name="linkages"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name="农户", on_delete=models.PROTECT, related_name="linkages"
+    )
     mechanism = models.CharField("带贫方式", max_length=16, choices=Mechanism.choices)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期", null=True, blank=True)
-    expected_income = models.DecimalField("预计年增收（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    expected_income = models.DecimalField(
+        "预计年增收（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     note = models.CharField("说明", max_length=300, blank=True)
 
     class Meta:

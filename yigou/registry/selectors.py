@@ -60,7 +60,9 @@ def households(actor: Any, flt: HouseholdFilter | None = None) -> QuerySet[House
 
 
 def household(actor: Any, pk: int) -> Household:
-    qs = Household.objects.select_related("village", "village__parent", "village__parent__parent").prefetch_related(
+    qs = Household.objects.select_related(
+        "village", "village__parent", "village__parent__parent"
+    ).prefetch_related(
         "members",
         Prefetch("evidence", queryset=EvidenceFile.objects.order_by("uploaded_at")),
         Prefetch("linkages", queryset=Linkage.objects.select_related("producer")),
@@ -108,13 +110,17 @@ PRODUCER_SORTS = {"name": "name_initials", "-name": "-name_initials", "region": 
                   "-region": "-region_id", "updated": "-updated_at"}  # fmt: skip
 
 
-def producers(actor: Any, *, q: str = "", kind: str = "", region: str = "", sort: str = "name") -> QuerySet[Producer]:
+def producers(
+    actor: Any, *, q: str = "", kind: str = "", region: str = "", sort: str = "name"
+) -> QuerySet[Producer]:
     qs = restrict(actor, Producer.objects.select_related("region")).annotate(
         linked_households=Count("linkages__household", filter=Q(linkages__end__isnull=True), distinct=True)
     )
     if q.strip():
         text = q.strip()
-        qs = qs.filter(Q(name__contains=text) | Q(name_initials__startswith=text.lower()) | Q(uscc=text.upper()))
+        qs = qs.filter(
+            Q(name__contains=text) | Q(name_initials__startswith=text.lower()) | Q(uscc=text.upper())
+        )
     if kind:
         qs = qs.filter(kind=kind)
     if region:
@@ -124,6 +130,7 @@ def producers(actor: Any, *, q: str = "", kind: str = "", region: str = "", sort
 
 def producer(actor: Any, pk: int) -> Producer:
     qs = Producer.objects.select_related("region", "household").prefetch_related(
-        "members__household", Prefetch("linkages", queryset=Linkage.objects.select_related("household__village"))
+        "members__household",
+        Prefetch("linkages", queryset=Linkage.objects.select_related("household__village")),
     )
     return get_visible(actor, qs, pk=pk)

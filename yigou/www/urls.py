@@ -1,7 +1,35 @@
 from django.urls import include, path
 
+from .views import audit, auth, home, household_actions, households, pairings, producers, units
+
 app_name = "www"
 urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.SignInView.as_view(), name="login"),
+    path("logout/", auth.SignOutView.as_view(), name="logout"),
+    path("households/", households.household_list, name="households"),
+    path("households/new/", household_actions.household_create, name="household_create"),
+    path("households/<int:pk>/", households.household_detail, name="household"),
+    path("households/<int:pk>/events/", household_actions.record_event, name="household_event"),
+    path("households/<int:pk>/steps/", household_actions.record_step, name="household_step"),
+    path(
+        "households/<int:pk>/members/<int:member_pk>/reveal/",
+        household_actions.reveal_member,
+        name="member_reveal",
+    ),
+    path("evidence/<int:pk>/", household_actions.evidence_download, name="evidence"),
+    path("producers/", producers.producer_list, name="producers"),
+    path("producers/new/", producers.producer_create, name="producer_create"),
+    path("producers/<int:pk>/", producers.producer_detail, name="producer"),
+    path("units/", units.unit_list, name="units"),
+    path("units/new/", units.unit_create, name="unit_create"),
+    path("units/<int:pk>/", units.unit_detail, name="unit"),
+    path("cadres/", units.cadre_list, name="cadres"),
+    path("cadres/new/", units.cadre_create, name="cadre_create"),
+    path("cadres/<int:pk>/", units.cadre_detail, name="cadre"),
+    path("pairings/", pairings.pairing_list, name="pairings"),
+    path("pairings/new/", pairings.pairing_create, name="pairing_create"),
+    path("audit/", audit.audit_log, name="audit"),
     # Import and export pages (io_urls.py) share the www namespace.
     path("io/", include("yigou.www.io_urls")),
 ]

@@ -126,7 +126,9 @@ def household_register(
 
 
 @transaction.atomic
-def household_update(*, actor: Any, household: Household, phone: str | None = None, address: str | None = None) -> Household:
+def household_update(
+    *, actor: Any, household: Household, phone: str | None = None, address: str | None = None
+) -> Household:
     ensure_can(actor, "registry.change", household)
     before = audit.snapshot(household, ["phone", "address"])
     if phone is not None:
@@ -218,7 +220,10 @@ def household_record_event(
 ) -> StatusEvent:
     ensure_can(actor, "registry.change", household)
     household = Household.objects.select_for_update().get(pk=household.pk)
-    if kind in (EventKind.EXITED, EventKind.LOOKBACK_REMOVED, EventKind.LOOKBACK_ADDED) and not reason.strip():
+    if (
+        kind in (EventKind.EXITED, EventKind.LOOKBACK_REMOVED, EventKind.LOOKBACK_ADDED)
+        and not reason.strip()
+    ):
         raise DomainError("invalid_input", detail=f"“{EventKind(kind).label}”必须填写原因")
     _check_chronology(household, date)
     before = _current_state(household)
@@ -266,7 +271,9 @@ def identification_record_step(
             given=IdentificationStepKind(step).label if step in STEP_ORDER else step,
         )
     if household.status in status_rules.REGISTERED:
-        raise DomainError("status_transition_illegal", current=household.get_status_display(), action="精准识别")
+        raise DomainError(
+            "status_transition_illegal", current=household.get_status_display(), action="精准识别"
+        )
     _check_chronology(household, date)
     row = IdentificationStep.objects.create(
         household=household, step=step, date=date, note=note.strip()[:500],
@@ -294,7 +301,9 @@ def _attach(
 ) -> EvidenceFile:
     name = (upload.name or "").strip()
     if not name.lower().endswith(EVIDENCE_SUFFIXES):
-        raise DomainError("invalid_input", detail=f"佐证材料“{name}”格式不支持，请上传 PDF、图片、Word 或 Excel")
+        raise DomainError(
+            "invalid_input", detail=f"佐证材料“{name}”格式不支持，请上传 PDF、图片、Word 或 Excel"
+        )
     if upload.size and upload.size > MAX_EVIDENCE_BYTES:
         raise DomainError("invalid_input", detail=f"佐证材料“{name}”超过 20MB")
     return EvidenceFile.objects.create(

@@ -31,7 +31,7 @@ def _clean_uscc(kind: str, uscc: str | None, *, exclude_pk: int | None = None) -
             raise DomainError("uscc_invalid", detail=f"{ProducerKind(kind).label}必须填写统一社会信用代码")
         return None
     code = validate_uscc(uscc)
-    clash = Producer.objects.filter(uscc=code).exclude(pk=exclude_pk).first()
+    clash = Producer.objects.filter(uscc=code).exclude(pk=exclude_pk or 0).first()
     if clash is not None:
         raise DomainError("uscc_duplicate", uscc=code, name=clash.name)
     return code

@@ -34,7 +34,9 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{path}")
         try:
             report = import_regions(
-                actor=system_actor(), table=read_table(path.read_bytes(), path.name), dry_run=options["dry_run"]
+                actor=system_actor(),
+                table=read_table(path.read_bytes(), path.name),
+                dry_run=options["dry_run"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None
