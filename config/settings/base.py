@@ -151,6 +151,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RegionKindEnum": "yigou.regions.enums.Kind",
+        "ProducerKindEnum": "yigou.registry.enums.ProducerKind",
+        "UnitKindEnum": "yigou.assist.enums.UnitKind",
+        "EventKindEnum": "yigou.registry.enums.EventKind",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,4 +1,30 @@
+"""Version 1 of the REST API: every list paginated, every error {code, message}."""
+
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from .assist import CadreViewSet, UnitViewSet
+from .audit import AuditViewSet
+from .auth import MeView, TokenRevokeView, TokenView
+from .households import HouseholdViewSet, MemberViewSet
+from .pairings import HouseholdPairingViewSet, VillagePairingViewSet
+from .producers import ProducerViewSet
+from .regions import RegionViewSet
+
 router = DefaultRouter()
-urlpatterns = router.urls
+router.register("regions", RegionViewSet, basename="region")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("members", MemberViewSet, basename="member")
+router.register("producers", ProducerViewSet, basename="producer")
+router.register("units", UnitViewSet, basename="unit")
+router.register("cadres", CadreViewSet, basename="cadre")
+router.register("unit-village-pairings", VillagePairingViewSet, basename="unit-village-pairing")
+router.register("cadre-household-pairings", HouseholdPairingViewSet, basename="cadre-household-pairing")
+router.register("audit", AuditViewSet, basename="audit")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/token/revoke/", TokenRevokeView.as_view(), name="auth-token-revoke"),
+    path("auth/me/", MeView.as_view(), name="auth-me"),
+    *router.urls,
+]

@@ -1,0 +1,42 @@
+"""The base of every v1 view set: lists are paginated, rows come from selectors, writes from services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+
+
+class ApiViewSet(viewsets.GenericViewSet):
+    """Thin views: each action reads through a selector (already scoped) and writes through a service.
+
+    `queryset` on subclasses is `.none()` and only tells the schema generator the model behind the path;
+    no action reads it.
+    """
+
+    def paginated(
+        self, rows: Iterable[Any], serializer_class: type[serializers.BaseSerializer] | None = None
+    ) -> Response:
+        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        serializer = (serializer_class or self.get_serializer_class())(
+            page, many=True, context=self.get_serializer_context()
+        )
+        return self.get_paginated_response(serializer.data)
+
+    def valid_input(
+        self, serializer_class: type[serializers.Serializer], *, partial: bool = False
+    ) -> dict[str, Any]:
+        serializer = serializer_class(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def output(self, instance: Any, serializer_class: type[serializers.BaseSerializer] | None = None,
+               *, created: bool = False) -> Response:  # fmt: skip
+        serializer = (serializer_class or self.get_serializer_class())(
+            instance, context=self.get_serializer_context()
+        )
+        return Response(serializer.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
