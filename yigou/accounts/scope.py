@@ -61,7 +61,9 @@ class Rule:
     region: tuple[str, ...] = ()  # lookups to a region code, matched by the scope's code prefix
     unit: tuple[str, ...] = ()  # lookups to an assisting unit id
     producer: tuple[str, ...] = ()  # lookups to a producer id
-    spans_many: bool = False  # the lookups cross to-many relations: filter by pk to avoid duplicate rows
+    # Scope kinds whose lookups cross to-many relations: those filter by pk to avoid duplicate rows,
+    # the others filter the table directly (the common region case stays one indexed LIKE).
+    spans_many: frozenset[str] = frozenset()
 
     def via(self, field: str) -> Rule:
         """The same rule for a child model reached through `field` (e.g. a member via its household)."""
@@ -69,7 +71,7 @@ class Rule:
         def nest(lookups: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(f"{field}__{lookup}" for lookup in lookups)
 
-        return Rule(nest(self.region), nest(self.unit), nest(self.producer), spans_many=True)
+        return Rule(nest(self.region), nest(self.unit), nest(self.producer), spans_many=self.spans_many)
 
 
 def _any_of(lookups: tuple[str, ...], operator: str, value: object) -> Q | None:
@@ -85,7 +87,7 @@ HOUSEHOLD = Rule(
     region=("village__code",),
     unit=("village__unit_pairings__unit_id", "cadre_pairings__cadre__unit_id"),
     producer=("linkages__producer_id", "coop_memberships__producer_id"),
-    spans_many=True,
+    spans_many=frozenset({"unit", "producer"}),
 )
 PRODUCER = Rule(region=("region__code",), producer=("pk",))
 UNIT = Rule(
@@ -95,13 +97,13 @@ UNIT = Rule(
         "cadres__household_pairings__household__village__code",
     ),
     unit=("pk",),
-    spans_many=True,
+    spans_many=frozenset({"region"}),
 )
 CADRE = Rule(
     region=("unit__region__code", "household_pairings__household__village__code",
             "unit__village_pairings__village__code"),
     unit=("unit_id",),
-    spans_many=True,
+    spans_many=frozenset({"region"}),
 )  # fmt: skip
 
 RULES: dict[str, Rule] = {
@@ -145,7 +147,7 @@ def restrict(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     condition = _condition(scope, rule) if rule else None
     if condition is None:
         return queryset.none()
-    if rule is not None and rule.spans_many:
+    if rule is not None and scope.kind in rule.spans_many:
         visible = queryset.model._default_manager.filter(condition).values("pk")
         return queryset.filter(pk__in=visible)
     return queryset.filter(condition)

@@ -67,7 +67,12 @@ class Household(TimeStamped):
         verbose_name = "农户"
         verbose_name_plural = "农户"
         ordering = ["village_id", "number"]
-        indexes = [models.Index(fields=["county_code", "status"])]
+        indexes = [
+            models.Index(fields=["county_code", "status"]),
+            # Subtree filters are `village_id LIKE '510903%'`: pattern ops let PostgreSQL use the index
+            # whatever the database collation (other backends ignore opclasses).
+            models.Index(fields=["village"], name="household_village_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.head_name}户（{self.number}）"
@@ -226,6 +231,7 @@ class Producer(TimeStamped):
         verbose_name = "经营主体"
         verbose_name_plural = "经营主体"
         ordering = ["region_id", "name"]
+        indexes = [models.Index(fields=["region"], name="producer_region_prefix", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.name
