@@ -1,0 +1,135 @@
+"""Household changes: status events, identification steps, PII reveal, registration, evidence download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import BaseFormSet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from yigou.accounts.scope import can, get_visible
+from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from yigou.regions.models import Region
+from yigou.registry import selectors, services
+from yigou.registry.models import EvidenceFile, Household, Member
+
+from ..forms.households import EventForm, HouseholdForm, MemberRowFormSet, StepForm
+from .common import domain_errors, is_htmx, village_options
+from .households import detail_context
+
+
+def _refuse_unless(request: HttpRequest, capability: str) -> None:
+    if not can(request.user, capability):
+        raise PermissionDenied("无权执行此操作。")
+
+
+@require_POST
+@login_required
+@domain_errors
+def record_event(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_unless(request, "registry.change")
+    hh = selectors.household(request.user, pk)
+    form = EventForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            event = services.household_record_event(
+                actor=request.user, household=hh, kind=d["kind"], date=d["date"], reason=d["reason"],
+                monitor_type=d["monitor_type"], files=d["evidence"],
+            )  # fmt: skip
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已记录“{event.get_kind_display()}”（{event.date:%Y-%m-%d}）。")
+            return redirect("www:household", pk=hh.pk)
+    hh = selectors.household(request.user, pk)
+    context = detail_context(request, hh, event_form=form)
+    return render(request, "www/households/detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+@domain_errors
+def record_step(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_unless(request, "registry.change")
+    hh = selectors.household(request.user, pk)
+    form = StepForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            step = services.identification_record_step(
+                actor=request.user,
+                household=hh,
+                step=d["step"],
+                date=d["date"],
+                note=d["note"],
+                files=d["evidence"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已记录识别程序“{step.get_step_display()}”（{step.date:%Y-%m-%d}）。")
+            return redirect("www:household", pk=hh.pk)
+    hh = selectors.household(request.user, pk)
+    context = detail_context(request, hh, step_form=form)
+    return render(request, "www/households/detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+@domain_errors
+def reveal_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    member = get_visible(
+        request.user, Member.objects.select_related("household"), pk=member_pk, household_id=pk
+    )
+    revealed = services.member_reveal(actor=request.user, member=member)
+    template = "www/partials/revealed.html" if is_htmx(request) else "www/households/revealed.html"
+    return render(request, template, {"member": member, "revealed": revealed})
+
+
+@require_GET
+@login_required
+@domain_errors
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    # Evidence is served through the scope check, never as a public media URL.
+    row = get_visible(request.user, EvidenceFile.objects.all(), pk=pk)
+    try:
+        handle = row.file.open("rb")
+    except FileNotFoundError as exc:
+        raise NotFoundError() from exc
+    return FileResponse(handle, as_attachment=False, filename=row.name)
+
+
+@login_required
+@domain_errors
+def household_create(request: HttpRequest) -> HttpResponse:
+    _refuse_unless(request, "registry.change")
+    villages = village_options(request.user)
+    form = HouseholdForm(request.POST or None, villages=villages)
+    rows = MemberRowFormSet(request.POST or None, prefix="m", initial=[{"relation": "head"}])
+    if request.method == "POST" and form.is_valid() and rows.is_valid():
+        try:
+            hh = _register(request, form, rows)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已登记 {hh}。")
+            return redirect("www:household", pk=hh.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "www/households/create.html", {"form": form, "rows": rows}, status=status)
+
+
+def _register(request: HttpRequest, form: HouseholdForm, rows: BaseFormSet) -> Household:
+    d = form.cleaned_data
+    village = Region.objects.filter(code=d["village"]).first()
+    if village is None:
+        raise PermissionDeniedError("out_of_scope")
+    members = [row.as_input() for row in rows if row.cleaned_data]
+    return services.household_register(
+        actor=request.user, village=village, members=members, number=d["number"].strip(), phone=d["phone"].strip(),
+        address=d["address"],
+    )  # fmt: skip
