@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
+
 from yigou.accounts.scope import ensure_region_in_scope, restrict
-from yigou.core.columns import CellError
+from yigou.core.columns import CellError, RowReader
 from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.core.importing import ImportReport, run_import
 from yigou.core.validators import validate_phone
@@ -23,9 +26,19 @@ class WriteFailed(Exception):
 
 
 def run_with_failures(
-    *, parsed: list[Any], report: ImportReport, dry_run: bool, write: Callable[[list[Any]], int]
+    *,
+    parsed: list[Any],
+    report: ImportReport,
+    dry_run: bool,
+    write: Callable[[list[Any]], int],
+    headers: list[str],
 ) -> ImportReport:
-    """run_import, except that a refused write becomes a report line; the transaction has rolled back."""
+    """run_import, except that a refused write becomes a report line; the transaction has rolled back.
+
+    Errors are listed row by row, and within a row in the file's column order, as the official reads the sheet.
+    """
+    position = {name: index for index, name in enumerate(headers)}
+    report.errors.sort(key=lambda e: (e.row, position.get(e.column, len(position))))
     try:
         return run_import(parsed=parsed, report=report, dry_run=dry_run, write=write)
     except WriteFailed as exc:
@@ -78,3 +91,43 @@ def optional_phone(column: str) -> Callable[[str], str]:
             raise CellError(column, f"“{text}”不是有效的手机号或固定电话") from None
 
     return parse
+
+
+@dataclass
+class Duplicates:
+    """Keys already taken, in the database or by an earlier row of the file: credit codes and names per region."""
+
+    taken_codes: dict[str, str]  # credit code → name of the record holding it
+    taken_names: set[tuple[str, str]]  # (region code, name)
+    code_rows: dict[str, int] = field(default_factory=dict)
+    name_rows: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def fetch(cls, model: type[models.Model], rows: list[tuple[int, dict[str, str]]], *, code_column: str,
+              name_column: str) -> Duplicates:  # fmt: skip
+        codes = {(cells.get(code_column) or "").strip().upper() for _, cells in rows}
+        names = {(cells.get(name_column) or "").strip() for _, cells in rows}
+        manager = model._default_manager
+        # Credit codes are unique nationally, so this looks past the actor's scope; only the holder's name shows.
+        taken_codes = {str(c): n for c, n in manager.filter(uscc__in=codes).values_list("uscc", "name")}
+        taken_names = set(manager.filter(name__in=names).values_list("region_id", "name"))
+        return cls(taken_codes, taken_names)
+
+    def check_code(self, reader: RowReader, column: str, code: str | None) -> None:
+        if code is None:
+            return
+        first = self.code_rows.setdefault(code, reader.line)
+        if first != reader.line:
+            reader.error(column, f"与第{first}行的统一社会信用代码重复")
+        elif code in self.taken_codes:
+            reader.error(column, f"统一社会信用代码 {code} 已被“{self.taken_codes[code]}”使用")
+
+    def check_name(self, reader: RowReader, column: str, name: str | None, region: Region | None) -> None:
+        if not name or region is None:
+            return
+        key = (region.code, name)
+        first = self.name_rows.setdefault(key, reader.line)
+        if first != reader.line:
+            reader.error(column, f"与第{first}行重复：同一区划内“{name}”出现两次")
+        elif key in self.taken_names:
+            reader.error(column, f"“{name}”已在{region.name}登记，不能重复导入")

@@ -250,7 +250,6 @@ def _validate(actor: Any, table: Table, report: ImportReport) -> list[HouseholdP
             plan = _plan(number, groups[number], report)
             if plan is not None:
                 plans.append(plan)
-    report.errors.sort(key=lambda e: e.row)
     return plans
 
 
@@ -283,4 +282,6 @@ def import_households(*, actor: Any, table: Table, dry_run: bool) -> ImportRepor
     require_headers(table, required_headers(COLUMNS))
     report = ImportReport()
     plans = _validate(actor, table, report)
-    return run_with_failures(parsed=plans, report=report, dry_run=dry_run, write=lambda p: _write(actor, p))
+    return run_with_failures(
+        parsed=plans, report=report, dry_run=dry_run, write=lambda p: _write(actor, p), headers=table.headers
+    )
