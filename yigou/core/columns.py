@@ -10,7 +10,7 @@ from django.db import models
 
 from .errors import DomainError
 from .importing import ImportReport
-from .xlsx import Sheet
+from .xlsx import Sheet, write_workbook
 
 T = TypeVar("T")
 
@@ -142,3 +142,8 @@ def template_sheets(name: str, columns: Sequence[Column], examples: Sequence[Seq
         Sheet(name=name, headers=headers, rows=[list(r) for r in examples]),
         Sheet(name="填写说明", headers=NOTES_HEADERS, rows=notes, widths={2: 50, 3: 40}),
     ]
+
+
+def template_bytes(name: str, columns: Sequence[Column]) -> bytes:
+    """The downloadable XLSX template: headers, one example row, and the notes sheet."""
+    return write_workbook(template_sheets(name, columns, [[c.example for c in columns]]))

@@ -67,7 +67,7 @@ COLUMNS = [
            "12位数字（村级区划）", "510903101001"),
     Column(C_NAME, True, "成员姓名。", "不超过60字", "张德明"),
     Column(C_ID, True, "18位居民身份证号码，校验位须正确；同一人在全系统只能登记一次。",
-           "18位，末位可为X", "510903196203150011"),
+           "18位，末位可为X", "51090319620315011X"),
     Column(C_RELATION, True, "每户有且只有一名户主。", "、".join(RELATIONS.labels) + "（也可写之子、之女、妻等）", "户主"),
     Column(C_LABOUR, False, "留空按“普通劳动力”。", "、".join(LABOUR.labels), "普通劳动力"),
     Column(C_HEALTH, False, "留空按“健康”。", "、".join(HEALTH.labels), "健康"),
