@@ -124,6 +124,8 @@ def test_detail_shows_history_linkage_and_pairing(client_for, world):
     assert "订单收购" in html
     assert "孙红" in html
     assert "船山区农商银行" in html
+    assert 'id="event-form"' in html
+    assert 'id="step-form"' not in html
 
 
 def test_reveal_button_hidden_without_permission(client_for, world):

@@ -13,8 +13,9 @@ from django.shortcuts import render
 from yigou.accounts.scope import can
 from yigou.core.masking import mask_id_number, mask_text
 from yigou.registry import selectors
-from yigou.registry.enums import STEP_ORDER, HouseholdStatus, MonitorType
+from yigou.registry.enums import STEP_ORDER, HouseholdStatus, IdentificationStepKind, MonitorType
 from yigou.registry.models import Household, Member
+from yigou.registry.status import REGISTERED
 
 from ..forms.households import EventForm, StepForm
 from .common import domain_errors, paginate, region_options
@@ -75,6 +76,7 @@ def _next_step(items: list[selectors.TimelineItem]) -> str:
 def detail_context(request: HttpRequest, hh: Household, **forms: Any) -> dict[str, Any]:
     user = request.user
     items = selectors.timeline(hh)
+    next_step = _next_step(items)
     return {
         "hh": hh,
         "members": member_rows(hh),
@@ -84,7 +86,10 @@ def detail_context(request: HttpRequest, hh: Household, **forms: Any) -> dict[st
         "can_change": can(user, "registry.change"),
         "can_reveal": can(user, "pii.reveal"),
         "event_form": forms.get("event_form") or EventForm(),
-        "step_form": forms.get("step_form") or StepForm(initial={"step": _next_step(items)}),
+        "step_form": forms.get("step_form") or StepForm(initial={"step": next_step}),
+        # Households already on the register cannot go through identification again (the service refuses).
+        "show_step_form": hh.status not in REGISTERED,
+        "next_step_label": IdentificationStepKind(next_step).label,
     }
 
 
