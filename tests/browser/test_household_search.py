@@ -36,7 +36,8 @@ def test_official_finds_household_and_sees_its_history(transactional_db, browser
     assert "2014-10-01" in history[0]
     assert "识别纳入" in history[0]
 
-    page.click("#member-%d button" % world.households["zhang"].members.get(name="李秀英").pk)
+    spouse = world.households["zhang"].members.get(name="李秀英")
+    page.click(f"#member-{spouse.pk} button")
     revealed = page.locator(".revealed-data").first
     revealed.wait_for()
     assert "长期慢性病" in revealed.inner_text()
