@@ -27,6 +27,8 @@ def test_official_finds_household_and_sees_its_history(transactional_db, browser
     heads = page.locator("#households td.head-name").all_inner_texts()
     assert heads == ["张德明"]
     assert page.locator(".pager .total").inner_text() == "1"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "households.png"))
 
     page.click("#households td.head-name a")
     page.wait_for_url(f"{live_server.url}/households/{world.households['zhang'].pk}/")
@@ -42,6 +44,5 @@ def test_official_finds_household_and_sees_its_history(transactional_db, browser
     revealed.wait_for()
     assert "长期慢性病" in revealed.inner_text()
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "household.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1

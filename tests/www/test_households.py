@@ -1,8 +1,12 @@
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.world import person
 from yigou.core.masking import mask_id_number
+from yigou.registry import services
 
 
 def _heads(html: str) -> list[str]:
@@ -80,9 +84,6 @@ def test_list_never_shows_id_numbers(client_for, world):
 
 
 def test_pagination_50_per_page(client_for, world):
-    from tests.world import person
-    from yigou.registry import services
-
     admin, village = world.users["admin"], world.region("510903102001")
     for seq in range(10, 62):
         services.household_register(
@@ -133,3 +134,31 @@ def test_reveal_button_hidden_without_permission(client_for, world):
         client_for("anju").get(reverse("www:household", args=[world.households["liu"].pk])).content.decode()
     )
     assert "查看完整信息" not in html
+
+
+def _queries(client, url: str, **params) -> int:
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_and_detail_queries_do_not_grow_with_rows(client_for, world):
+
+    client = client_for("chuanshan")
+    few_list = _queries(client, reverse("www:households"))
+    detail_url = reverse("www:household", args=[world.households["wang"].pk])
+    few_detail = _queries(client, detail_url)
+    admin, village = world.users["admin"], world.region("510903102001")
+    for seq in range(10, 40):
+        services.household_register(
+            actor=admin,
+            village=village,
+            members=[services.MemberInput(f"测试{seq}", person("510903", 1981, seq))],
+        )
+    services.member_add(
+        actor=admin, household=world.households["wang"],
+        member=services.MemberInput("王小军", person("510903", 2000, 90), relation="child"),
+    )  # fmt: skip
+    assert _queries(client, reverse("www:households")) == few_list
+    assert _queries(client, detail_url) == few_detail
