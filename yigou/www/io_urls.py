@@ -1,3 +1,11 @@
+"""Import and export pages, in the www namespace (included from urls.py under io/)."""
+
 from django.urls import path
 
-urlpatterns: list = []
+from . import io_views
+
+urlpatterns = [
+    path("import/", io_views.import_page, name="import"),
+    path("import/template/<str:kind>/", io_views.import_template, name="import_template"),
+    path("export/", io_views.export, name="export"),
+]

@@ -62,7 +62,7 @@ HOUSEHOLD_FIELDS = (C_VILLAGE, C_PHONE, C_ADDRESS, C_TYPE, C_DATE)  # one value 
 
 COLUMNS = [
     Column(C_NUMBER, True, "同一户的每名成员填写相同的户编号；系统中已有的户编号不能再次导入。",
-           "1至32位数字或字母", "5109031010010001"),
+           "1至32位数字或字母", "5109031010019999"),
     Column(C_VILLAGE, True, "户所在村的12位行政区划代码，须是您管辖范围内的村。可只填在户主行。",
            "12位数字（村级区划）", "510903101001"),
     Column(C_NAME, True, "成员姓名。", "不超过60字", "张德明"),

@@ -1,0 +1,198 @@
+"""Import and export pages: upload → dry-run report → confirm, template downloads, and XLSX exports.
+
+The uploaded file is kept under VAR_DIR/uploads/<token> between the check and the confirmation, and the
+confirmation checks it again from scratch: the database may have changed in between.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from yigou.accounts.scope import can
+from yigou.assist.exports import export_units
+from yigou.assist.importers import COLUMNS as UNIT_COLUMNS
+from yigou.assist.importers import import_units
+from yigou.core.columns import Column, template_bytes
+from yigou.core.errors import DomainError
+from yigou.core.importing import ImportReport
+from yigou.core.tabular import read_table
+from yigou.core.xlsx import XLSX_CONTENT_TYPE
+from yigou.registry.exports import Export, export_households, export_producers
+from yigou.registry.importers import HOUSEHOLD_COLUMNS, PRODUCER_COLUMNS, import_households, import_producers
+from yigou.registry.selectors import HOUSEHOLD_SORTS, HouseholdFilter
+
+from .views.common import domain_errors
+
+SESSION_KEY = "io_import"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+UPLOAD_SUFFIXES = (".xlsx", ".csv")
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    label: str
+    sheet: str
+    run: Callable[..., ImportReport]
+    columns: list[Column]
+
+
+IMPORT_KINDS = {
+    "households": ImportKind("农户（每名成员一行）", "农户", import_households, HOUSEHOLD_COLUMNS),
+    "producers": ImportKind("经营主体", "经营主体", import_producers, PRODUCER_COLUMNS),
+    "units": ImportKind("帮扶单位", "帮扶单位", import_units, UNIT_COLUMNS),
+}
+
+
+def _upload_path(token: str) -> Path:
+    # The token comes back from the browser: only a well-formed UUID may name a file.
+    return Path(settings.VAR_DIR) / "uploads" / uuid.UUID(hex=token).hex
+
+
+def _store(data: bytes) -> str:
+    token = uuid.uuid4().hex
+    path = _upload_path(token)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return token
+
+
+def _discard(token: str) -> None:
+    _upload_path(token).unlink(missing_ok=True)
+
+
+def _run(actor: Any, kind: ImportKind, data: bytes, filename: str, *, dry_run: bool) -> ImportReport | str:
+    """The report, or the Chinese reason why the file could not be read at all."""
+    try:
+        return kind.run(actor=actor, table=read_table(data, filename), dry_run=dry_run)
+    except DomainError as exc:
+        return exc.message
+
+
+def _page(request: HttpRequest, **context: Any) -> HttpResponse:
+    kind = context.get("kind") or request.GET.get("kind", "households")
+    context.update(kinds=IMPORT_KINDS, kind=kind if kind in IMPORT_KINDS else "households")
+    result = context.get("result")
+    if isinstance(result, str):
+        context.update(result=None, error=result)
+    return render(request, "www/io/import.html", context)
+
+
+def _check(request: HttpRequest) -> HttpResponse:
+    key = request.POST.get("kind", "")
+    kind, upload = IMPORT_KINDS.get(key), request.FILES.get("file")
+    if kind is None or upload is None:
+        return _page(request, kind=key, error="请选择导入类型并上传文件。")
+    name = upload.name or ""
+    if not name.lower().endswith(UPLOAD_SUFFIXES):
+        return _page(request, kind=key, error="只能上传 XLSX 或 CSV 文件。")
+    if (upload.size or 0) > MAX_UPLOAD_BYTES:
+        return _page(request, kind=key, error="文件超过 20MB，请分批导入。")
+    data = upload.read()
+    previous = request.session.get(SESSION_KEY)
+    if previous:
+        _discard(previous["token"])
+    token = _store(data)
+    request.session[SESSION_KEY] = {"token": token, "kind": key, "filename": name}
+    result = _run(request.user, kind, data, name, dry_run=True)
+    return _page(request, kind=key, result=result, filename=name, token=token, stage="checked")
+
+
+def _confirm(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending["token"] != request.POST.get("token", ""):
+        return _page(request, error="待导入的文件已失效，请重新上传。")
+    try:
+        data = _upload_path(pending["token"]).read_bytes()
+    except (FileNotFoundError, ValueError):
+        return _page(request, error="待导入的文件已失效，请重新上传。")
+    kind = IMPORT_KINDS[pending["kind"]]
+    result = _run(request.user, kind, data, pending["filename"], dry_run=False)
+    _discard(pending["token"])
+    del request.session[SESSION_KEY]
+    return _page(request, kind=pending["kind"], result=result, filename=pending["filename"], stage="imported")
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "import"):
+        raise PermissionDenied("无权导入数据。")
+    if request.method == "POST":
+        return _confirm(request) if request.POST.get("action") == "confirm" else _check(request)
+    return _page(request)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"  # exports carry personal data, even masked
+    return response
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = IMPORT_KINDS.get(kind)
+    if spec is None:
+        raise Http404("没有这种导入模板。")
+    return _xlsx(template_bytes(spec.sheet, spec.columns), f"{spec.sheet}导入模板.xlsx")
+
+
+def _households(user: Any, get: QueryDict, reveal: bool) -> Export:
+    sort = get.get("sort", "number")
+    flt = HouseholdFilter(
+        q=get.get("q", "").strip()[:40], region=get.get("region", "").strip()[:12], status=get.get("status", ""),
+        monitor_type=get.get("monitor_type", ""), sort=sort if sort in HOUSEHOLD_SORTS else "number",
+    )  # fmt: skip
+    return export_households(actor=user, flt=flt, reveal=reveal)
+
+
+def _producers(user: Any, get: QueryDict, reveal: bool) -> Export:
+    return export_producers(
+        actor=user, q=get.get("q", "").strip()[:60], kind=get.get("kind_filter", ""),
+        region=get.get("region", "")[:12], sort=get.get("sort", "name"), reveal=reveal,
+    )  # fmt: skip
+
+
+def _units(user: Any, get: QueryDict, reveal: bool) -> Export:
+    return export_units(
+        actor=user, q=get.get("q", "").strip()[:60], kind=get.get("kind_filter", ""),
+        region=get.get("region", "")[:12], budget=get.get("budget", ""), reveal=reveal,
+    )  # fmt: skip
+
+
+EXPORTS: dict[str, tuple[str, Callable[[Any, QueryDict, bool], Export]]] = {
+    "households": ("农户名单（每名成员一行）", _households),
+    "producers": ("经营主体名单", _producers),
+    "units": ("帮扶单位名单", _units),
+}
+
+
+@login_required
+@domain_errors
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """?kind=households|producers|units plus the list page's filters returns the XLSX; no kind, the page."""
+    if not can(request.user, "export"):
+        raise PermissionDenied("无权导出数据。")
+    entry = EXPORTS.get(request.GET.get("kind", ""))
+    if entry is None:
+        context = {"exports": {k: label for k, (label, _) in EXPORTS.items()},
+                   "can_reveal": can(request.user, "pii.reveal")}  # fmt: skip
+        return render(request, "www/io/export.html", context)
+    reveal = request.GET.get("reveal", "") in ("1", "on", "true")
+    result = entry[1](request.user, request.GET, reveal)
+    return _xlsx(result.content, result.filename)
