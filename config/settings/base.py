@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "yigou.regions",
     "yigou.registry",
     "yigou.assist",
+    "yigou.market",
+    "yigou.ledger",
     "yigou.api",
     "yigou.www",
 ]

@@ -106,6 +106,13 @@ CADRE = Rule(
     spans_many=frozenset({"region"}),
 )  # fmt: skip
 
+# A purchase belongs to the seller's region; the buying unit and the selling producer see it too.
+LEDGER = Rule(
+    region=("region__code",),
+    unit=("buyer_unit_id", "buyer_cadre__unit_id"),
+    producer=("seller_producer_id",),
+)
+
 RULES: dict[str, Rule] = {
     "registry.household": HOUSEHOLD,
     "registry.member": HOUSEHOLD.via("household"),
@@ -121,6 +128,11 @@ RULES: dict[str, Rule] = {
     "assist.cadrehouseholdpairing": Rule(region=("household__village__code",), unit=("cadre__unit_id",)),
     "accounts.organisation": Rule(region=("region__code",)),
     "core.auditentry": Rule(region=("region_code",)),
+    "ledger.purchase": LEDGER,
+    "ledger.purchaseline": LEDGER.via("purchase"),
+    "ledger.beneficiary": LEDGER.via("purchase"),
+    "market.outlet": Rule(region=("region__code",), unit=("operator_id",)),
+    "market.activity": Rule(region=("region__code",), unit=("organiser_id",)),
 }
 
 # Reference data every signed-in user may read in full (names of places are public).
@@ -164,11 +176,12 @@ def get_visible(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
 # What each role may do besides reading its scope.
 CAPABILITIES: dict[str, set[str]] = {
     Role.ADMIN: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view",
-                 "users.manage"},
-    Role.OFFICE: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view"},
-    Role.VILLAGE: {"registry.change", "export"},
-    Role.UNIT: {"assist.change_own", "export"},
-    Role.PRODUCER: {"export"},
+                 "users.manage", "ledger.record", "ledger.reverse", "market.change"},
+    Role.OFFICE: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view",
+                  "ledger.record", "ledger.reverse", "market.change"},
+    Role.VILLAGE: {"registry.change", "export", "ledger.record"},
+    Role.UNIT: {"assist.change_own", "export", "ledger.record"},
+    Role.PRODUCER: {"export", "ledger.record"},
     Role.AUDITOR: {"audit.view", "export"},
 }  # fmt: skip
 

@@ -22,8 +22,16 @@ MESSAGES: dict[str, str] = {
     "import_failed": "导入未执行：共 {count} 处错误，请修改后重新导入。",
     "import_file_unreadable": "无法读取文件：{detail}",
     "import_header_missing": "缺少必需的列：{columns}",
+    "attribution_empty": "“{name}”在销售日没有可按“{rule}”分配的农户，请逐户录入受益农户。",
+    "beneficiary_not_linked": "{household} 在销售日与“{name}”没有带贫联结，不能作为受益农户。",
+    "amounts_do_not_add_up": "金额不符：{detail}",
+    "purchase_already_reversed": "该记录已于 {date} 冲销，不能重复冲销。",
+    "purchase_is_reversal": "冲销记录本身不能再冲销。",
+    "outlet_closed": "销售网点“{name}”在 {date} 未营业（开办 {opened}，关闭 {closed}）。",
+    "buyer_invalid": "购买方有误：{detail}",
     "login_locked": "登录失败次数过多，请 {minutes} 分钟后再试。",
     "audit_immutable": "审计日志只能追加，不能修改或删除。",
+    "ledger_append_only": "台账只能追加：更正请先冲销原记录，再登记新记录。",
 }
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "yigou.ledger"
+    verbose_name = "以购助扶台账"

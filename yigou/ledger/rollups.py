@@ -1,0 +1,175 @@
+"""Keeping the statistics' rollups in step with the ledger, inside the transaction of each ledger write.
+
+Additive measures (amounts, incomes, purchase counts) are upserted as increments for the seller's or the
+household's region and all its ancestors, per month and per day. Distinct counts (households, villages,
+buyers) come from Presence rows — one per entity, region and day, reference-counted so a reversal takes an
+entity out again — from which the month rollups keep, per region and month, how many entities were present
+in the month (m_*) and how many were present for the first time that year (y_*): the official 本月 and
+累计 (Jan–N) columns are then sums of small rows, exact, without scanning the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+
+from yigou.regions.models import prefix_of
+
+from .models import ADDITIVE, DISTINCT_KINDS, DayRollup, MonthRollup, Presence
+
+LEVEL_PREFIX = (2, 4, 6, 9, 12)
+MONTH_COLUMNS = list(ADDITIVE) + [f"{p}_{k}" for k in DISTINCT_KINDS for p in ("m", "y")]
+DAY_COLUMNS = list(ADDITIVE)
+
+MonthKey = tuple[str, int, int, int]  # region code, level, year, month
+DayKey = tuple[str, int, dt.date]
+
+
+def ancestor_codes(code: str) -> list[tuple[int, str]]:
+    """(level, code) for the region and every ancestor: 510903101001 → 51…, 5109…, 510903…, 510903101…, itself."""
+    own = len(prefix_of(code))
+    return [(level, code[:n].ljust(12, "0")) for level, n in enumerate(LEVEL_PREFIX, start=1) if n <= own]
+
+
+def fen(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str  # one of DISTINCT_KINDS
+    key: str
+    region_code: str
+
+
+@dataclass
+class Deltas:
+    month: defaultdict[MonthKey, Counter[str]]
+    day: defaultdict[DayKey, Counter[str]]
+
+    @classmethod
+    def empty(cls) -> Deltas:
+        return cls(defaultdict(Counter), defaultdict(Counter))
+
+    def add(self, region_code: str, day: dt.date, measures: dict[str, int]) -> None:
+        for level, code in ancestor_codes(region_code):
+            self.month[(code, level, day.year, day.month)].update(measures)
+            self.day[(code, level, day)].update(measures)
+
+
+def _lock(entities: Iterable[Entity]) -> None:
+    """Serialise concurrent writers touching the same entity (SQLite already runs one writer at a time)."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({f"{e.kind}:{e.key}" for e in entities})
+    with connection.cursor() as cursor:
+        for key in keys:
+            lock_id = int.from_bytes(
+                hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True
+            )
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+
+
+def _present_rows(entity: Entity, year: int) -> set[tuple[str, dt.date]]:
+    rows = Presence.objects.filter(
+        kind=entity.kind,
+        key=entity.key,
+        day__gte=dt.date(year, 1, 1),
+        day__lte=dt.date(year, 12, 31),
+        refcount__gt=0,
+    ).values_list("region_code", "day")
+    return set(rows)
+
+
+def _refcount(entity: Entity, day: dt.date) -> int:
+    row = Presence.objects.filter(
+        kind=entity.kind, key=entity.key, region_code=entity.region_code, day=day
+    ).first()
+    return row.refcount if row else 0
+
+
+def _upsert_presence(entity: Entity, day: dt.date, delta: int) -> None:
+    table = Presence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, key, region_code, day, refcount) VALUES (%s, %s, %s, %s, %s) "
+            f"ON CONFLICT (kind, key, region_code, day) DO UPDATE SET refcount = {table}.refcount + excluded.refcount",
+            [entity.kind, entity.key, entity.region_code, day, delta],
+        )
+
+
+def _month_changes(entity: Entity, day: dt.date, before: set, after: set, deltas: Deltas) -> None:
+    for level, code in ancestor_codes(entity.region_code):
+        prefix = code[: LEVEL_PREFIX[level - 1]]
+        months_before = {d.month for r, d in before if r.startswith(prefix)}
+        months_after = {d.month for r, d in after if r.startswith(prefix)}
+        change = (day.month in months_after) - (day.month in months_before)
+        if change:
+            deltas.month[(code, level, day.year, day.month)][f"m_{entity.kind}"] += change
+        first_before, first_after = min(months_before, default=None), min(months_after, default=None)
+        if first_before != first_after:
+            if first_before is not None:
+                deltas.month[(code, level, day.year, first_before)][f"y_{entity.kind}"] -= 1
+            if first_after is not None:
+                deltas.month[(code, level, day.year, first_after)][f"y_{entity.kind}"] += 1
+
+
+def apply_presence(entities: Iterable[Entity], day: dt.date, delta: int, deltas: Deltas) -> None:
+    """Add (delta=+1) or withdraw (delta=-1) each entity's presence on `day`, recording month-count changes."""
+    unique = sorted(set(entities), key=lambda e: (e.kind, e.key, e.region_code))
+    _lock(unique)
+    for entity in unique:
+        before = _present_rows(entity, day.year)
+        count = _refcount(entity, day) + delta
+        if count < 0:
+            raise ValueError(f"presence of {entity} on {day} would become negative")
+        after = set(before)
+        if count > 0:
+            after.add((entity.region_code, day))
+        else:
+            after.discard((entity.region_code, day))
+        _upsert_presence(entity, day, delta)
+        _month_changes(entity, day, before, after, deltas)
+
+
+def write(deltas: Deltas) -> None:
+    """Upsert every accumulated increment: one statement per rollup table."""
+    month_rows = [
+        [code, level, year, month, *(counts.get(c, 0) for c in MONTH_COLUMNS)]
+        for (code, level, year, month), counts in deltas.month.items()
+        if any(counts.values())
+    ]
+    day_rows = [
+        [code, level, day, *(counts.get(c, 0) for c in DAY_COLUMNS)]
+        for (code, level, day), counts in deltas.day.items()
+        if any(counts.values())
+    ]
+    _upsert(MonthRollup._meta.db_table, ["region_code", "level", "year", "month"], ["region_code", "year", "month"],
+            MONTH_COLUMNS, month_rows)  # fmt: skip
+    _upsert(
+        DayRollup._meta.db_table,
+        ["region_code", "level", "day"],
+        ["region_code", "day"],
+        DAY_COLUMNS,
+        day_rows,
+    )
+
+
+def _upsert(table: str, keys: list[str], conflict: list[str], columns: list[str], rows: list[list]) -> None:
+    if not rows:
+        return
+    names = keys + columns
+    placeholders = ", ".join(["%s"] * len(names))
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MarketConfig(AppConfig):
+    name = "yigou.market"
+    verbose_name = "销售网点与活动"
