@@ -37,6 +37,9 @@ class Command(BaseCommand):
         if options["logins"]:
             self.stdout.write(logins_table())
             return
+        total = options["households"]
+        if not 1 <= total <= 100_000:
+            raise CommandError("--households 应在 1 到 100000 之间。")
         if demo_present():
             if options["if_empty"]:
                 self.stdout.write("数据库中已有演示数据（或农户数据），跳过加载。")
@@ -44,9 +47,6 @@ class Command(BaseCommand):
             raise CommandError(
                 "数据库中已有演示数据（或农户数据），为避免重复，本次未加载。" + _how_to_start_over()
             )
-        total = options["households"]
-        if not 1 <= total <= 100_000:
-            raise CommandError("--households 应在 1 到 100000 之间。")
         self.stdout.write(f"开始加载演示数据：遂宁市（2018年区划），{total} 户……")
         try:
             summary = load_demo(households=total, say=self.stdout.write)
