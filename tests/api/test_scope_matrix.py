@@ -98,3 +98,16 @@ def test_unknown_or_malformed_ids_are_plain_not_found(world, client_for: Callabl
     assert client.get("/api/v1/households/999999/").json()["code"] == "not_found"
     assert client.get("/api/v1/households/999999/").status_code == 404
     assert client.get("/api/v1/producers/abc/").status_code == 404
+
+
+@pytest.mark.parametrize("resource", [*ALL, "regions", "audit"])
+def test_every_list_is_one_count_and_one_page_query(world, client_for: Callable, resource,
+                                                    django_assert_max_num_queries):  # fmt: skip
+    client = client_for("city")
+    extra = 1 if resource == "households" else 0  # the members of the page, prefetched in one query
+
+    with django_assert_max_num_queries(2 + extra):
+        response = client.get(f"/api/v1/{resource}/")
+
+    assert response.status_code == 200
+    assert response.json()["count"] >= 2
