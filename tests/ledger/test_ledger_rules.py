@@ -18,8 +18,11 @@ def state():
 
 
 def cadre_buys(world, **overrides):
-    data = dict(date=dt.date(2018, 6, 1), buyer_kind=BuyerKind.CADRE, buyer_cadre=world.cadres["chen"],
-                channel=Channel.ONSITE, seller_household=world.households["zhang"], lines=[line("鸡蛋", "10", "斤", "8")])  # fmt: skip
+    data = {
+        "date": dt.date(2018, 6, 1), "buyer_kind": BuyerKind.CADRE, "buyer_cadre": world.cadres["chen"],
+        "channel": Channel.ONSITE, "seller_household": world.households["zhang"],
+        "lines": [line("鸡蛋", "10", "斤", "8")],
+    }  # fmt: skip
     data.update(overrides)
     return PurchaseInput(**data)
 

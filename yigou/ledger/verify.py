@@ -59,7 +59,8 @@ def _purchases(prefix: str) -> Iterator[Purchase]:
 
 
 def _expected(prefix: str) -> tuple[Deltas, Counter[tuple[str, str, str, dt.date]], int]:
-    deltas, presence, count = Deltas.empty(), Counter(), 0
+    deltas, count = Deltas.empty(), 0
+    presence: Counter[tuple[str, str, str, dt.date]] = Counter()
     for purchase in _purchases(prefix):
         count += 1
         lines, beneficiaries = list(purchase.lines.all()), list(purchase.beneficiaries.all())
