@@ -90,7 +90,18 @@ def test_xlsx_has_the_official_title_merged_header_values_and_footnotes(city_tab
     assert ws["A1"].value == "遂宁市2018年1—4月以购助扶成果统计表"
     merged = {str(r) for r in ws.merged_cells.ranges}
     # Title across all 23 columns; name and standalone columns over both header rows; groups over their columns.
-    assert {"A1:W1", "A2:A3", "B2:B3", "C2:G2", "H2:H3", "I2:J2", "K2:L2", "M2:N2", "O2:Q2", "R2:W2"} <= merged
+    assert {
+        "A1:W1",
+        "A2:A3",
+        "B2:B3",
+        "C2:G2",
+        "H2:H3",
+        "I2:J2",
+        "K2:L2",
+        "M2:N2",
+        "O2:Q2",
+        "R2:W2",
+    } <= merged
     assert (ws["A2"].value, ws["B2"].value, ws["C2"].value, ws["H2"].value) == (
         "县(区)", "开展以购助扶活动次数(次)", "累计开办(个)", "免收费用(万元)",
     )  # fmt: skip

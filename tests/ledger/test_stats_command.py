@@ -1,0 +1,87 @@
+"""`yigou stats` gives the same table as the page, in JSON, CSV or XLSX, as the system actor."""
+
+import io
+import json
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.ledger.example import build_example
+from tests.ledger.test_render import expected_json
+
+
+@pytest.fixture
+def example(world):
+    return build_example(world)
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("stats", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_json_to_stdout_is_the_agreed_structure(example):
+    out, _ = run("--region", "510900000000", "--period", "2018-01..2018-04", "--format", "json")
+    assert json.loads(out) == expected_json()
+
+
+def test_table_is_the_default_action(example):
+    explicit, _ = run("table", "--region", "510903000000", "--period", "2018-03")
+    implicit, _ = run("--region", "510903000000", "--period", "2018-03")
+    assert explicit == implicit
+    data = json.loads(implicit)
+    assert (data["total"]["values"]["amount_total"], data["period"]) == (250.0, "2018-03")
+    assert [r["region_name"] for r in data["rows"]] == ["永兴镇", "老池镇"]
+
+
+def test_xlsx_and_csv_to_files(example, tmp_path):
+    xlsx, csv_file = tmp_path / "t.xlsx", tmp_path / "t.csv"
+    _, err = run(
+        "--region", "510900000000", "--period", "2018-01..2018-04", "--format", "xlsx", "--out", str(xlsx)
+    )
+    assert err.strip() == f"已写入 {xlsx}：遂宁市2018年1—4月以购助扶成果统计表"
+    ws = openpyxl.load_workbook(xlsx).active
+    assert (ws["A1"].value, ws["O4"].value, ws["O7"].value) == (
+        "遂宁市2018年1—4月以购助扶成果统计表",
+        2050,
+        3650,
+    )
+    run("--region", "510900000000", "--period", "2018-01..2018-04", "--format", "csv", "--out", str(csv_file))
+    lines = csv_file.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[1].startswith(
+        "510903000000,船山区,1,1,0,0,0,0,0.50,1,1,1,1150.00,1,200.00,2050.00,1050.00,1000.00,"
+    )
+    assert lines[4].split(",")[15] == "3650.00"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--region", "519999000000", "--period", "2018-04"], "行政区划无效：区划代码“519999000000”不存在"),
+        (["--region", "510900000000", "--period", "2018-13"], "输入有误：月份“2018-13”无效"),
+        (
+            ["--region", "510900000000", "--period", "2018-04..2018-01"],
+            "输入有误：期间结束 2018-01-31 早于开始 2018-04-01",
+        ),
+        (["--period", "2018-04"], "请用 --region 指定区划代码，如 --region 510900000000"),
+        (
+            ["--region", "510900000000", "--period", "2018-04", "--format", "xlsx"],
+            "XLSX 格式须用 --out 指定输出文件",
+        ),
+    ],
+)
+def test_bad_region_or_period_is_a_chinese_error(world, args, message):
+    with pytest.raises(CommandError) as caught:
+        run(*args)
+    assert str(caught.value) == message
+
+
+def test_bad_region_exits_non_zero_from_the_console(world, capsys):
+    from django.core.management import execute_from_command_line
+
+    with pytest.raises(SystemExit) as caught:
+        execute_from_command_line(["yigou", "stats", "--region", "519999000000", "--period", "2018-04"])
+    assert caught.value.code == 1
+    assert "行政区划无效" in capsys.readouterr().err
