@@ -76,13 +76,9 @@ def _lock(entities: Iterable[Entity]) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 
-def _present_rows(entity: Entity, year: int) -> set[tuple[str, dt.date]]:
+def _present_rows(kind: str, key: str, year: int) -> set[tuple[str, dt.date]]:
     rows = Presence.objects.filter(
-        kind=entity.kind,
-        key=entity.key,
-        day__gte=dt.date(year, 1, 1),
-        day__lte=dt.date(year, 12, 31),
-        refcount__gt=0,
+        kind=kind, key=key, day__gte=dt.date(year, 1, 1), day__lte=dt.date(year, 12, 31), refcount__gt=0
     ).values_list("region_code", "day")
     return set(rows)
 
@@ -94,30 +90,35 @@ def _refcount(entity: Entity, day: dt.date) -> int:
     return row.refcount if row else 0
 
 
-def _upsert_presence(entity: Entity, day: dt.date, delta: int) -> None:
+def _upsert_presence(rows: list[tuple[str, str, str, dt.date, int]]) -> None:
+    """Increment reference counts: (kind, key, region code, day, delta) rows."""
     table = Presence._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
+        cursor.executemany(
             f"INSERT INTO {table} (kind, key, region_code, day, refcount) VALUES (%s, %s, %s, %s, %s) "
             f"ON CONFLICT (kind, key, region_code, day) DO UPDATE SET refcount = {table}.refcount + excluded.refcount",
-            [entity.kind, entity.key, entity.region_code, day, delta],
+            rows,
         )
 
 
-def _month_changes(entity: Entity, day: dt.date, before: set, after: set, deltas: Deltas) -> None:
-    for level, code in ancestor_codes(entity.region_code):
+def distinct_changes(kind: str, year: int, before: set, after: set, deltas: Deltas) -> None:
+    """Month-presence and first-month changes of one entity in one year, for every region it touches.
+
+    `before` and `after` are the entity's present (region code, day) rows in the year around a change.
+    """
+    touched = {code_level for region, _ in before | after for code_level in ancestor_codes(region)}
+    for level, code in touched:
         prefix = code[: LEVEL_PREFIX[level - 1]]
         months_before = {d.month for r, d in before if r.startswith(prefix)}
         months_after = {d.month for r, d in after if r.startswith(prefix)}
-        change = (day.month in months_after) - (day.month in months_before)
-        if change:
-            deltas.month[(code, level, day.year, day.month)][f"m_{entity.kind}"] += change
+        for month in months_before ^ months_after:
+            deltas.month[(code, level, year, month)][f"m_{kind}"] += 1 if month in months_after else -1
         first_before, first_after = min(months_before, default=None), min(months_after, default=None)
         if first_before != first_after:
             if first_before is not None:
-                deltas.month[(code, level, day.year, first_before)][f"y_{entity.kind}"] -= 1
+                deltas.month[(code, level, year, first_before)][f"y_{kind}"] -= 1
             if first_after is not None:
-                deltas.month[(code, level, day.year, first_after)][f"y_{entity.kind}"] += 1
+                deltas.month[(code, level, year, first_after)][f"y_{kind}"] += 1
 
 
 def apply_presence(entities: Iterable[Entity], day: dt.date, delta: int, deltas: Deltas) -> None:
@@ -125,7 +126,7 @@ def apply_presence(entities: Iterable[Entity], day: dt.date, delta: int, deltas:
     unique = sorted(set(entities), key=lambda e: (e.kind, e.key, e.region_code))
     _lock(unique)
     for entity in unique:
-        before = _present_rows(entity, day.year)
+        before = _present_rows(entity.kind, entity.key, day.year)
         count = _refcount(entity, day) + delta
         if count < 0:
             raise ValueError(f"presence of {entity} on {day} would become negative")
@@ -134,8 +135,8 @@ def apply_presence(entities: Iterable[Entity], day: dt.date, delta: int, deltas:
             after.add((entity.region_code, day))
         else:
             after.discard((entity.region_code, day))
-        _upsert_presence(entity, day, delta)
-        _month_changes(entity, day, before, after, deltas)
+        _upsert_presence([(entity.kind, entity.key, entity.region_code, day, delta)])
+        distinct_changes(entity.kind, day.year, before, after, deltas)
 
 
 def write(deltas: Deltas) -> None:
