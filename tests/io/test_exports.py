@@ -109,3 +109,19 @@ def test_a_producer_user_may_export_but_a_user_without_scope_may_not(world, djan
     stranger = django_user_model.objects.create(username="stranger", role="office")
     with pytest.raises(PermissionDeniedError):
         export_households(actor=stranger, flt=HouseholdFilter())
+
+
+def test_household_export_queries_do_not_grow_with_the_rows(world, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yigou.registry import services
+
+    with CaptureQueriesContext(connection) as few:
+        export_households(actor=world.users["city"], flt=HouseholdFilter())
+    for seq in range(5):
+        services.household_register(actor=world.users["admin"], village=world.region("510903101002"),
+                                    members=[services.MemberInput(f"新户{seq}", person("510903", 1990, 400 + seq))])  # fmt: skip
+    with django_assert_num_queries(len(few.captured_queries)):
+        result = export_households(actor=world.users["city"], flt=HouseholdFilter())
+    assert result.rows == 9

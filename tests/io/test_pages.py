@@ -162,3 +162,19 @@ def test_export_page_offers_reveal_only_to_users_who_may_reveal(client, world):
     assert "含完整证件号" not in client.get(reverse("www:export")).content.decode()
     client.force_login(world.users["chuanshan"])
     assert "含完整证件号" in client.get(reverse("www:export")).content.decode()
+
+
+def test_an_unconfirmed_upload_older_than_a_day_is_removed_by_the_next_upload(client, world, uploads):
+    import os
+    import time
+
+    client.force_login(world.users["chuanshan"])
+    uploads.mkdir(parents=True)
+    stale, fresh = uploads / ("a" * 32), uploads / ("b" * 32)
+    stale.write_bytes(b"old"), fresh.write_bytes(b"new")
+    day_ago = time.time() - 24 * 3600 - 60
+    os.utime(stale, (day_ago, day_ago))
+    _upload(client, csv_bytes(HOUSEHOLD_HEADERS, household_rows(2, broken=False)))
+    assert sorted(p.name for p in uploads.iterdir()) == sorted(
+        ["b" * 32, client.session["io_import"]["token"]]
+    )

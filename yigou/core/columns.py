@@ -15,6 +15,10 @@ from .xlsx import Sheet, write_workbook
 T = TypeVar("T")
 
 NOTES_HEADERS = ["列名", "是否必填", "说明", "可填写的值", "示例"]
+FOOTNOTES = [
+    "第1行为表头，请勿修改；示例行请删除后再导入。文件可另存为 CSV（UTF-8 或 GBK）。",
+    "身份证号、户编号、区划代码等长数字须为文本格式（模板已设置），否则 Excel 会改成科学计数法。",
+]
 
 
 class CellError(Exception):
@@ -135,9 +139,8 @@ def template_sheets(name: str, columns: Sequence[Column], examples: Sequence[Seq
     """The data sheet (headers in row 1, as the importer reads them) and a 填写说明 sheet."""
     headers = [c.header for c in columns]
     notes = [[c.header, "必填" if c.required else "选填", c.help, c.accepted, c.example] for c in columns]
-    notes.append(
-        ["", "", "第1行为表头，请勿修改；示例行请删除后再导入。文件可另存为 CSV（UTF-8 或 GBK）。", "", ""]
-    )
+    for footnote in FOOTNOTES:
+        notes.append(["", "", footnote, "", ""])
     return [
         Sheet(name=name, headers=headers, rows=[list(r) for r in examples]),
         Sheet(name="填写说明", headers=NOTES_HEADERS, rows=notes, widths={2: 50, 3: 40}),

@@ -50,6 +50,7 @@ class _Formats:
         )  # fmt: skip
         self.text = book.add_format({"border": 1, "num_format": "@", "valign": "top"})
         self.number = book.add_format({"border": 1, "valign": "top"})
+        self.plain_text = book.add_format({"num_format": "@"})
 
 
 def _write_sheet(book: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet) -> None:
@@ -72,7 +73,10 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet) -> 
             if row_index <= top + WIDTH_SAMPLE_ROWS and value is not None:
                 widths[col] = max(widths[col], display_width(str(value)) + 2)
     for col, width in enumerate(widths):
-        ws.set_column(col, col, sheet.widths.get(col, min(max(width, MIN_WIDTH), MAX_WIDTH)))
+        # Text format for the whole column: what an official types below stays text (ID numbers keep 18 digits).
+        ws.set_column(
+            col, col, sheet.widths.get(col, min(max(width, MIN_WIDTH), MAX_WIDTH)), formats.plain_text
+        )
     ws.freeze_panes(top + 1, 0)
     if row_index > top:
         ws.autofilter(top, 0, row_index, len(sheet.headers) - 1)

@@ -6,6 +6,7 @@ confirmation checks it again from scratch: the database may have changed in betw
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from .views.common import domain_errors
 SESSION_KEY = "io_import"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
+UPLOAD_LIFETIME_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,19 @@ def _upload_path(token: str) -> Path:
     return Path(settings.VAR_DIR) / "uploads" / uuid.UUID(hex=token).hex
 
 
+def _sweep(folder: Path) -> None:
+    """Uploads hold ID numbers: one left unconfirmed is removed after a day, not kept forever."""
+    cutoff = time.time() - UPLOAD_LIFETIME_SECONDS
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
 def _store(data: bytes) -> str:
     token = uuid.uuid4().hex
     path = _upload_path(token)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _sweep(path.parent)
     path.write_bytes(data)
     return token
 
