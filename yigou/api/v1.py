@@ -7,6 +7,8 @@ from .assist import CadreViewSet, UnitViewSet
 from .audit import AuditViewSet
 from .auth import MeView, TokenRevokeView, TokenView
 from .households import HouseholdViewSet, MemberViewSet
+from .ledger import PurchaseViewSet, StatsColumnsView, StatsTableView
+from .market import ActivityViewSet, OutletViewSet
 from .pairings import HouseholdPairingViewSet, VillagePairingViewSet
 from .producers import ProducerViewSet
 from .regions import RegionViewSet
@@ -21,10 +23,15 @@ router.register("cadres", CadreViewSet, basename="cadre")
 router.register("unit-village-pairings", VillagePairingViewSet, basename="unit-village-pairing")
 router.register("cadre-household-pairings", HouseholdPairingViewSet, basename="cadre-household-pairing")
 router.register("audit", AuditViewSet, basename="audit")
+router.register("purchases", PurchaseViewSet, basename="purchase")
+router.register("outlets", OutletViewSet, basename="outlet")
+router.register("activities", ActivityViewSet, basename="activity")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/token/revoke/", TokenRevokeView.as_view(), name="auth-token-revoke"),
     path("auth/me/", MeView.as_view(), name="auth-me"),
+    path("stats/table/", StatsTableView.as_view(), name="stats-table"),
+    path("stats/columns/", StatsColumnsView.as_view(), name="stats-columns"),
     *router.urls,
 ]
