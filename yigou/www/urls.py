@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from .views import audit, auth, home, household_actions, households, pairings, producers, units
+from .views import audit, auth, home, household_actions, households, pairings, producers, stats, units
+from .views.ledger import entry, market, purchases
 
 app_name = "www"
 urlpatterns = [
@@ -30,6 +31,20 @@ urlpatterns = [
     path("pairings/", pairings.pairing_list, name="pairings"),
     path("pairings/new/", pairings.pairing_create, name="pairing_create"),
     path("audit/", audit.audit_log, name="audit"),
+    path("purchases/", purchases.purchase_list, name="purchases"),
+    path("purchases/new/", entry.purchase_create, name="purchase_create"),
+    path("purchases/households/", entry.household_search, name="purchase_household_search"),
+    path("purchases/producer-households/", entry.producer_households, name="purchase_producer_households"),
+    path("purchases/<int:pk>/", purchases.purchase_detail, name="purchase"),
+    path("purchases/<int:pk>/reverse/", purchases.purchase_reverse_view, name="purchase_reverse"),
+    path("outlets/", market.outlet_list, name="outlets"),
+    path("outlets/new/", market.outlet_create, name="outlet_create"),
+    path("outlets/<int:pk>/close/", market.outlet_close, name="outlet_close"),
+    path("activities/", market.activity_list, name="activities"),
+    path("activities/new/", market.activity_create, name="activity_create"),
+    path("stats/", stats.stats_page, name="stats"),
+    path("stats/export/<str:fmt>/", stats.stats_export, name="stats_export"),
+    path("stats/chart/", stats.stats_chart, name="stats_chart"),
     # Import and export pages (io_urls.py) share the www namespace.
     path("io/", include("yigou.www.io_urls")),
 ]

@@ -1,0 +1,1 @@
+"""Purchase ledger pages: entry, list, detail and reversal; outlets and activities."""

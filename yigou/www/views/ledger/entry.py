@@ -1,0 +1,144 @@
+"""The purchase entry page, made for a phone at a village market, and its two small htmx helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import BaseFormSet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from yigou.accounts.scope import can, restrict
+from yigou.assist import selectors as assist_selectors
+from yigou.assist.models import AssistingUnit, Cadre
+from yigou.core.errors import DomainError, NotFoundError
+from yigou.ledger.enums import Attribution
+from yigou.ledger.services import PurchaseInput, purchase_record
+from yigou.market.models import Activity, Outlet
+from yigou.registry import selectors as registry_selectors
+from yigou.registry.models import Household, Producer
+
+from ...forms.ledger import LineFormSet, PurchaseForm, beneficiary_amounts
+from ..common import domain_errors
+
+RECENT_ACTIVITIES = 30
+SEARCH_LIMIT = 10
+
+
+def form_options(user: Any) -> dict[str, list[tuple[Any, str]]]:
+    """What the user may pick from: units, cadres, producers, open outlets and recent activities in scope."""
+    units = assist_selectors.units(user).only("pk", "name")
+    cadres = assist_selectors.cadres(user).select_related("unit")
+    producers = registry_selectors.producers(user).only("pk", "name")
+    outlets = restrict(user, Outlet.objects.filter(closed_on__isnull=True)).order_by("region_id", "name")
+    activities = restrict(user, Activity.objects.all()).order_by("-date", "-pk")[:RECENT_ACTIVITIES]
+    return {
+        "buyer_unit": [(u.pk, u.name) for u in units],
+        "buyer_cadre": [(c.pk, f"{c.name}（{c.unit.name}）") for c in cadres],
+        "seller_producer": [(p.pk, p.name) for p in producers],
+        "outlet": [(o.pk, f"{o.name}（{o.get_kind_display()}）") for o in outlets],
+        "activity": [(a.pk, f"{a.date:%Y-%m-%d} {a.title}") for a in activities],
+    }
+
+
+def _pick(user: Any, model: type, pk: Any) -> Any:
+    """A row the form named, re-read through the user's scope (a forged id reads as missing)."""
+    if not pk:
+        return None
+    row = restrict(user, model.objects.filter(pk=int(pk))).first()
+    if row is None:
+        raise NotFoundError()
+    return row
+
+
+def _beneficiaries(user: Any, amounts: dict[Any, Any]) -> list[tuple[Household, Any]]:
+    households = {h.pk: h for h in registry_selectors.households(user).filter(pk__in=list(amounts))}
+    return [(households[pk], amount) for pk, amount in amounts.items() if pk in households]
+
+
+def _input(request: HttpRequest, form: PurchaseForm, rows: BaseFormSet) -> PurchaseInput:
+    user, d = request.user, form.cleaned_data
+    producer = d["seller_kind"] == "producer"
+    amounts, errors = beneficiary_amounts(request.POST)
+    if errors:
+        raise DomainError("invalid_input", detail="；".join(errors))
+    rule = d["attribution"] if producer else ""
+    return PurchaseInput(
+        date=d["date"], buyer_kind=d["buyer_kind"], channel=d["channel"],
+        lines=[row.as_input() for row in rows if row.has_changed() and row.cleaned_data],
+        seller_household=None if producer else _pick(user, Household, d["seller_household"]),
+        seller_producer=_pick(user, Producer, d["seller_producer"]) if producer else None,
+        buyer_unit=_pick(user, AssistingUnit, d["buyer_unit"]), buyer_cadre=_pick(user, Cadre, d["buyer_cadre"]),
+        buyer_name=d["buyer_name"], outlet=_pick(user, Outlet, d["outlet"]),
+        activity=_pick(user, Activity, d["activity"]), attribution=rule,
+        beneficiaries=_beneficiaries(user, amounts) if rule == Attribution.ENTERED else [],
+        total=d["total"], note=d["note"],
+    )  # fmt: skip
+
+
+def _seller_context(request: HttpRequest, form: PurchaseForm) -> dict[str, Any]:
+    """What the form showed before a failed post: the chosen household and the producer's amounts."""
+    context: dict[str, Any] = {"chosen_household": None, "beneficiary_rows": []}
+    pk = request.POST.get("seller_household", "")
+    if pk.isdigit():
+        context["chosen_household"] = registry_selectors.households(request.user).filter(pk=int(pk)).first()
+    producer_pk = request.POST.get("seller_producer", "")
+    if producer_pk.isdigit():
+        context["beneficiary_rows"] = linked_rows(request.user, int(producer_pk), request.POST)
+    return context
+
+
+@login_required
+@domain_errors
+def purchase_create(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "ledger.record"):
+        raise PermissionDenied("无权登记购买记录。")
+    options = form_options(request.user)
+    form = PurchaseForm(request.POST or None, options=options)
+    rows = LineFormSet(request.POST or None, prefix="line")
+    if request.method == "POST" and form.is_valid() and rows.is_valid():
+        try:
+            purchase, _ = purchase_record(actor=request.user, data=_input(request, form, rows))
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已登记购买记录：{purchase.date:%Y-%m-%d}，{purchase.total} 元。")
+            return redirect("www:purchase", pk=purchase.pk)
+    context = {"form": form, "rows": rows, **_seller_context(request, form)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "www/ledger/entry.html", context, status=status)
+
+
+@login_required
+def household_search(request: HttpRequest) -> HttpResponse:
+    """Households matching a name, pinyin initials or number, as radio buttons for the entry form."""
+    q = request.GET.get("q", "").strip()[:40]
+    found: list[Household] = []
+    if q:
+        flt = registry_selectors.HouseholdFilter(q=q)
+        found = list(registry_selectors.households(request.user, flt)[:SEARCH_LIMIT])
+    return render(request, "www/ledger/_household_choices.html", {"households": found, "q": q})
+
+
+def linked_rows(user: Any, producer_pk: int, post: Any = None) -> list[dict[str, Any]]:
+    """Households linked to the producer or members of it, each with the amount entered for it so far."""
+    producer = registry_selectors.producer(user, producer_pk)
+    households: dict[int, Household] = {}
+    for linkage in producer.linkages.all():
+        households.setdefault(linkage.household_id, linkage.household)
+    for member in producer.members.all():
+        if member.household is not None:
+            households.setdefault(member.household_id, member.household)  # type: ignore[arg-type]
+    post = post or {}
+    return [{"household": h, "amount": post.get(f"ben-{h.pk}", "")} for h in households.values()]
+
+
+@login_required
+@domain_errors
+def producer_households(request: HttpRequest) -> HttpResponse:
+    pk = request.GET.get("seller_producer", "")
+    rows = linked_rows(request.user, int(pk)) if pk.isdigit() else []
+    return render(request, "www/ledger/_beneficiary_rows.html", {"beneficiary_rows": rows})
