@@ -27,6 +27,8 @@ class ImportReport:
     total_rows: int = 0
     written: int = 0
     dry_run: bool = True
+    skipped: int = 0  # records already present (an idempotent re-import)
+    purchases: int = 0  # records the file describes when several rows make one record
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -40,6 +42,7 @@ class ImportReport:
         return {
             "total_rows": self.total_rows,
             "written": self.written,
+            "skipped": self.skipped,
             "dry_run": self.dry_run,
             "ok": self.ok,
             "errors": [e.as_dict() for e in self.errors],

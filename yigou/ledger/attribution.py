@@ -1,16 +1,20 @@
-"""Who earned from a purchase: the seller household itself, households entered one by one, or a stated rule."""
+"""Who earned from a purchase: the seller household itself, households entered one by one, or a stated rule.
+
+Linkages, memberships and status histories are read through small preloaded books, so one purchase and a
+million imported ones follow exactly the same rules.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Q
-
 from yigou.core.errors import DomainError
-from yigou.registry.models import CoopMember, Household, Linkage, Producer
+from yigou.registry import status as status_rules
+from yigou.registry.models import CoopMember, Household, Linkage, Producer, StatusEvent
 
 from .enums import Attribution
 
@@ -19,29 +23,55 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class Share:
-    household: Household
+    household_id: int
     amount: Decimal
 
 
-def linked_households(producer: Producer, day: dt.date) -> list[Household]:
-    """Households with a linkage to the producer that is in force on `day`, in a stable order."""
-    active = Linkage.objects.filter(producer=producer, start__lte=day).filter(
-        Q(end__isnull=True) | Q(end__gte=day)
-    )
-    ids = sorted(set(active.values_list("household_id", flat=True)))
-    return list(Household.objects.filter(pk__in=ids).select_related("village").order_by("pk"))
+class LinkageBook:
+    """Linkages and cooperative memberships of some producers, answering 'who on this day'."""
 
+    def __init__(self, producer_ids: Iterable[int]):
+        ids = list(set(producer_ids))
+        self.links: defaultdict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
+        self.members: defaultdict[int, list[tuple[int, Decimal, dt.date, dt.date | None]]] = defaultdict(list)
+        for pid, hid, start, end in Linkage.objects.filter(producer_id__in=ids).values_list(
+            "producer_id", "household_id", "start", "end"
+        ):
+            self.links[pid].append((hid, start, end))
+        for pid, hid, shares, joined, left in CoopMember.objects.filter(
+            producer_id__in=ids, household__isnull=False, shares__gt=0
+        ).values_list("producer_id", "household_id", "shares", "joined_on", "left_on"):
+            self.members[pid].append((hid, shares, joined, left))
 
-def member_shares(producer: Producer, day: dt.date) -> list[tuple[Household, Decimal]]:
-    members = (
-        CoopMember.objects.filter(
-            producer=producer, household__isnull=False, joined_on__lte=day, shares__gt=0
+    def linked(self, producer_id: int, day: dt.date) -> list[int]:
+        return sorted(
+            {h for h, start, end in self.links[producer_id] if start <= day and (end is None or end >= day)}
         )
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
-        .select_related("household__village")
-        .order_by("household_id")
-    )
-    return [(m.household, m.shares) for m in members if m.household is not None]
+
+    def shares(self, producer_id: int, day: dt.date) -> list[tuple[int, Decimal]]:
+        current = [
+            (h, s)
+            for h, s, joined, left in self.members[producer_id]
+            if joined <= day and (left is None or left > day)
+        ]
+        return sorted(current)
+
+
+class StatusBook:
+    """Status histories of some households, answering 'what was this household on that day'."""
+
+    def __init__(self, household_ids: Iterable[int]):
+        self.events: defaultdict[int, list[StatusEvent]] = defaultdict(list)
+        ids = sorted(set(household_ids))
+        for start in range(0, len(ids), 900):
+            chunk = StatusEvent.objects.filter(household_id__in=ids[start : start + 900]).order_by(
+                "date", "id"
+            )
+            for event in chunk.only("household_id", "kind", "date", "monitor_type"):
+                self.events[event.household_id].append(event)
+
+    def status(self, household_id: int, day: dt.date) -> str:
+        return status_rules.status_on(self.events[household_id], day).status
 
 
 def split(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
@@ -54,35 +84,33 @@ def split(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     return parts
 
 
-def by_rule(rule: str, producer: Producer, day: dt.date, amount: Decimal) -> list[Share]:
+def by_rule(rule: str, book: LinkageBook, producer: Producer, day: dt.date, amount: Decimal) -> list[Share]:
     if rule == Attribution.EQUAL_LINKED:
-        households = linked_households(producer, day)
-        if not households:
-            raise DomainError("attribution_empty", name=producer.name, rule=Attribution(rule).label)
-        return [
-            Share(h, a)
-            for h, a in zip(households, split(amount, [Decimal(1)] * len(households)), strict=True)
-        ]
-    if rule == Attribution.COOP_SHARES:
-        members = member_shares(producer, day)
-        if not members:
-            raise DomainError("attribution_empty", name=producer.name, rule=Attribution(rule).label)
-        amounts = split(amount, [shares for _, shares in members])
-        return [Share(h, a) for (h, _), a in zip(members, amounts, strict=True)]
-    raise DomainError("invalid_input", detail=f"受益分配方式“{rule}”不适用于经营主体")
+        weighted = [(h, Decimal(1)) for h in book.linked(producer.pk, day)]
+    elif rule == Attribution.COOP_SHARES:
+        weighted = book.shares(producer.pk, day)
+    else:
+        raise DomainError("invalid_input", detail=f"受益分配方式“{rule}”不适用于经营主体")
+    if not weighted:
+        raise DomainError("attribution_empty", name=producer.name, rule=Attribution(rule).label)
+    amounts = split(amount, [w for _, w in weighted])
+    return [Share(h, a) for (h, _), a in zip(weighted, amounts, strict=True)]
 
 
-def check_entered(producer: Producer, day: dt.date, shares: Sequence[Share]) -> None:
+def check_entered(book: LinkageBook, producer: Producer, day: dt.date, shares: Sequence[Share]) -> None:
     """Entered beneficiaries must be households linked to the seller (or its members) on the day of sale."""
-    allowed = {h.pk for h in linked_households(producer, day)} | {
-        h.pk for h, _ in member_shares(producer, day)
-    }
+    allowed = set(book.linked(producer.pk, day)) | {h for h, _ in book.shares(producer.pk, day)}
     seen: set[int] = set()
     for share in shares:
-        if share.household.pk in seen:
-            raise DomainError("invalid_input", detail=f"受益农户 {share.household} 重复录入")
-        seen.add(share.household.pk)
+        if share.household_id in seen:
+            raise DomainError("invalid_input", detail=f"受益农户 {_label(share)} 重复录入")
+        seen.add(share.household_id)
         if share.amount <= 0:
-            raise DomainError("invalid_input", detail=f"受益农户 {share.household} 的收入必须大于0")
-        if share.household.pk not in allowed:
-            raise DomainError("beneficiary_not_linked", household=str(share.household), name=producer.name)
+            raise DomainError("invalid_input", detail=f"受益农户 {_label(share)} 的收入必须大于0")
+        if share.household_id not in allowed:
+            raise DomainError("beneficiary_not_linked", household=_label(share), name=producer.name)
+
+
+def _label(share: Share) -> str:
+    """Only looked up when a message needs it."""
+    return str(Household.objects.get(pk=share.household_id))

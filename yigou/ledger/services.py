@@ -19,7 +19,7 @@ from yigou.registry import status as status_rules
 from yigou.registry.models import Household, Producer
 
 from . import rollups
-from .attribution import Share, by_rule, check_entered
+from .attribution import LinkageBook, Share, StatusBook, by_rule, check_entered
 from .buyers import buyer_key, check_buyer
 from .contribution import add_measures, entities
 from .enums import Attribution, Channel, LineSource, SellerKind, Source
@@ -127,35 +127,43 @@ def _check_total(data: PurchaseInput, lines: list[PurchaseLine]) -> Decimal:
 
 def _shares(data: PurchaseInput, total: Decimal) -> tuple[str, list[Share]]:
     if data.seller_household is not None or (data.seller_producer and data.seller_producer.household_id):
-        household = data.seller_household or data.seller_producer.household  # type: ignore[union-attr]
+        seller = data.seller_household
+        household_id = seller.pk if seller else data.seller_producer.household_id  # type: ignore[union-attr]
         if data.attribution not in ("", Attribution.SELF) or data.beneficiaries:
             raise DomainError("invalid_input", detail="农户自销时受益农户就是销售农户本户，不能另行录入")
-        return Attribution.SELF, [Share(household, total)]  # type: ignore[arg-type]
+        return Attribution.SELF, [Share(household_id, total)]  # type: ignore[arg-type]
     producer = data.seller_producer
     assert producer is not None
+    book = LinkageBook([producer.pk])
     rule = data.attribution or Attribution.ENTERED
     if rule == Attribution.ENTERED:
-        shares = [Share(h, _money(a, f"{h}的收入")) for h, a in data.beneficiaries]
-        check_entered(producer, data.date, shares)
+        shares = [Share(h.pk, _money(a, f"{h}的收入")) for h, a in data.beneficiaries]
+        check_entered(book, producer, data.date, shares)
     else:
         if data.beneficiaries:
             raise DomainError("invalid_input", detail="按规则分配时不能再逐户录入受益农户")
         distributed = _money(data.distributed, "分配金额") if data.distributed is not None else total
-        shares = by_rule(rule, producer, data.date, distributed)
-    paid = sum((s.amount for s in shares), Decimal("0.00"))
-    if paid > total:
-        raise DomainError("amounts_do_not_add_up", detail=f"受益农户收入合计 {paid} 超过购买金额 {total}")
+        shares = by_rule(rule, book, producer, data.date, distributed)
+    check_paid(shares, total)
     return rule, shares
 
 
-def _beneficiary_rows(shares: list[Share], day: dt.date) -> list[Beneficiary]:
+def check_paid(shares: list[Share], total: Decimal) -> None:
+    paid = sum((s.amount for s in shares), Decimal("0.00"))
+    if paid > total:
+        raise DomainError("amounts_do_not_add_up", detail=f"受益农户收入合计 {paid} 超过购买金额 {total}")
+
+
+def beneficiary_rows(
+    shares: list[Share], day: dt.date, households: dict[int, Household], book: StatusBook
+) -> list[Beneficiary]:
     rows = []
     for share in shares:
-        household = share.household
-        state = status_rules.status_on(list(household.events.all()), day)
+        household = households[share.household_id]
+        status = book.status(share.household_id, day)
         rows.append(Beneficiary(
-            household=household, amount=share.amount, status=state.status,
-            registered=state.status in status_rules.REGISTERED, village=household.village,
+            household_id=share.household_id, amount=share.amount, status=status,
+            registered=status in status_rules.REGISTERED, village_id=household.village_id,
             village_poor=household.village.was_poor_in(day.year), county_code=household.county_code,
         ))  # fmt: skip
     return rows
@@ -178,25 +186,26 @@ def _check_channel(data: PurchaseInput) -> None:
         )
 
 
-def _ensure_may_record(actor: Any, data: PurchaseInput, seller_region_code: str) -> None:
+def check_may_record(
+    actor: Any, *, seller_region_code: str, buyer_unit_id: int | None, seller_producer_id: int | None
+) -> None:
+    """Offices and villages record sales in their region; unit staff their unit's buying; producers their selling."""
     ensure_can(actor, "ledger.record")
     scope = scope_for(actor)
     if scope.kind == "unit":
-        # Unit staff record their own unit's (or its cadres') purchases, wherever the seller is.
-        unit_id = (
-            data.buyer_unit.pk
-            if data.buyer_unit
-            else (data.buyer_cadre.unit_id if data.buyer_cadre else None)
-        )
-        if unit_id != scope.unit_id:
-            raise PermissionDeniedError("out_of_scope")
-        return
-    if scope.kind == "producer":
-        if data.seller_producer is None or data.seller_producer.pk != scope.producer_id:
-            raise PermissionDeniedError("out_of_scope")
-        return
-    if not scope.everything and not seller_region_code.startswith(scope.region_prefix):
+        allowed = buyer_unit_id == scope.unit_id
+    elif scope.kind == "producer":
+        allowed = seller_producer_id == scope.producer_id
+    else:
+        allowed = scope.everything or seller_region_code.startswith(scope.region_prefix)
+    if not allowed:
         raise PermissionDeniedError("out_of_scope")
+
+
+def _buyer_unit_id(data: PurchaseInput) -> int | None:
+    if data.buyer_unit is not None:
+        return data.buyer_unit.pk
+    return data.buyer_cadre.unit_id if data.buyer_cadre is not None else None
 
 
 def _validate_dates(day: dt.date) -> None:
@@ -228,7 +237,10 @@ def _record(actor: Any, data: PurchaseInput) -> Purchase:
     _validate_dates(data.date)
     seller_kind = _seller_kind(data)
     seller_region = data.seller_household.village if data.seller_household else data.seller_producer.region  # type: ignore[union-attr]
-    _ensure_may_record(actor, data, seller_region.code)
+    check_may_record(
+        actor, seller_region_code=seller_region.code, buyer_unit_id=_buyer_unit_id(data),
+        seller_producer_id=data.seller_producer.pk if data.seller_producer else None,
+    )  # fmt: skip
     check_buyer(data)
     _check_channel(data)
     lines = _build_lines(data, seller_kind)
@@ -243,7 +255,9 @@ def _record(actor: Any, data: PurchaseInput) -> Purchase:
         attribution=rule, note=data.note.strip()[:300], source=data.source,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )  # fmt: skip
-    beneficiaries = _beneficiary_rows(shares, data.date)
+    ids = [share.household_id for share in shares]
+    households = Household.objects.select_related("village").in_bulk(ids)
+    beneficiaries = beneficiary_rows(shares, data.date, households, StatusBook(ids))
     _write_children(purchase, lines, beneficiaries, seller_region)
     audit.record(actor=actor, action="purchase", target=purchase,
                  changes={"total": str(total), "beneficiaries": len(beneficiaries), "rule": rule})  # fmt: skip
