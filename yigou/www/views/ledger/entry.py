@@ -30,15 +30,15 @@ SEARCH_LIMIT = 10
 
 def form_options(user: Any) -> dict[str, list[tuple[Any, str]]]:
     """What the user may pick from: units, cadres, producers, open outlets and recent activities in scope."""
-    units = assist_selectors.units(user).only("pk", "name")
+    units = assist_selectors.units(user).values_list("pk", "name")
     cadres = assist_selectors.cadres(user).select_related("unit")
-    producers = registry_selectors.producers(user).only("pk", "name")
+    producers = registry_selectors.producers(user).values_list("pk", "name")
     outlets = restrict(user, Outlet.objects.filter(closed_on__isnull=True)).order_by("region_id", "name")
     activities = restrict(user, Activity.objects.all()).order_by("-date", "-pk")[:RECENT_ACTIVITIES]
     return {
-        "buyer_unit": [(u.pk, u.name) for u in units],
+        "buyer_unit": list(units),
         "buyer_cadre": [(c.pk, f"{c.name}（{c.unit.name}）") for c in cadres],
-        "seller_producer": [(p.pk, p.name) for p in producers],
+        "seller_producer": list(producers),
         "outlet": [(o.pk, f"{o.name}（{o.get_kind_display()}）") for o in outlets],
         "activity": [(a.pk, f"{a.date:%Y-%m-%d} {a.title}") for a in activities],
     }

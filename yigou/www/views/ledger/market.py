@@ -122,7 +122,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def activity_create(request: HttpRequest) -> HttpResponse:
     _refuse_unless_may_change(request)
-    units = [(u.pk, u.name) for u in assist_selectors.units(request.user).only("pk", "name")]
+    units = list(assist_selectors.units(request.user).values_list("pk", "name"))
     regions = region_options(request.user, include_home=True)
     form = ActivityForm(request.POST or None, regions=regions, units=units)
     if request.method == "POST" and form.is_valid():
