@@ -8,8 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.ledger.example import line
+from tests.ledger.test_rebuild import snapshot
 from yigou.core.periods import parse_period
 from yigou.ledger.enums import BuyerKind, Channel
+from yigou.ledger.rebuild import rebuild_all
 from yigou.ledger.services import PurchaseInput, purchase_record, purchase_reverse
 from yigou.ledger.table import build_table
 from yigou.ledger.verify import verify
@@ -64,6 +66,9 @@ def test_rollups_always_match_the_raw_ledger(world, operations):
                 assert table.total.values["poor_households"] == len(poor)
                 assert table.total.values["amount_total"] == Decimal(sum(
                     a for s, _, m, _, a, r in operations if not r and m <= last_month)).quantize(Decimal("0.01"))  # fmt: skip
+            incremental = snapshot()
+            rebuild_all()
+            assert snapshot() == incremental
             raise Rollback
     except Rollback:
         pass
