@@ -263,3 +263,15 @@ def test_reversal_needs_a_reason_and_the_right_role(world, client_for: Callable)
     assert village.json() == {"code": "forbidden", "message": "无权执行此操作。"}
     assert (anju.status_code, anju.json()["code"]) == (404, "not_found")
     assert counts() == before
+
+
+def test_a_county_office_names_a_city_units_cadre_as_the_buyer(world, client_for: Callable):
+    # 陈立 works for the city's 财政局, which 船山区 cannot otherwise see: buyers are public bodies.
+    response = client_for("chuanshan").post(URL, p1_body(world, external_id="CS-P1"), format="json")
+    assert response.status_code == 201, response.json()
+    purchase = Purchase.objects.get(external_id="CS-P1")
+    assert (purchase.buyer_cadre.name, purchase.region_id, str(purchase.total)) == (
+        "陈立",
+        "510903101001",
+        "600.00",
+    )

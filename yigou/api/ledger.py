@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yigou.accounts.scope import get_visible, restrict
-from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core.errors import NotFoundError
 from yigou.core.periods import parse_period
 from yigou.ledger import selectors, services
@@ -65,6 +64,15 @@ def _beneficiaries(actor: Any, entries: list[dict[str, Any]]) -> list[tuple[Hous
     return [(found[entry["household"]], entry["amount"]) for entry in entries]
 
 
+def _named(queryset: QuerySet[Any], pk: int | None) -> Any:
+    if pk is None:
+        return None
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise NotFoundError()
+    return row
+
+
 def purchase_input(actor: Any, data: dict[str, Any]) -> services.PurchaseInput:
     """The posted body with every referenced id resolved through the user's scope; nothing is written here."""
     return services.PurchaseInput(
@@ -72,8 +80,8 @@ def purchase_input(actor: Any, data: dict[str, Any]) -> services.PurchaseInput:
         lines=[services.LineInput(**line) for line in data["lines"]],
         seller_household=_visible(actor, _households(), data["seller_household"]),
         seller_producer=_visible(actor, Producer.objects.select_related("region"), data["seller_producer"]),
-        buyer_unit=_visible(actor, AssistingUnit.objects.all(), data["buyer_unit"]),
-        buyer_cadre=_visible(actor, Cadre.objects.all(), data["buyer_cadre"]),
+        buyer_unit=_named(selectors.nameable_units(actor), data["buyer_unit"]),
+        buyer_cadre=_named(selectors.nameable_cadres(actor), data["buyer_cadre"]),
         buyer_name=data["buyer_name"],
         outlet=_visible(actor, Outlet.objects.all(), data["outlet"]),
         activity=_visible(actor, Activity.objects.all(), data["activity"]),

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from yigou.accounts.scope import get_visible, restrict, scope_for
+from yigou.accounts.scope import can, get_visible, restrict, scope_for
+from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.core.periods import Period, parse_period
 from yigou.regions.checks import get_region
@@ -81,3 +82,17 @@ def statistics_region(actor: Any, code: str = "") -> Region:
 
 def stats_table(actor: Any, region_code: str, period_text: str) -> StatsTable:
     return build_table(statistics_region(actor, region_code), parse_period(period_text))
+
+
+def nameable_units(actor: Any) -> QuerySet[AssistingUnit]:
+    """Units a recorder may name as the buyer: any registered unit.
+
+    Buyers are public bodies and companies that buy across counties (a city bureau buys in every county it
+    helps); a county office must be able to record those sales without seeing the unit's other records.
+    """
+    return AssistingUnit.objects.all() if can(actor, "ledger.record") else AssistingUnit.objects.none()
+
+
+def nameable_cadres(actor: Any) -> QuerySet[Cadre]:
+    """Cadres a recorder may name as the buyer (name and unit only; cadres are public servants on duty)."""
+    return Cadre.objects.filter(is_active=True) if can(actor, "ledger.record") else Cadre.objects.none()
