@@ -13,3 +13,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
+
+# Serve static files through the finders: no collectstatic needed for tests and local runs.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
