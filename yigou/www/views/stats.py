@@ -46,10 +46,10 @@ def period_from(get: QueryDict) -> str:
     if mode == "dates" and get.get("start") and get.get("end"):
         return f"{get['start']}..{get['end']}"
     if mode == "range" and get.get("from"):
-        start, end = get["from"], get.get("to") or get["from"]
+        start, end = str(get["from"]), str(get.get("to") or get["from"])
         return start if start == end else f"{start}..{end}"
     if mode == "month" and get.get("month"):
-        return get["month"]
+        return str(get["month"])
     return get.get("period", "").strip()[:40] or default_period()
 
 
@@ -141,7 +141,7 @@ def stats_export(request: HttpRequest, fmt: str) -> HttpResponse:
     writer, content_type = EXPORTS[fmt]
     response = HttpResponse(writer(table), content_type=content_type)
     name = table_render.filename(table, fmt)
-    response["Content-Disposition"] = content_disposition_header(fmt != "json", name)
+    response["Content-Disposition"] = content_disposition_header(fmt != "json", name) or ""
     return response
 
 

@@ -44,7 +44,7 @@ def form_options(user: Any) -> dict[str, list[tuple[Any, str]]]:
     }
 
 
-def _pick(user: Any, model: type, pk: Any) -> Any:
+def _pick(user: Any, model: Any, pk: Any) -> Any:
     """A row the form named, re-read through the user's scope (a forged id reads as missing)."""
     if not pk:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -75,7 +76,7 @@ def outlet_create(request: HttpRequest) -> HttpResponse:
         try:
             outlet = services.outlet_open(
                 actor=request.user, region=_region(d["region"]), name=d["name"], kind=d["kind"],
-                opened_on=d["opened_on"], fees_waived=d["fees_waived"] or 0, note=d["note"],
+                opened_on=d["opened_on"], fees_waived=d["fees_waived"] or Decimal("0"), note=d["note"],
             )  # fmt: skip
         except DomainError as exc:
             form.add_error(None, exc.message)
