@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -21,16 +20,17 @@ import django
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, transaction
 
-from yigou.accounts.enums import OrgKind, Role  # noqa: E402
-from yigou.accounts.models import Organisation, User  # noqa: E402
-from yigou.core.crypto import encrypt, lookup_hash  # noqa: E402
-from yigou.core.pinyin import initials  # noqa: E402
-from yigou.demo.identity import fake_id_number  # noqa: E402
-from yigou.regions.models import Region  # noqa: E402
-from yigou.registry import selectors, services  # noqa: E402
-from yigou.registry.models import Household, Member  # noqa: E402
+from bench.stats import report
+from yigou.accounts.enums import OrgKind, Role
+from yigou.accounts.models import Organisation, User
+from yigou.core.crypto import encrypt, lookup_hash
+from yigou.core.pinyin import initials
+from yigou.demo.identity import fake_id_number
+from yigou.regions.models import Region
+from yigou.registry import selectors, services
+from yigou.registry.models import Household, Member
 
 SCALE = os.environ.get("BENCH_SCALE", "full")
 HOUSEHOLDS = 20_000 if SCALE == "small" else 300_000
@@ -38,11 +38,6 @@ SEARCHES = 200 if SCALE == "small" else 500
 REGISTRATIONS = 200 if SCALE == "small" else 1_000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "德明秀英建国永福志强丽华玉兰海军春梅小红文杰桂芳成刚"
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def build_regions(counties: int) -> list[str]:
@@ -146,18 +141,6 @@ def bench_register(user: User, villages: list[str]) -> None:
             encrypt(idn)
         raw.append(time.perf_counter() - start)
     report("household registration (service: validate, encrypt, audit)", orm, raw)
-
-
-def report(name: str, orm: list[float], raw: list[float]) -> None:
-    total_orm, total_raw = sum(orm), sum(raw)
-    print(f"\n{name}")
-    print(f"  yigou : {len(orm) / total_orm:9.1f} ops/s  p50 {percentile(orm, .5) * 1000:7.2f} ms  "
-          f"p95 {percentile(orm, .95) * 1000:7.2f} ms")  # fmt: skip
-    print(f"  raw db: {len(raw) / total_raw:9.1f} ops/s  p50 {percentile(raw, .5) * 1000:7.2f} ms  "
-          f"p95 {percentile(raw, .95) * 1000:7.2f} ms")  # fmt: skip
-    print(
-        f"  ratio : {statistics.median(orm) / statistics.median(raw):.2f}× the raw database (median latency)"
-    )
 
 
 def main() -> None:

@@ -210,10 +210,10 @@ def _upsert(table: str, keys: list[str], conflict: list[str], columns: list[str]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(rows) > 500:
             # COPY into a scratch table, then one set-based upsert: far faster than row-by-row for bulk imports.
+            cursor.execute(f"DROP TABLE IF EXISTS scratch_{table}")
             cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS scratch_{table} (LIKE {table} INCLUDING DEFAULTS)"
+                f"CREATE TEMP TABLE scratch_{table} AS SELECT {', '.join(names)} FROM {table} WITH NO DATA"
             )
-            cursor.execute(f"TRUNCATE scratch_{table}")
             with cursor.cursor.copy(f"COPY scratch_{table} ({', '.join(names)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)

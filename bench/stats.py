@@ -1,0 +1,24 @@
+"""Printing a benchmark's throughput, latency percentiles and its ratio to the raw database."""
+
+from __future__ import annotations
+
+import statistics
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def report(name: str, ours: list[float], raw: list[float], *, baseline: str = "raw database") -> float:
+    ratio = statistics.median(raw) / statistics.median(ours)
+    print(f"\n{name}")
+    print(f"  yigou : {len(ours) / sum(ours):9.1f} ops/s  p50 {percentile(ours, .5) * 1000:8.2f} ms  "
+          f"p95 {percentile(ours, .95) * 1000:8.2f} ms")  # fmt: skip
+    print(f"  {baseline}: {len(raw) / sum(raw):9.1f} ops/s  p50 {percentile(raw, .5) * 1000:8.2f} ms  "
+          f"p95 {percentile(raw, .95) * 1000:8.2f} ms")  # fmt: skip
+    if ratio >= 1:
+        print(f"  ratio : {ratio:.1f}× faster than the {baseline} (median latency)")
+    else:
+        print(f"  ratio : {1 / ratio:.2f}× the {baseline}'s median latency")
+    return ratio
