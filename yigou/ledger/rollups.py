@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import connection
 
@@ -31,10 +32,13 @@ MonthKey = tuple[str, int, int, int]  # region code, level, year, month
 DayKey = tuple[str, int, dt.date]
 
 
-def ancestor_codes(code: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=200_000)
+def ancestor_codes(code: str) -> tuple[tuple[int, str], ...]:
     """(level, code) for the region and every ancestor: 510903101001 → 51…, 5109…, 510903…, 510903101…, itself."""
     own = len(prefix_of(code))
-    return [(level, code[:n].ljust(12, "0")) for level, n in enumerate(LEVEL_PREFIX, start=1) if n <= own]
+    return tuple(
+        (level, code[:n].ljust(12, "0")) for level, n in enumerate(LEVEL_PREFIX, start=1) if n <= own
+    )
 
 
 def fen(amount: Decimal) -> int:
@@ -98,19 +102,27 @@ def _upsert_presence(rows: list[tuple[str, str, str, dt.date, int]]) -> None:
             ["refcount"], [list(r) for r in rows])  # fmt: skip
 
 
+def _months_by_ancestor(rows: set[tuple[str, dt.date]]) -> defaultdict[tuple[int, str], set[int]]:
+    months: defaultdict[tuple[int, str], set[int]] = defaultdict(set)
+    for region, day in rows:
+        for level_code in ancestor_codes(region):
+            months[level_code].add(day.month)
+    return months
+
+
 def distinct_changes(kind: str, year: int, before: set, after: set, deltas: Deltas) -> None:
     """Month-presence and first-month changes of one entity in one year, for every region it touches.
 
     `before` and `after` are the entity's present (region code, day) rows in the year around a change.
     """
-    touched = {code_level for region, _ in before | after for code_level in ancestor_codes(region)}
-    for level, code in touched:
-        prefix = code[: LEVEL_PREFIX[level - 1]]
-        months_before = {d.month for r, d in before if r.startswith(prefix)}
-        months_after = {d.month for r, d in after if r.startswith(prefix)}
-        for month in months_before ^ months_after:
-            deltas.month[(code, level, year, month)][f"m_{kind}"] += 1 if month in months_after else -1
-        first_before, first_after = min(months_before, default=None), min(months_after, default=None)
+    if before == after:
+        return
+    months_before, months_after = _months_by_ancestor(before), _months_by_ancestor(after)
+    for level, code in months_before.keys() | months_after.keys():
+        had, has = months_before.get((level, code), set()), months_after.get((level, code), set())
+        for month in had ^ has:
+            deltas.month[(code, level, year, month)][f"m_{kind}"] += 1 if month in has else -1
+        first_before, first_after = min(had, default=None), min(has, default=None)
         if first_before != first_after:
             if first_before is not None:
                 deltas.month[(code, level, year, first_before)][f"y_{kind}"] -= 1

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from yigou.core import audit
 from yigou.regions.models import Region
@@ -37,8 +38,9 @@ class FineDeltas:
             deltas.add(region_code, day, dict(measures))
 
 
-def _purchase(draft: Draft, actor: Any, note: str) -> Purchase:
+def _purchase(draft: Draft, actor: Any, note: str, now: dt.datetime) -> Purchase:
     return Purchase(
+        recorded_at=now,
         external_id=draft.external_id, date=draft.date, region_id=draft.region_id, county_code=draft.county_code,
         buyer_kind=draft.buyer_kind, buyer_unit_id=draft.buyer_unit_id, buyer_cadre_id=draft.buyer_cadre_id,
         buyer_name=draft.buyer_name, buyer_key=draft.buyer_key, channel=draft.channel, outlet_id=draft.outlet_id,
@@ -72,9 +74,25 @@ def _households(drafts: list[Draft]) -> dict[int, Household]:
     return found
 
 
-def _insert(model: type, rows: list[Any]) -> None:
-    for start in range(0, len(rows), BATCH):
-        model.objects.bulk_create(rows[start : start + BATCH])  # type: ignore[attr-defined]
+def _insert(model: Any, rows: list[Any], *, need_ids: bool = False) -> None:
+    """Insert model instances: COPY on PostgreSQL (ids reserved from the sequence first), batches elsewhere."""
+    if connection.vendor != "postgresql":
+        for start in range(0, len(rows), BATCH):
+            model.objects.bulk_create(rows[start : start + BATCH])
+        return
+    table = model._meta.db_table
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        if need_ids:
+            fields = [model._meta.pk, *fields]
+            cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+                           [len(rows)])  # fmt: skip
+            for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+                row.pk = pk
+        columns = ", ".join(f.column for f in fields)
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
 
 
 def write_drafts(actor: Any, drafts: list[Draft], *, note: str = "") -> int:
@@ -86,8 +104,9 @@ def write_drafts(actor: Any, drafts: list[Draft], *, note: str = "") -> int:
             # Single-purchase writers wait until this import's presence changes are committed.
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {Presence._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-        purchases = [_purchase(d, actor, note) for d in drafts]
-        _insert(Purchase, purchases)
+        now = timezone.now()
+        purchases = [_purchase(d, actor, note, now) for d in drafts]
+        _insert(Purchase, purchases, need_ids=True)
         households, book = _households(drafts), StatusBook(s.household_id for d in drafts for s in d.shares)
         lines, beneficiaries = [], []
         for draft, purchase in zip(drafts, purchases, strict=True):
