@@ -85,3 +85,39 @@ def test_bad_region_exits_non_zero_from_the_console(world, capsys):
         execute_from_command_line(["yigou", "stats", "--region", "519999000000", "--period", "2018-04"])
     assert caught.value.code == 1
     assert "行政区划无效" in capsys.readouterr().err
+
+
+def test_stats_verify_finds_no_difference_after_the_worked_example(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.ledger.example import build_example
+
+    build_example(world)
+    out = StringIO()
+    call_command("stats", "verify", stdout=out)
+    first, second = out.getvalue().splitlines()
+    assert first.startswith("核对范围：全部区域；购买记录 7 笔，汇总行 ")
+    assert second == "未发现差异：统计表与原始台账一致。"
+
+
+def test_stats_verify_reports_a_difference_and_fails(world):
+    from io import StringIO
+
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    from tests.ledger.example import build_example
+    from yigou.ledger.models import MonthRollup
+
+    build_example(world)
+    MonthRollup.objects.filter(region_code="510904000000", year=2018, month=3).update(poor_income=1)
+    out = StringIO()
+    with pytest.raises(CommandError) as err:
+        call_command("stats", "verify", "--region", "510904000000", stdout=out)
+    assert str(err.value) == "发现 1 处差异，可运行 yigou stats rebuild 重建汇总。"
+    assert "月汇总 ('510904000000', 3, 2018, 3) poor_income: 服务值 1，台账重算 160000" in out.getvalue()
+    call_command("stats", "rebuild", stdout=StringIO())
+    call_command("stats", "verify", "--region", "510904000000", stdout=out)
+    assert out.getvalue().endswith("未发现差异：统计表与原始台账一致。\n")

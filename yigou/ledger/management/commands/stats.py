@@ -16,6 +16,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from yigou.accounts.services import system_actor
 from yigou.core.errors import DomainError
 from yigou.ledger import render, selectors
+from yigou.ledger.rebuild import rebuild_all
+from yigou.ledger.verify import verify
+from yigou.regions.checks import get_region
 
 FORMATS = ("json", "csv", "xlsx")
 
@@ -33,7 +36,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", nargs="?", default="table", choices=sorted(self.actions()),
-                            help="table（默认）：输出统计表")  # fmt: skip
+                            help="table（默认）：输出统计表；verify：用原始台账重算全部汇总并报告差异；"
+                                 "rebuild：用原始台账重建全部汇总")  # fmt: skip
         parser.add_argument("--region", default="", help="区划代码，如 510900000000")
         parser.add_argument(
             "--period", default="", help="期间：2018-04、2018-01..2018-04 或 2018-01-05..2018-03-20"
@@ -42,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="", help="写入文件；不给则写到标准输出（xlsx 必须给）")
 
     def actions(self) -> dict[str, Callable[[dict[str, Any]], None]]:
-        return {"table": self.table}
+        return {"table": self.table, "verify": self.verify, "rebuild": self.rebuild}
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -70,3 +74,22 @@ class Command(BaseCommand):
             self.stdout.flush()
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
+
+    def verify(self, options: dict[str, Any]) -> None:
+        region = get_region(options["region"]) if options["region"] else None
+        result = verify(region)
+        scope = f"{region.name}（{region.code}）" if region else "全部区域"
+        self.stdout.write(
+            f"核对范围：{scope}；购买记录 {result.purchases} 笔，汇总行 {result.rows_checked} 行。"
+        )
+        for difference in result.differences[:50]:
+            self.stdout.write(f"  差异：{difference}")
+        if not result.ok:
+            raise CommandError(
+                f"发现 {len(result.differences)} 处差异，可运行 yigou stats rebuild 重建汇总。"
+            )
+        self.stdout.write("未发现差异：统计表与原始台账一致。")
+
+    def rebuild(self, options: dict[str, Any]) -> None:
+        rebuild_all()
+        self.stdout.write("已用原始台账重建全部汇总。")
