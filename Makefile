@@ -22,12 +22,14 @@ venv: $(STAMP) ## create .venv and install the project with its dev tools
 run: venv ## migrate the embedded SQLite database, load the demo once, serve on 127.0.0.1:8000
 	$(PY) -m yigou.manage migrate --no-input -v0
 	$(PY) -m yigou.manage demo --if-empty
+	@echo ""
+	@echo "以购助扶 Yigou: http://127.0.0.1:8000/  (API docs: http://127.0.0.1:8000/api/docs/, admin: /admin/)"
 	@$(PY) -m yigou.manage demo --logins
 	$(PY) -m yigou.manage runserver 127.0.0.1:8000
 
-demo: venv ## (re)load the demo data into the embedded database
+demo: venv ## load the demo data into the embedded database (once; delete var/yigou.sqlite3 to start over)
 	$(PY) -m yigou.manage migrate --no-input -v0
-	$(PY) -m yigou.manage demo
+	$(PY) -m yigou.manage demo --if-empty
 
 test: venv ## run the suite on SQLite, then on PostgreSQL when one is reachable (browser tests included)
 	@bash scripts/test.sh
