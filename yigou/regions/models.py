@@ -24,7 +24,9 @@ class Region(models.Model):
         verbose_name = "行政区划"
         verbose_name_plural = "行政区划"
         ordering = ["code"]
-        indexes = [models.Index(fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"])
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -71,7 +71,9 @@ class Household(TimeStamped):
             models.Index(fields=["county_code", "status"]),
             # Subtree filters are `village_id LIKE '510903%'`: pattern ops let PostgreSQL use the index
             # whatever the database collation (other backends ignore opclasses).
-            models.Index(fields=["village"], name="household_village_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["village"], name="household_village_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
@@ -231,7 +233,9 @@ class Producer(TimeStamped):
         verbose_name = "经营主体"
         verbose_name_plural = "经营主体"
         ordering = ["region_id", "name"]
-        indexes = [models.Index(fields=["region"], name="producer_region_prefix", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(fields=["region"], name="producer_region_prefix", opclasses=["varchar_pattern_ops"])
+        ]
 
     def __str__(self) -> str:
         return self.name
