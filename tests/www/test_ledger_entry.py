@@ -35,7 +35,41 @@ def test_form_starts_with_today_and_one_line(client_for, world):
     assert f'name="date" value="{dt.date.today():%Y-%m-%d}"' in html
     assert 'name="line-TOTAL_FORMS" value="1"' in html
     assert "船山区农商银行" in html and "孙红（船山区农商银行）" in html
-    assert "遂宁市财政局" not in html  # a city unit paired only with villages in 安居区
+    # A city unit paired only with villages in 安居区 is still offered: it buys in every county.
+    assert ">遂宁市财政局</option>" in html and "陈立（遂宁市财政局）" in html
+
+
+def test_a_county_office_records_a_city_cadres_purchase(client_for, world):
+    """The worked example's P1: cadre 陈立 of the city's 财政局 buys 10 公斤 腊肉 at 60 from 张德明 in 船山区."""
+    data = post(world, lines=[("腊肉", "10", "公斤", "60", "")], date="2018-01-10",
+                buyer_cadre=str(world.cadres["chen"].pk))  # fmt: skip
+    response = client_for("chuanshan").post(reverse("www:purchase_create"), data)
+    assert response.status_code == 302
+    purchase = Purchase.objects.get()
+    assert (purchase.date, purchase.buyer_kind, purchase.buyer_cadre, purchase.buyer_unit) == (
+        dt.date(2018, 1, 10), "cadre", world.cadres["chen"], None
+    )  # fmt: skip
+    assert (purchase.total, purchase.seller_household, purchase.buyer_key) == (
+        Decimal("600.00"), world.households["zhang"], f"cadre:{world.cadres['chen'].pk}"
+    )  # fmt: skip
+    assert [(x.product, x.quantity, x.unit, x.amount) for x in purchase.lines.all()] == [
+        ("腊肉", Decimal("10"), "公斤", Decimal("600.00"))
+    ]
+
+
+def test_a_city_unit_may_be_named_as_the_buyer_by_a_county_office(client_for, world):
+    data = post(world, lines=[("腊肉", "2", "公斤", "60", "")], buyer_kind="unit", buyer_cadre="",
+                buyer_unit=str(world.units["finance"].pk))  # fmt: skip
+    assert client_for("chuanshan").post(reverse("www:purchase_create"), data).status_code == 302
+    assert Purchase.objects.get().buyer_unit == world.units["finance"]
+
+
+def test_a_forged_buyer_id_is_refused_and_nothing_is_written(client_for, world):
+    data = post(world, lines=[("腊肉", "1", "公斤", "60", "")], buyer_cadre="999999")
+    response = client_for("chuanshan").post(reverse("www:purchase_create"), data)
+    assert response.status_code == 400
+    assert "选择一个有效的选项" in response.content.decode()
+    assert Purchase.objects.count() == 0
 
 
 def test_records_a_household_sale_and_shows_it(client_for, world):
@@ -156,3 +190,16 @@ def test_producer_households_lists_linked_and_member_households_once(client_for,
 
 def test_auditor_may_not_record(client_for, world):
     assert client_for("auditor").get(reverse("www:purchase_create")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("user", "offered"),
+    [("admin", True), ("chuanshan", True), ("village", True), ("auditor", True), ("unit", False),
+     ("producer", False)],
+)  # fmt: skip
+def test_menu_offers_statistics_only_where_the_pages_open(client_for, user, offered):
+    client = client_for(user)
+    html = client.get(reverse("www:purchases")).content.decode()
+    links = [f'href="{reverse("www:stats")}"' in html, f'href="{reverse("www:stats_chart")}"' in html]
+    assert links == [offered, offered]
+    assert client.get(reverse("www:stats")).status_code == (200 if offered else 403)

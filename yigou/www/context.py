@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from yigou.accounts.scope import can
+from yigou.accounts.scope import can, scope_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -15,4 +15,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_region": user.region,
         "nav_can_import": can(user, "import"),
         "nav_can_audit": can(user, "audit.view"),
+        # Statistics are by region: unit and producer accounts are refused there, so the menu does not offer them.
+        "nav_can_stats": scope_for(user).kind in ("all", "region"),
     }

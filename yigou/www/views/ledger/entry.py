@@ -12,9 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yigou.accounts.scope import can, restrict
-from yigou.assist import selectors as assist_selectors
-from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core.errors import DomainError, NotFoundError
+from yigou.ledger import selectors as ledger_selectors
 from yigou.ledger.enums import Attribution
 from yigou.ledger.services import PurchaseInput, purchase_record
 from yigou.market.models import Activity, Outlet
@@ -29,9 +28,14 @@ SEARCH_LIMIT = 10
 
 
 def form_options(user: Any) -> dict[str, list[tuple[Any, str]]]:
-    """What the user may pick from: units, cadres, producers, open outlets and recent activities in scope."""
-    units = assist_selectors.units(user).values_list("pk", "name")
-    cadres = assist_selectors.cadres(user).select_related("unit")
+    """What the user may pick from: any nameable buyer; producers, open outlets and recent activities in scope."""
+    # Buyers are named across counties (a city bureau buys in every county it helps), so not by region scope.
+    units = ledger_selectors.nameable_units(user).order_by("region_id", "name").values_list("pk", "name")
+    cadres = (
+        ledger_selectors.nameable_cadres(user)
+        .select_related("unit")
+        .order_by("unit__region_id", "unit__name", "name")
+    )
     producers = registry_selectors.producers(user).values_list("pk", "name")
     outlets = restrict(user, Outlet.objects.filter(closed_on__isnull=True)).order_by("region_id", "name")
     activities = restrict(user, Activity.objects.all()).order_by("-date", "-pk")[:RECENT_ACTIVITIES]
@@ -46,9 +50,14 @@ def form_options(user: Any) -> dict[str, list[tuple[Any, str]]]:
 
 def _pick(user: Any, model: Any, pk: Any) -> Any:
     """A row the form named, re-read through the user's scope (a forged id reads as missing)."""
+    return _named(restrict(user, model.objects.all()), pk)
+
+
+def _named(queryset: Any, pk: Any) -> Any:
+    """A row the form named, re-read among those the user may choose from (a forged id reads as missing)."""
     if not pk:
         return None
-    row = restrict(user, model.objects.filter(pk=int(pk))).first()
+    row = queryset.filter(pk=int(pk)).first()
     if row is None:
         raise NotFoundError()
     return row
@@ -71,7 +80,8 @@ def _input(request: HttpRequest, form: PurchaseForm, rows: BaseFormSet) -> Purch
         lines=[row.as_input() for row in rows if row.has_changed() and row.cleaned_data],
         seller_household=None if producer else _pick(user, Household, d["seller_household"]),
         seller_producer=_pick(user, Producer, d["seller_producer"]) if producer else None,
-        buyer_unit=_pick(user, AssistingUnit, d["buyer_unit"]), buyer_cadre=_pick(user, Cadre, d["buyer_cadre"]),
+        buyer_unit=_named(ledger_selectors.nameable_units(user), d["buyer_unit"]),
+        buyer_cadre=_named(ledger_selectors.nameable_cadres(user), d["buyer_cadre"]),
         buyer_name=d["buyer_name"], outlet=_pick(user, Outlet, d["outlet"]),
         activity=_pick(user, Activity, d["activity"]), attribution=rule,
         beneficiaries=_beneficiaries(user, amounts) if rule == Attribution.ENTERED else [],
