@@ -44,7 +44,7 @@ def test_import_households_dry_run_prints_json_and_writes_nothing(world, tmp_pat
     path.write_bytes(xlsx_bytes(HOUSEHOLD_HEADERS, household_rows(10, broken=False)))
     before = snapshot()
     report = json.loads(_run("import-households", str(path), "--dry-run", "--json"))
-    assert report == {"total_rows": 12, "written": 0, "dry_run": True, "ok": True, "errors": []}
+    assert report == {"total_rows": 12, "written": 0, "skipped": 0, "dry_run": True, "ok": True, "errors": []}
     assert snapshot() == before
 
 
