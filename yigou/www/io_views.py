@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,16 +25,21 @@ from yigou.accounts.scope import can
 from yigou.assist.exports import export_units
 from yigou.assist.importers import COLUMNS as UNIT_COLUMNS
 from yigou.assist.importers import import_units
+from yigou.core import jobs
 from yigou.core.columns import Column, template_bytes
 from yigou.core.errors import DomainError
 from yigou.core.importing import ImportReport
+from yigou.core.jobs import job_threshold
 from yigou.core.tabular import read_table
 from yigou.core.xlsx import XLSX_CONTENT_TYPE
+from yigou.ledger.bulk.service import purchases_import
+from yigou.ledger.bulk.template import purchase_template
+from yigou.ledger.tasks import import_purchases_job
 from yigou.registry.exports import Export, export_households, export_producers
 from yigou.registry.importers import HOUSEHOLD_COLUMNS, PRODUCER_COLUMNS, import_households, import_producers
 from yigou.registry.selectors import HOUSEHOLD_SORTS, HouseholdFilter
 
-from .views.common import domain_errors
+from .views.common import domain_errors, paginate
 
 SESSION_KEY = "io_import"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -48,13 +53,24 @@ class ImportKind:
     sheet: str
     run: Callable[..., ImportReport]
     columns: list[Column]
+    capability: str = "import"
+    # Builds the template for the user when its example row depends on what the user may see.
+    template: Callable[[Any], bytes] | None = None
+    # The Celery task that writes files of at least YIGOU_IMPORT_JOB_THRESHOLD rows in the background.
+    job_task: Any = None
 
 
 IMPORT_KINDS = {
     "households": ImportKind("农户（每名成员一行）", "农户", import_households, HOUSEHOLD_COLUMNS),
     "producers": ImportKind("经营主体", "经营主体", import_producers, PRODUCER_COLUMNS),
     "units": ImportKind("帮扶单位", "帮扶单位", import_units, UNIT_COLUMNS),
-}
+    "purchases": ImportKind("购买记录（每条明细一行）", "购买记录", purchases_import, [],
+                            capability="ledger.record", template=purchase_template, job_task=import_purchases_job),
+}  # fmt: skip
+
+
+def allowed_kinds(user: Any) -> dict[str, ImportKind]:
+    return {key: kind for key, kind in IMPORT_KINDS.items() if can(user, kind.capability)}
 
 
 def _upload_path(token: str) -> Path:
@@ -92,8 +108,11 @@ def _run(actor: Any, kind: ImportKind, data: bytes, filename: str, *, dry_run: b
 
 
 def _page(request: HttpRequest, **context: Any) -> HttpResponse:
-    kind = context.get("kind") or request.GET.get("kind", "households")
-    context.update(kinds=IMPORT_KINDS, kind=kind if kind in IMPORT_KINDS else "households")
+    kinds = allowed_kinds(request.user)
+    kind = context.get("kind") or request.GET.get("kind", "")
+    context.update(
+        kinds=kinds, kind=kind if kind in kinds else next(iter(kinds)), job_threshold=job_threshold()
+    )
     result = context.get("result")
     if isinstance(result, str):
         context.update(result=None, error=result)
@@ -102,7 +121,9 @@ def _page(request: HttpRequest, **context: Any) -> HttpResponse:
 
 def _check(request: HttpRequest) -> HttpResponse:
     key = request.POST.get("kind", "")
-    kind, upload = IMPORT_KINDS.get(key), request.FILES.get("file")
+    kind, upload = allowed_kinds(request.user).get(key), request.FILES.get("file")
+    if key in IMPORT_KINDS and kind is None:
+        raise PermissionDenied("无权导入此类数据。")
     if kind is None or upload is None:
         return _page(request, kind=key, error="请选择导入类型并上传文件。")
     name = upload.name or ""
@@ -115,9 +136,13 @@ def _check(request: HttpRequest) -> HttpResponse:
     if previous:
         _discard(previous["token"])
     token = _store(data)
-    request.session[SESSION_KEY] = {"token": token, "kind": key, "filename": name}
     result = _run(request.user, kind, data, name, dry_run=True)
-    return _page(request, kind=key, result=result, filename=name, token=token, stage="checked")
+    rows = result.total_rows if isinstance(result, ImportReport) else 0
+    request.session[SESSION_KEY] = {"token": token, "kind": key, "filename": name, "rows": rows}
+    background = kind.job_task is not None and rows >= job_threshold()
+    return _page(
+        request, kind=key, result=result, filename=name, token=token, stage="checked", background=background
+    )
 
 
 def _confirm(request: HttpRequest) -> HttpResponse:
@@ -128,18 +153,33 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         data = _upload_path(pending["token"]).read_bytes()
     except (FileNotFoundError, ValueError):
         return _page(request, error="待导入的文件已失效，请重新上传。")
-    kind = IMPORT_KINDS[pending["kind"]]
+    kind = allowed_kinds(request.user).get(pending["kind"])
+    if kind is None:
+        raise PermissionDenied("无权导入此类数据。")
+    if kind.job_task is not None and pending.get("rows", 0) >= job_threshold():
+        return _start_job(request, kind, pending)
     result = _run(request.user, kind, data, pending["filename"], dry_run=False)
     _discard(pending["token"])
     del request.session[SESSION_KEY]
     return _page(request, kind=pending["kind"], result=result, filename=pending["filename"], stage="imported")
 
 
+def _start_job(request: HttpRequest, kind: ImportKind, pending: dict[str, Any]) -> HttpResponse:
+    """Hand the stored upload to a background job (which removes it when done) and show its progress page."""
+    job = jobs.job_create(
+        actor=request.user, kind=pending["kind"], file_path=str(_upload_path(pending["token"])),
+        filename=pending["filename"], total_rows=pending.get("rows", 0),
+    )  # fmt: skip
+    del request.session[SESSION_KEY]
+    jobs.job_dispatch(job, kind.job_task)
+    return redirect("www:import_job", pk=job.pk)
+
+
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "import"):
+    if not allowed_kinds(request.user):
         raise PermissionDenied("无权导入数据。")
     if request.method == "POST":
         return _confirm(request) if request.POST.get("action") == "confirm" else _check(request)
@@ -159,6 +199,10 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     spec = IMPORT_KINDS.get(kind)
     if spec is None:
         raise Http404("没有这种导入模板。")
+    if spec.template is not None:
+        if not can(request.user, spec.capability):
+            raise PermissionDenied("无权导入此类数据。")
+        return _xlsx(spec.template(request.user), f"{spec.sheet}导入模板.xlsx")
     return _xlsx(template_bytes(spec.sheet, spec.columns), f"{spec.sheet}导入模板.xlsx")
 
 
@@ -207,3 +251,26 @@ def export(request: HttpRequest) -> HttpResponse:
     reveal = request.GET.get("reveal", "") in ("1", "on", "true")
     result = entry[1](request.user, request.GET, reveal)
     return _xlsx(result.content, result.filename)
+
+
+@login_required
+@domain_errors
+@require_GET
+def import_jobs(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, jobs.jobs_visible(request.user))
+    return render(request, "www/io/jobs.html", {"page": page})
+
+
+@login_required
+@domain_errors
+@require_GET
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "www/io/job.html", {"job": jobs.job_get(request.user, pk)})
+
+
+@login_required
+@domain_errors
+@require_GET
+def import_job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The fragment the job page polls (htmx, every 2 s) until the job is done or failed."""
+    return render(request, "www/io/_job_status.html", {"job": jobs.job_get(request.user, pk)})
