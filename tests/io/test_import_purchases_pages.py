@@ -187,3 +187,11 @@ def test_the_template_has_the_layout_and_its_example_row_passes_the_check(client
     ]
     html = upload(client, response.content, name="购买记录导入模板.xlsx").content.decode()
     assert "共 1 行，1 笔购买，未发现错误。" in html
+
+
+def test_the_import_formats_document_lists_every_purchase_column():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "import-formats.md").read_text(encoding="utf-8")
+    assert "## 4. 购买记录 (purchases)" in text
+    assert [header for header in HEADERS if f"| {header} |" not in text] == []
