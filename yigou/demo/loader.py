@@ -15,6 +15,8 @@ from yigou.registry.models import Household
 
 from .assist import build_assist
 from .households import build_households
+from .ledger import build_ledger
+from .market import build_market
 from .producers import build_producers
 from .regions import build_regions
 from .users import USERNAMES, build_users
@@ -52,6 +54,11 @@ def load_demo(*, households: int = DEFAULT_HOUSEHOLDS, say: Callable[[str], None
         )
         units = build_assist(actor=actor, rng=rng_for("assist"), regions=regions, households=homes, say=say)
         users = build_users(actor=actor, regions=regions, units=units, producers=producers, say=say)
+        market = build_market(actor=actor, rng=rng_for("market"), regions=regions, units=units, say=say)
+        ledger = build_ledger(
+            actor=actor, rng=rng_for("ledger"), regions=regions, households=homes, producers=producers,
+            units=units, market=market, users=users, say=say,
+        )  # fmt: skip
     counts = {
         "villages": len(regions.all_villages()),
         "poor_villages": sum(1 for v in regions.all_villages() if v.poor_since),
@@ -63,5 +70,9 @@ def load_demo(*, households: int = DEFAULT_HOUSEHOLDS, say: Callable[[str], None
         "cadres": len(units.cadres),
         "household_pairings": units.household_pairings,
         "users": len(users),
+        "outlets": sum(len(found) for found in market.outlets.values()),
+        "activities": len(market.activities),
+        "purchases": ledger.purchases,
+        "reversals": ledger.reversals,
     }
     return Summary(counts=counts, seconds=time.perf_counter() - started)

@@ -14,7 +14,8 @@ from yigou.demo.users import logins_table
 LABELS = {
     "villages": "村（社区）", "poor_villages": "贫困村", "households": "农户", "registered": "建档立卡户",
     "producers": "经营主体", "linkages": "带贫联结", "units": "帮扶单位", "cadres": "帮扶干部",
-    "household_pairings": "干部结对户", "users": "演示账号",
+    "household_pairings": "干部结对户", "users": "演示账号", "outlets": "销售网点", "activities": "以购助扶活动",
+    "purchases": "购买记录", "reversals": "其中冲销",
 }  # fmt: skip
 
 
@@ -26,7 +27,10 @@ def _how_to_start_over() -> str:
 
 
 class Command(BaseCommand):
-    help = "加载演示数据：遂宁市（2018年区划）的乡镇、村、农户、经营主体、帮扶单位和每个角色一个演示账号。"
+    help = (
+        "加载演示数据：遂宁市（2018年区划）的乡镇、村、农户、经营主体、帮扶单位、每个角色一个演示账号，"
+        "以及2018年的销售网点、以购助扶活动和购买台账。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--households", type=int, default=DEFAULT_HOUSEHOLDS, help="农户数（默认 3000）")
