@@ -13,7 +13,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "nav_region": user.region,
-        "nav_can_import": can(user, "import"),
+        "nav_can_import": can(user, "import") or can(user, "ledger.record"),
         "nav_can_audit": can(user, "audit.view"),
         # Statistics are by region: unit and producer accounts are refused there, so the menu does not offer them.
         "nav_can_stats": scope_for(user).kind in ("all", "region"),
