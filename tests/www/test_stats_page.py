@@ -171,3 +171,10 @@ def test_chart_page_has_amounts_by_month_channel_and_child(client_for, example):
 
 def test_unit_users_have_no_statistics_page(client_for, example):
     assert stats(client_for("unit"), **PERIOD).status_code == 403
+
+
+def test_without_a_period_the_page_opens_on_the_latest_year_with_purchases(client_for, example):
+    # The ledger's last sale visible to 船山区 is on 2018-04-02, long before this year: the page starts there.
+    html = stats(client_for("chuanshan")).content.decode()
+    assert "<strong>船山区2018年1—4月以购助扶成果统计表</strong>" in html
+    assert row_cells(html, "510903101000")[14] == "2,050.00"

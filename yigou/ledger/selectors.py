@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from yigou.accounts.scope import can, get_visible, restrict, scope_for
 from yigou.assist.models import AssistingUnit, Cadre
@@ -96,3 +97,8 @@ def nameable_units(actor: Any) -> QuerySet[AssistingUnit]:
 def nameable_cadres(actor: Any) -> QuerySet[Cadre]:
     """Cadres a recorder may name as the buyer (name and unit only; cadres are public servants on duty)."""
     return Cadre.objects.filter(is_active=True) if can(actor, "ledger.record") else Cadre.objects.none()
+
+
+def latest_purchase_date(actor: Any) -> dt.date | None:
+    """The most recent sale the actor can see: where the statistics pages start when this year has none yet."""
+    return restrict(actor, Purchase.objects.all()).aggregate(latest=Max("date"))["latest"]

@@ -34,13 +34,15 @@ EXPORTS = {
 }
 
 
-def default_period(today: dt.date | None = None) -> str:
-    """This year so far: the 累计 figure a bulletin reports."""
-    today = today or dt.date.today()
-    return f"{today.year}-01" if today.month == 1 else f"{today.year}-01..{today.year}-{today.month:02d}"
+def default_period(today: dt.date | None = None, latest: dt.date | None = None) -> str:
+    """The year so far (the 累计 figure a bulletin reports) — of the latest year with purchases, when older."""
+    end = today or dt.date.today()
+    if latest is not None and latest.year < end.year:
+        end = latest
+    return f"{end.year}-01" if end.month == 1 else f"{end.year}-01..{end.year}-{end.month:02d}"
 
 
-def period_from(get: QueryDict) -> str:
+def period_from(get: QueryDict, user: Any = None) -> str:
     """The period the pickers chose (one month, a range of months, or two dates), else ?period=, else the default."""
     mode = get.get("mode", "")
     if mode == "dates" and get.get("start") and get.get("end"):
@@ -50,7 +52,10 @@ def period_from(get: QueryDict) -> str:
         return start if start == end else f"{start}..{end}"
     if mode == "month" and get.get("month"):
         return str(get["month"])
-    return get.get("period", "").strip()[:40] or default_period()
+    chosen = get.get("period", "").strip()[:40]
+    if chosen:
+        return chosen
+    return default_period(latest=selectors.latest_purchase_date(user) if user is not None else None)
 
 
 def _region_code(user: Any, get: QueryDict) -> str:
@@ -110,7 +115,7 @@ def _table_context(request: HttpRequest, table: StatsTable) -> dict[str, Any]:
 
 def _table(request: HttpRequest) -> StatsTable:
     return selectors.stats_table(
-        request.user, _region_code(request.user, request.GET), period_from(request.GET)
+        request.user, _region_code(request.user, request.GET), period_from(request.GET, request.user)
     )
 
 
@@ -152,7 +157,7 @@ def _series(pairs: list[tuple[str, Decimal]]) -> dict[str, list[Any]]:
 @login_required
 @domain_errors
 def stats_chart(request: HttpRequest) -> HttpResponse:
-    code, period_text = _region_code(request.user, request.GET), period_from(request.GET)
+    code, period_text = _region_code(request.user, request.GET), period_from(request.GET, request.user)
     try:
         data = charts(request.user, code, period_text)
     except (PermissionDeniedError, NotFoundError):
