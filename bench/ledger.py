@@ -129,8 +129,11 @@ def bench_import() -> None:
 
 
 def api_user(county: str) -> User:
-    org = Organisation.objects.create(name="县扶贫办", kind=OrgKind.OFFICE, region_id=county)
-    return User.objects.create(username=f"bench-api-{county}", role=Role.OFFICE, organisation=org)
+    user = User.objects.filter(username=f"bench-api-{county}").first()
+    if user is None:
+        org = Organisation.objects.create(name="县扶贫办", kind=OrgKind.OFFICE, region_id=county)
+        user = User.objects.create(username=f"bench-api-{county}", role=Role.OFFICE, organisation=org)
+    return user
 
 
 def bench_api() -> None:
