@@ -10,6 +10,7 @@ from yigou.core.importing import ImportReport
 from yigou.core.tabular import Table
 
 from .parse import parse
+from .staging import import_staged
 from .write import write_drafts
 
 
@@ -21,6 +22,9 @@ def purchases_import(
     Purchases whose 外部编号 is already in the ledger are skipped, so importing the same file twice changes nothing.
     """
     ensure_can(actor, "ledger.record")
+    staged = import_staged(actor=actor, table=table, dry_run=dry_run, note=note, progress=progress)
+    if staged is not None:
+        return staged
     parsed = parse(actor, table, progress)
     report = parsed.report
     report.dry_run = dry_run

@@ -1,0 +1,152 @@
+"""The PostgreSQL fast path of the purchase import: COPY the rows into a staging table, check and resolve them
+set-based in SQL, and write the ledger rows and the rollups with a handful of statements.
+
+It handles files where every seller is a household selling its own produce (农户自产); anything else — a producer
+named as seller, numbers the SQL checks do not parse the way Decimal does, XLSX, SQLite — returns None and the
+caller runs the Python path (parse.py, write.py) for the whole file. Both paths give the same ImportReport.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection, transaction
+
+from yigou.accounts.scope import scope_for
+from yigou.assist.enums import UnitKind
+from yigou.core.error_codes import message_for
+from yigou.core.importing import ImportReport, require_headers
+from yigou.core.tabular import Table
+
+from ..buyers import UNIT_KINDS
+from ..enums import BuyerKind
+from ..services import EARLIEST
+from . import layout
+from . import staging_sql as sql
+from .staging_write import write_staged
+
+log = logging.getLogger(__name__)
+COPY_CHUNK = 10_000  # rows per COPY; progress is reported between them
+
+
+@lru_cache(maxsize=1)
+def whitespace() -> str:
+    """What str.strip() removes, for btrim()."""
+    return "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
+def import_staged(
+    *, actor: Any, table: Table, dry_run: bool, note: str = "", progress: Callable[[int], None] | None = None
+) -> ImportReport | None:
+    """The import through SQL, or None when the file needs the Python path."""
+    if connection.vendor != "postgresql" or table.encoding == "xlsx":
+        return None
+    require_headers(table, layout.REQUIRED)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _drop(cursor)
+        total = _stage(cursor, table, progress)
+        cursor.execute(sql.FALLBACK)
+        if cursor.fetchone()[0]:
+            _drop(cursor)
+            log.info("purchase import: Python path (the file names producers or unusual numbers)")
+            return None
+        report = _check(cursor, actor, total)
+        report.dry_run = dry_run
+        if report.ok and not dry_run and report.purchases:
+            report.written = write_staged(cursor, actor, note)
+        _drop(cursor)
+    log.info("purchase import: SQL path, %s rows, %s written", total, report.written)
+    return report
+
+
+def _drop(cursor: Any) -> None:
+    cursor.execute("DROP TABLE IF EXISTS " + ", ".join(sql.TEMP_TABLES))
+
+
+def _csv_chunks(table: Table) -> Iterator[tuple[int, str]]:
+    """The non-blank rows as CSV (spreadsheet row number first) by COPY_CHUNK rows: (rows before, text)."""
+    index = {
+        header: i for i, header in enumerate(table.headers)
+    }  # the last of repeated headers, as row_dicts
+    width = len(table.headers)
+    picks = [index.get(header, width) for _, header in sql.STAGE_COLUMNS]
+    buffer, count, start = io.StringIO(), 0, 0
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    for number, cells in enumerate(table.rows, start=2):
+        if any(cells):
+            padded = [*cells, ""]
+            writer.writerow([number, *(padded[i] for i in picks)])
+            count += 1
+            if count % COPY_CHUNK == 0:
+                yield start, buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+                start = count
+    if count > start:
+        yield start, buffer.getvalue()
+
+
+def _stage(cursor: Any, table: Table, progress: Callable[[int], None] | None) -> int:
+    """COPY the rows into imp_stage; returns how many there are."""
+    columns = ", ".join(f"{name} text" for name, _ in sql.STAGE_COLUMNS)
+    cursor.execute(sql.CREATE_STAGE.format(columns=columns))
+    for start, text in _csv_chunks(table):
+        if progress:
+            progress(start)  # as parse.py reports it: every 10,000 non-blank rows, never during a COPY
+        with cursor.cursor.copy("COPY imp_stage FROM STDIN (FORMAT csv)") as copy:
+            copy.write(text)
+    for statement in sql.FUNCTIONS:
+        cursor.execute(statement)
+    cursor.execute("SELECT count(*) FROM imp_stage")
+    return int(cursor.fetchone()[0])
+
+
+def _choices(cursor: Any) -> None:
+    from yigou.registry.status import TRANSITIONS
+
+    rows = [("购买方类型", label, value) for label, value in layout.BUYER_KINDS.items()]
+    rows += [("渠道", label, value) for label, value in layout.CHANNELS.items()]
+    rows += [("产品来源", label, value) for label, value in layout.SOURCES.items()]
+    rows += [("unit_kind", str(label), value) for value, label in UnitKind.choices]
+    rows += [("buyer_kind_label", str(label), value) for value, label in BuyerKind.choices]
+    rows += [("transition", kind, str(target)) for kind, (_, target) in TRANSITIONS.items()]
+    cursor.execute(sql.CREATE_CHOICE)
+    cursor.executemany("INSERT INTO imp_choice VALUES (%s, %s, %s)", rows)
+
+
+def _params(actor: Any) -> dict[str, Any]:
+    scope = scope_for(actor)
+    kinds = {kind: sorted(str(k) for k in allowed) for kind, allowed in UNIT_KINDS.items()}
+    return {
+        "space": whitespace(), "today": dt.date.today(), "earliest": EARLIEST, "scope": scope.kind,
+        "prefix": scope.region_prefix, "scope_unit": scope.unit_id, "out_of_scope": message_for("out_of_scope"),
+        "buyer_prefix": message_for("buyer_invalid", detail=""), "unit_kinds": kinds[BuyerKind.UNIT],
+        "canteen_kinds": kinds[BuyerKind.CANTEEN], "enterprise_kinds": kinds[BuyerKind.ENTERPRISE],
+        "social_kinds": kinds[BuyerKind.SOCIAL_ORG],
+    }  # fmt: skip
+
+
+def _check(cursor: Any, actor: Any, total: int) -> ImportReport:
+    """Resolve every row and collect the errors; nothing is written here."""
+    params = _params(actor)
+    _choices(cursor)
+    for statement in (sql.DATES, sql.UNITS, sql.OUTLETS):
+        cursor.execute(statement)
+    cursor.execute(sql.BUYERS, params)
+    cursor.execute(sql.ROWS, params)
+    cursor.execute(sql.ERRORS, params)
+    report = ImportReport(total_rows=total)
+    cursor.execute("SELECT line, col, message FROM imp_error ORDER BY line")
+    for line, column, message in cursor.fetchall():
+        report.add(line, column, message)
+    cursor.execute("SELECT count(DISTINCT ext) FILTER (WHERE skipped), count(DISTINCT ext) FILTER (WHERE NOT skipped)"
+                   " FROM imp_row WHERE NOT bad_ext")  # fmt: skip
+    report.skipped, purchases = cursor.fetchone()
+    report.purchases = purchases if report.ok else 0
+    return report
