@@ -331,19 +331,24 @@ SELECT kind, key, region_code, day, n FROM imp_slot
 ON CONFLICT (kind, key, region_code, day) DO UPDATE SET refcount = ledger_presence.refcount + excluded.refcount
 """
 
-# Per entity, year, ancestor and month: present before (was) and/or made present by this import (is_new).
+# Per entity, year, ancestor and month: present before (was) and/or made present by this import (is_new),
+# for the (entity, year, ancestor) groups this import touches; days collapse to months before the expansion.
 ANCESTOR_MONTHS = f"""
 CREATE TEMP TABLE imp_am ON COMMIT DROP AS
-WITH {LEVELS}, x AS (
-    SELECT kind, key, region_code, day, true AS is_new FROM imp_slot
-    UNION ALL SELECT kind, key, region_code, day, false FROM imp_before
-), a AS (
-    SELECT x.kind, x.key, extract(year FROM x.day)::int AS y, lv.level, {ANCESTOR.format(code="x.region_code")} AS anc,
-           extract(month FROM x.day)::int AS m, bool_or(x.is_new) AS is_new, bool_or(NOT x.is_new) AS was
-    FROM x JOIN lv ON {UNDER.format(code="x.region_code")} GROUP BY 1, 2, 3, 4, 5, 6
-)
-SELECT a.* FROM a WHERE EXISTS (
-    SELECT 1 FROM a n WHERE n.is_new AND (n.kind, n.key, n.y, n.level, n.anc) = (a.kind, a.key, a.y, a.level, a.anc))
+WITH {LEVELS},
+n AS (SELECT DISTINCT kind, key, extract(year FROM day)::int AS y, extract(month FROM day)::int AS m, region_code
+      FROM imp_slot),
+b AS (SELECT DISTINCT kind, key, extract(year FROM day)::int AS y, extract(month FROM day)::int AS m, region_code
+      FROM imp_before),
+na AS (SELECT DISTINCT n.kind, n.key, n.y, lv.level, {ANCESTOR.format(code="n.region_code")} AS anc, n.m
+       FROM n JOIN lv ON {UNDER.format(code="n.region_code")}),
+ba AS (SELECT DISTINCT b.kind, b.key, b.y, lv.level, {ANCESTOR.format(code="b.region_code")} AS anc, b.m
+       FROM b JOIN lv ON {UNDER.format(code="b.region_code")})
+SELECT kind, key, y, level, anc, m, bool_or(is_new) AS is_new, bool_or(NOT is_new) AS was
+FROM (SELECT na.*, true AS is_new FROM na
+      UNION ALL
+      SELECT ba.*, false FROM ba WHERE (kind, key, y, level, anc) IN (SELECT kind, key, y, level, anc FROM na)) x
+GROUP BY kind, key, y, level, anc, m
 """
 
 

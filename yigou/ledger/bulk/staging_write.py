@@ -29,6 +29,7 @@ def _persons(cursor: Any) -> None:
 def _ledger(cursor: Any, actor: Any, note: str) -> int:
     _persons(cursor)
     cursor.execute(sql.PURCHASES, {"registered": sorted(str(s) for s in REGISTERED)})
+    cursor.execute("ANALYZE imp_purchase")
     cursor.execute("SELECT count(*) FROM imp_purchase")
     written = cursor.fetchone()[0]
     user = actor.pk if getattr(actor, "is_authenticated", False) else None
@@ -43,6 +44,7 @@ def _rollups(cursor: Any) -> None:
     cursor.execute(sql.MONTH_ADDITIVE)
     cursor.execute(sql.SLOTS)
     cursor.execute(sql.BEFORE)
+    cursor.execute("ANALYZE imp_slot, imp_before")
     cursor.execute(sql.PRESENCE)
     cursor.execute(sql.ANCESTOR_MONTHS)
     cursor.execute(sql.distinct_upsert(DISTINCT_KINDS))
