@@ -12,6 +12,9 @@ urlpatterns = [
     path("households/new/", household_actions.household_create, name="household_create"),
     path("households/<int:pk>/", households.household_detail, name="household"),
     path("households/<int:pk>/events/", household_actions.record_event, name="household_event"),
+    path("households/<int:pk>/edit/", household_actions.household_edit, name="household_edit"),
+    path("households/<int:pk>/members/add/", household_actions.member_add, name="member_add"),
+    path("households/<int:pk>/members/remove/", household_actions.member_remove, name="member_remove"),
     path("households/<int:pk>/steps/", household_actions.record_step, name="household_step"),
     path(
         "households/<int:pk>/members/<int:member_pk>/reveal/",

@@ -151,7 +151,7 @@ def member_add(*, actor: Any, household: Household, member: MemberInput) -> Memb
     _ensure_new_people([cleaned])
     row = _build_member(household, cleaned)
     row.save()
-    Household.objects.filter(pk=household.pk).update(size=household.members.count())
+    Household.objects.filter(pk=household.pk).update(size=Member.objects.filter(household=household).count())
     audit.record(actor=actor, action="member_add", target=household, changes={"member": cleaned.name})
     return row
 
@@ -169,7 +169,7 @@ def member_remove(*, actor: Any, member: Member, reason: str) -> None:
         actor=actor, action="member_remove", target=household, changes={"member": member.name}, note=reason
     )
     member.delete()
-    Household.objects.filter(pk=household.pk).update(size=household.members.count())
+    Household.objects.filter(pk=household.pk).update(size=Member.objects.filter(household=household).count())
 
 
 def member_reveal(*, actor: Any, member: Member) -> dict[str, str]:

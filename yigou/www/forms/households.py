@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from yigou.registry.enums import EventKind, Health, IdentificationStepKind, Labour, MonitorType, Relation
+from yigou.registry.models import Household, Member
 from yigou.registry.services import MemberInput
 
 from .widgets import MultipleFileField, date_field
@@ -54,3 +55,32 @@ class MemberRowForm(forms.Form):
 
 # Untouched spare rows are skipped, so a household of one needs no deleting of empty rows.
 MemberRowFormSet = forms.formset_factory(MemberRowForm, extra=5, min_num=1, validate_min=True, max_num=20)
+
+
+class HouseholdEditForm(forms.Form):
+    # The full phone number is personal data (viewing it is audited), so it is never pre-filled.
+    phone = forms.CharField(label="联系电话", required=False, max_length=20, help_text="留空则不修改")
+    address = forms.CharField(label="住址", required=False, max_length=200)
+
+
+class MemberAddForm(MemberRowForm):
+    relation = forms.ChoiceField(
+        label="与户主关系", choices=[("", "请选择"), *[c for c in Relation.choices if c[0] != Relation.HEAD]]
+    )
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:  # type: ignore[override]
+        return f"{obj.name}（{obj.get_relation_display()}）"
+
+
+class MemberRemoveForm(forms.Form):
+    member = MemberChoiceField(label="减员成员", queryset=Member.objects.none(), empty_label="请选择")
+    reason = forms.CharField(
+        label="减员原因", max_length=500, widget=forms.Textarea({"rows": 2}), help_text="如死亡、出嫁、分户"
+    )
+
+    def __init__(self, *args: object, household: Household, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Only members of this household can be chosen; the service refuses the head.
+        self.fields["member"].queryset = household.members.order_by("id")  # type: ignore[attr-defined]

@@ -17,7 +17,15 @@ from yigou.regions.models import Region
 from yigou.registry import selectors, services
 from yigou.registry.models import EvidenceFile, Household, Member
 
-from ..forms.households import EventForm, HouseholdForm, MemberRowFormSet, StepForm
+from ..forms.households import (
+    EventForm,
+    HouseholdEditForm,
+    HouseholdForm,
+    MemberAddForm,
+    MemberRemoveForm,
+    MemberRowFormSet,
+    StepForm,
+)
 from .common import domain_errors, is_htmx, village_options
 from .households import detail_context
 
@@ -76,6 +84,70 @@ def record_step(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("www:household", pk=hh.pk)
     hh = selectors.household(request.user, pk)
     context = detail_context(request, hh, step_form=form)
+    return render(request, "www/households/detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+@domain_errors
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_unless(request, "registry.change")
+    hh = selectors.household(request.user, pk)
+    form = HouseholdEditForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.household_update(
+                actor=request.user, household=hh, phone=d["phone"].strip() or None, address=d["address"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已更新联系电话和住址。")
+            return redirect("www:household", pk=hh.pk)
+    hh = selectors.household(request.user, pk)
+    context = detail_context(request, hh, edit_form=form)
+    return render(request, "www/households/detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+@domain_errors
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_unless(request, "registry.change")
+    hh = selectors.household(request.user, pk)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            member = services.member_add(actor=request.user, household=hh, member=form.as_input())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已添加家庭成员“{member.name}”。")
+            return redirect("www:household", pk=hh.pk)
+    hh = selectors.household(request.user, pk)
+    context = detail_context(request, hh, member_form=form)
+    return render(request, "www/households/detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+@domain_errors
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_unless(request, "registry.change")
+    hh = selectors.household(request.user, pk)
+    form = MemberRemoveForm(request.POST, household=hh)
+    if form.is_valid():
+        member = form.cleaned_data["member"]
+        try:
+            services.member_remove(actor=request.user, member=member, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已将“{member.name}”减员。")
+            return redirect("www:household", pk=hh.pk)
+    hh = selectors.household(request.user, pk)
+    context = detail_context(request, hh, remove_form=form)
     return render(request, "www/households/detail.html", context, status=400)
 
 

@@ -17,7 +17,7 @@ from yigou.registry.enums import STEP_ORDER, HouseholdStatus, IdentificationStep
 from yigou.registry.models import Household, Member
 from yigou.registry.status import REGISTERED
 
-from ..forms.households import EventForm, StepForm
+from ..forms.households import EventForm, HouseholdEditForm, MemberAddForm, MemberRemoveForm, StepForm
 from .common import domain_errors, paginate, region_options
 
 
@@ -87,6 +87,9 @@ def detail_context(request: HttpRequest, hh: Household, **forms: Any) -> dict[st
         "can_reveal": can(user, "pii.reveal"),
         "event_form": forms.get("event_form") or EventForm(),
         "step_form": forms.get("step_form") or StepForm(initial={"step": next_step}),
+        "edit_form": forms.get("edit_form") or HouseholdEditForm(initial={"address": hh.address}),
+        "member_form": forms.get("member_form") or MemberAddForm(),
+        "remove_form": forms.get("remove_form") or MemberRemoveForm(household=hh),
         # Households already on the register cannot go through identification again (the service refuses).
         "show_step_form": hh.status not in REGISTERED,
         "next_step_label": IdentificationStepKind(next_step).label,
