@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -35,120 +38,98 @@ def _refuse_unless(request: HttpRequest, capability: str) -> None:
         raise PermissionDenied("无权执行此操作。")
 
 
+def _apply(
+    request: HttpRequest, pk: int, make_form: Callable[[Household], Any], form_key: str,
+    perform: Callable[[Household, Any], str],
+) -> HttpResponse:  # fmt: skip
+    """One change form of the household page: the service's refusal shows on the page and nothing is written."""
+    _refuse_unless(request, "registry.change")
+    hh = selectors.household(request.user, pk)
+    form = make_form(hh)
+    if form.is_valid():
+        try:
+            done = perform(hh, form)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect("www:household", pk=hh.pk)
+    hh = selectors.household(request.user, pk)
+    context = detail_context(request, hh, **{form_key: form})
+    return render(request, "www/households/detail.html", context, status=400)
+
+
 @require_POST
 @login_required
 @domain_errors
 def record_event(request: HttpRequest, pk: int) -> HttpResponse:
-    _refuse_unless(request, "registry.change")
-    hh = selectors.household(request.user, pk)
-    form = EventForm(request.POST, request.FILES)
-    if form.is_valid():
+    def perform(hh: Household, form: Any) -> str:
         d = form.cleaned_data
-        try:
-            event = services.household_record_event(
-                actor=request.user, household=hh, kind=d["kind"], date=d["date"], reason=d["reason"],
-                monitor_type=d["monitor_type"], files=d["evidence"],
-            )  # fmt: skip
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已记录“{event.get_kind_display()}”（{event.date:%Y-%m-%d}）。")
-            return redirect("www:household", pk=hh.pk)
-    hh = selectors.household(request.user, pk)
-    context = detail_context(request, hh, event_form=form)
-    return render(request, "www/households/detail.html", context, status=400)
+        event = services.household_record_event(
+            actor=request.user, household=hh, kind=d["kind"], date=d["date"], reason=d["reason"],
+            monitor_type=d["monitor_type"], files=d["evidence"],
+        )  # fmt: skip
+        return f"已记录“{event.get_kind_display()}”（{event.date:%Y-%m-%d}）。"
+
+    return _apply(request, pk, lambda hh: EventForm(request.POST, request.FILES), "event_form", perform)
 
 
 @require_POST
 @login_required
 @domain_errors
 def record_step(request: HttpRequest, pk: int) -> HttpResponse:
-    _refuse_unless(request, "registry.change")
-    hh = selectors.household(request.user, pk)
-    form = StepForm(request.POST, request.FILES)
-    if form.is_valid():
+    def perform(hh: Household, form: Any) -> str:
         d = form.cleaned_data
-        try:
-            step = services.identification_record_step(
-                actor=request.user,
-                household=hh,
-                step=d["step"],
-                date=d["date"],
-                note=d["note"],
-                files=d["evidence"],
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已记录识别程序“{step.get_step_display()}”（{step.date:%Y-%m-%d}）。")
-            return redirect("www:household", pk=hh.pk)
-    hh = selectors.household(request.user, pk)
-    context = detail_context(request, hh, step_form=form)
-    return render(request, "www/households/detail.html", context, status=400)
+        step = services.identification_record_step(
+            actor=request.user,
+            household=hh,
+            step=d["step"],
+            date=d["date"],
+            note=d["note"],
+            files=d["evidence"],
+        )
+        return f"已记录识别程序“{step.get_step_display()}”（{step.date:%Y-%m-%d}）。"
+
+    return _apply(request, pk, lambda hh: StepForm(request.POST, request.FILES), "step_form", perform)
 
 
 @require_POST
 @login_required
 @domain_errors
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _refuse_unless(request, "registry.change")
-    hh = selectors.household(request.user, pk)
-    form = HouseholdEditForm(request.POST)
-    if form.is_valid():
+    def perform(hh: Household, form: Any) -> str:
         d = form.cleaned_data
-        try:
-            services.household_update(
-                actor=request.user, household=hh, phone=d["phone"].strip() or None, address=d["address"]
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已更新联系电话和住址。")
-            return redirect("www:household", pk=hh.pk)
-    hh = selectors.household(request.user, pk)
-    context = detail_context(request, hh, edit_form=form)
-    return render(request, "www/households/detail.html", context, status=400)
+        services.household_update(
+            actor=request.user, household=hh, phone=d["phone"].strip() or None, address=d["address"]
+        )
+        return "已更新联系电话和住址。"
+
+    return _apply(request, pk, lambda hh: HouseholdEditForm(request.POST), "edit_form", perform)
 
 
 @require_POST
 @login_required
 @domain_errors
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _refuse_unless(request, "registry.change")
-    hh = selectors.household(request.user, pk)
-    form = MemberAddForm(request.POST)
-    if form.is_valid():
-        try:
-            member = services.member_add(actor=request.user, household=hh, member=form.as_input())
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已添加家庭成员“{member.name}”。")
-            return redirect("www:household", pk=hh.pk)
-    hh = selectors.household(request.user, pk)
-    context = detail_context(request, hh, member_form=form)
-    return render(request, "www/households/detail.html", context, status=400)
+    def perform(hh: Household, form: Any) -> str:
+        member = services.member_add(actor=request.user, household=hh, member=form.as_input())
+        return f"已添加家庭成员“{member.name}”。"
+
+    return _apply(request, pk, lambda hh: MemberAddForm(request.POST), "member_form", perform)
 
 
 @require_POST
 @login_required
 @domain_errors
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    _refuse_unless(request, "registry.change")
-    hh = selectors.household(request.user, pk)
-    form = MemberRemoveForm(request.POST, household=hh)
-    if form.is_valid():
+    def perform(hh: Household, form: Any) -> str:
         member = form.cleaned_data["member"]
-        try:
-            services.member_remove(actor=request.user, member=member, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已将“{member.name}”减员。")
-            return redirect("www:household", pk=hh.pk)
-    hh = selectors.household(request.user, pk)
-    context = detail_context(request, hh, remove_form=form)
-    return render(request, "www/households/detail.html", context, status=400)
+        services.member_remove(actor=request.user, member=member, reason=form.cleaned_data["reason"])
+        return f"已将“{member.name}”减员。"
+
+    return _apply(
+        request, pk, lambda hh: MemberRemoveForm(request.POST, household=hh), "remove_form", perform
+    )
 
 
 @require_POST
