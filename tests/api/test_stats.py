@@ -119,7 +119,7 @@ def test_the_columns_come_in_the_official_order_with_their_units(world, client_f
     body = client_for("village").get("/api/v1/stats/columns/").json()
 
     assert [c["code"] for c in body] == CODES
-    assert len(body) == 22
+    assert len(body) == 23
     assert body[0] == {"code": "activities", "label": "开展以购助扶活动次数", "group": "开展以购助扶活动次数",
                        "unit": "次", "kind": "count"}  # fmt: skip
     assert body[6] == {"code": "fees_waived_wan", "label": "免收费用", "group": "免收费用", "unit": "万元",

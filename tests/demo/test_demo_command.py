@@ -84,12 +84,12 @@ def test_producers_of_every_kind_exist_and_sellers_are_households():
     assert sellers.filter(household__isnull=True).count() == 0
 
 
-def test_one_user_per_role_each_in_an_organisation():
+def test_one_user_per_role_each_in_an_organisation_but_the_individual_buyer():
     users = User.objects.filter(username__in=["admin", "city", "chuanshan", "shehong", "township", "village",
-                                              "auditor", "unit", "producer"])  # fmt: skip
-    assert users.count() == 9
+                                              "auditor", "unit", "producer", "buyer"])  # fmt: skip
+    assert users.count() == 10
     assert set(users.values_list("role", flat=True)) == set(Role.values)
-    assert users.filter(organisation__isnull=True).count() == 0
+    assert list(users.filter(organisation__isnull=True).values_list("username", flat=True)) == ["buyer"]
     assert set(users.filter(can_reveal_pii=True).values_list("username", flat=True)) == {"chuanshan"}
     assert User.objects.get(username="shehong").organisation.region_id == "510922000000"
     assert User.objects.get(username="city").check_password("Yigou@2018demo")
@@ -100,7 +100,7 @@ def test_logins_prints_a_chinese_table_of_the_demo_accounts():
     call_command("demo", "--logins", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[1].split() == ["账号", "密码", "角色", "所属区域/组织"]
-    assert len(lines) == 3 + 9
+    assert len(lines) == 3 + 10
     assert lines[5].split()[:2] == ["chuanshan", "Yigou@2018demo"]
     assert "可查看完整个人信息" in lines[5] and "船山区" in lines[5]
 

@@ -89,9 +89,9 @@ def test_xlsx_has_the_official_title_merged_header_values_and_footnotes(city_tab
     ws = book.active
     assert ws["A1"].value == "遂宁市2018年1—4月以购助扶成果统计表"
     merged = {str(r) for r in ws.merged_cells.ranges}
-    # Title across all 23 columns; name and standalone columns over both header rows; groups over their columns.
+    # Title across all 24 columns; name and standalone columns over both header rows; groups over their columns.
     assert {
-        "A1:W1",
+        "A1:X1",
         "A2:A3",
         "B2:B3",
         "C2:G2",
@@ -99,13 +99,13 @@ def test_xlsx_has_the_official_title_merged_header_values_and_footnotes(city_tab
         "I2:J2",
         "K2:L2",
         "M2:N2",
-        "O2:Q2",
-        "R2:W2",
+        "O2:R2",
+        "S2:X2",
     } <= merged
     assert (ws["A2"].value, ws["B2"].value, ws["C2"].value, ws["H2"].value) == (
         "县(区)", "开展以购助扶活动次数(次)", "累计开办(个)", "免收费用(万元)",
     )  # fmt: skip
-    assert (ws["I2"].value, ws["K2"].value, ws["O2"].value, ws["R2"].value) == (
+    assert (ws["I2"].value, ws["K2"].value, ws["O2"].value, ws["S2"].value) == (
         "覆盖行政村(个)", "贫困群众参与", "购买金额(元)", "参与购买",
     )  # fmt: skip
     assert [ws.cell(3, c).value for c in range(11, 15)] == ["户数(户)", "收入(元)", "户数(户)", "收入(元)"]
@@ -113,7 +113,13 @@ def test_xlsx_has_the_official_title_merged_header_values_and_footnotes(city_tab
     assert [ws.cell(r, 1).value for r in range(4, 8)] == ["船山区", "安居区", "遂宁经济技术开发区", "合计"]
     assert (ws["O4"].value, ws["P4"].value, ws["Q4"].value, ws["H4"].value) == (2050, 1050, 1000, 0.5)
     assert (ws["O5"].value, ws["L5"].value, ws["D5"].value) == (1600, 1600, 1)
-    assert (ws["O7"].value, ws["L7"].value, ws["R7"].value, ws["S7"].value) == (3650, 2750, 4, 1)
+    assert (ws["O7"].value, ws["L7"].value, ws["R7"].value, ws["S7"].value, ws["T7"].value) == (
+        3650,
+        2750,
+        0,
+        4,
+        1,
+    )
     assert ws["O4"].number_format == "#,##0.00"
     assert ws["A1"].font.name == "黑体"
     assert ws["O4"].font.name == "宋体"

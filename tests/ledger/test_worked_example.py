@@ -14,6 +14,7 @@ ZERO_ROW = {
     "outlets_temp_market": 0, "outlets_ecommerce": 0, "fees_waived_wan": D("0.00"), "villages_poor": 0,
     "villages_nonpoor": 0, "poor_households": 0, "poor_income": D("0.00"), "nonpoor_households": 0,
     "nonpoor_income": D("0.00"), "amount_total": D("0.00"), "amount_own": D("0.00"), "amount_coop": D("0.00"),
+    "amount_certified": D("0.00"),
     "buyers_total": 0, "buyer_units": 0, "buyer_cadres": 0, "buyer_canteens": 0, "buyer_enterprises": 0,
     "buyer_social_orgs": 0,
 }  # fmt: skip

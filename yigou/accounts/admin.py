@@ -41,8 +41,8 @@ class AuditedAdminMixin:
 class RoleOrganisationCheck:
     def clean(self) -> dict[str, Any]:
         data = super().clean()  # type: ignore[misc]
-        if data.get("role") and data["role"] != Role.ADMIN and not data.get("organisation"):
-            raise forms.ValidationError("除系统管理员外，用户必须属于一个组织。")
+        if data.get("role") not in (None, "", Role.ADMIN, Role.BUYER) and not data.get("organisation"):
+            raise forms.ValidationError("除系统管理员和个人采购人外，用户必须属于一个组织。")
         return data
 
 

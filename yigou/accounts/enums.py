@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     UNIT = "unit", "帮扶单位工作人员"
     PRODUCER = "producer", "经营主体工作人员"
     AUDITOR = "auditor", "审计监督（只读）"
+    BUYER = "buyer", "个人采购人"
 
 
 class OrgKind(models.TextChoices):

@@ -24,10 +24,11 @@ M = TypeVar("M", bound=models.Model)
 class Scope:
     """What one user's data horizon is: everything, a region subtree, one assisting unit, or one producer."""
 
-    kind: str  # "all" | "region" | "unit" | "producer" | "none"
+    kind: str  # "all" | "region" | "unit" | "producer" | "person" | "none"
     region_prefix: str = ""
     unit_id: int | None = None
     producer_id: int | None = None
+    user_id: int | None = None  # "person": an individual or company buyer sees only its own orders
 
     @property
     def everything(self) -> bool:
@@ -42,6 +43,9 @@ def scope_for(user: Any) -> Scope:
         return NOTHING
     if user.is_superuser or user.role == Role.ADMIN:
         return Scope("all")
+    buyer = _buyer_scope(user)
+    if buyer is not None:
+        return buyer
     org = user.organisation
     if org is None:
         return NOTHING
@@ -54,6 +58,10 @@ def scope_for(user: Any) -> Scope:
     return NOTHING
 
 
+def _buyer_scope(user: Any) -> Scope | None:
+    return Scope("person", user_id=user.pk) if user.role == Role.BUYER else None
+
+
 @dataclass(frozen=True)
 class Rule:
     """How one model is reached from each kind of scope: lookups ORed together, matched by prefix or equality."""
@@ -61,6 +69,7 @@ class Rule:
     region: tuple[str, ...] = ()  # lookups to a region code, matched by the scope's code prefix
     unit: tuple[str, ...] = ()  # lookups to an assisting unit id
     producer: tuple[str, ...] = ()  # lookups to a producer id
+    person: tuple[str, ...] = ()  # lookups to the user id of a "person" scope
     # Scope kinds whose lookups cross to-many relations: those filter by pk to avoid duplicate rows,
     # the others filter the table directly (the common region case stays one indexed LIKE).
     spans_many: frozenset[str] = frozenset()
@@ -71,7 +80,13 @@ class Rule:
         def nest(lookups: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(f"{field}__{lookup}" for lookup in lookups)
 
-        return Rule(nest(self.region), nest(self.unit), nest(self.producer), spans_many=self.spans_many)
+        return Rule(
+            nest(self.region),
+            nest(self.unit),
+            nest(self.producer),
+            nest(self.person),
+            spans_many=self.spans_many,
+        )
 
 
 def _any_of(lookups: tuple[str, ...], operator: str, value: object) -> Q | None:
@@ -113,6 +128,13 @@ LEDGER = Rule(
     producer=("seller_producer_id",),
 )
 
+PRODUCT = Rule(region=("region__code",), producer=("producer_id",))
+PRESALE = Rule(region=("region__code",), producer=("producer_id",))
+# An order belongs to the seller's region and producer, and to whoever bought: a unit or one person.
+ORDER = Rule(
+    region=("region__code",), unit=("buyer_unit_id",), producer=("producer_id",), person=("buyer_user_id",)
+)
+
 RULES: dict[str, Rule] = {
     "registry.household": HOUSEHOLD,
     "registry.member": HOUSEHOLD.via("household"),
@@ -133,6 +155,17 @@ RULES: dict[str, Rule] = {
     "ledger.beneficiary": LEDGER.via("purchase"),
     "market.outlet": Rule(region=("region__code",), unit=("operator_id",)),
     "market.activity": Rule(region=("region__code",), unit=("organiser_id",)),
+    "market.product": PRODUCT,
+    "market.productstep": PRODUCT.via("product"),
+    "market.objection": PRODUCT.via("product"),
+    "market.referenceprice": Rule(region=("region__code",)),
+    "market.blacklisting": PRODUCER.via("producer"),
+    "market.presalelist": PRESALE,
+    "market.presaleitem": PRESALE.via("presale_list"),
+    "market.order": ORDER,
+    "market.orderline": ORDER.via("order"),
+    "market.orderevent": ORDER.via("order"),
+    "market.aftersale": ORDER.via("order"),
 }
 
 # Reference data every signed-in user may read in full (names of places are public).
@@ -146,6 +179,8 @@ def _condition(scope: Scope, rule: Rule) -> Q | None:
         return _any_of(rule.unit, "", scope.unit_id)
     if scope.kind == "producer":
         return _any_of(rule.producer, "", scope.producer_id)
+    if scope.kind == "person":
+        return _any_of(rule.person, "", scope.user_id)
     return None
 
 
@@ -174,14 +209,20 @@ def get_visible(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
 
 
 # What each role may do besides reading its scope.
+# Offices review (township or sector) and decide (county) certifications, keep reference prices, and may sell
+# on a village's behalf; which of review/decide a user may do also depends on the level of its region.
+MARKET_OFFICE = ("market.review", "market.decide", "market.prices", "market.sell")
+
 CAPABILITIES: dict[str, set[str]] = {
     Role.ADMIN: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view",
-                 "users.manage", "ledger.record", "ledger.reverse", "market.change"},
+                 "users.manage", "ledger.record", "ledger.reverse", "market.change", *MARKET_OFFICE, "market.apply",
+                 "market.buy"},
     Role.OFFICE: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view",
-                  "ledger.record", "ledger.reverse", "market.change"},
-    Role.VILLAGE: {"registry.change", "export", "ledger.record"},
-    Role.UNIT: {"assist.change_own", "export", "ledger.record"},
-    Role.PRODUCER: {"export", "ledger.record"},
+                  "ledger.record", "ledger.reverse", "market.change", *MARKET_OFFICE},
+    Role.VILLAGE: {"registry.change", "export", "ledger.record", "market.sell"},
+    Role.UNIT: {"assist.change_own", "export", "ledger.record", "market.buy"},
+    Role.PRODUCER: {"export", "ledger.record", "market.sell", "market.apply"},
+    Role.BUYER: {"market.buy"},
     Role.AUDITOR: {"audit.view", "export"},
 }  # fmt: skip
 

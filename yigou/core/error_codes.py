@@ -31,6 +31,12 @@ MESSAGES: dict[str, str] = {
     "buyer_invalid": "购买方有误：{detail}",
     "login_locked": "登录失败次数过多，请 {minutes} 分钟后再试。",
     "audit_immutable": "审计日志只能追加，不能修改或删除。",
+    "out_of_stock": "库存不足：“{name}”尚可订购 {available}{unit}，您订购了 {wanted}{unit}。",
+    "presale_closed": "预售清单“{title}”当前不在接单期（{opens} 至 {closes}）。",
+    "product_not_certified": "“{name}”不在扶贫产品目录中或已过有效期，不能{action}。",
+    "order_transition_illegal": "订单当前状态为“{current}”，不能{action}。",
+    "certification_step_illegal": "产品当前状态为“{current}”，不能{action}。",
+    "certification_level": "{action}须由{expected}的工作人员办理。",
     "ledger_append_only": "台账只能追加：更正请先冲销原记录，再登记新记录。",
 }
 

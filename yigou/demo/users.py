@@ -40,6 +40,7 @@ LOGINS = [
     Login("auditor", Role.AUDITOR, "审计局演示账号"),
     Login("unit", Role.UNIT, "帮扶单位演示账号"),
     Login("producer", Role.PRODUCER, "合作社演示账号"),
+    Login("buyer", Role.BUYER, "个人采购人演示账号"),
 ]
 USERNAMES = [login.username for login in LOGINS]
 
@@ -92,7 +93,7 @@ def build_users(
             username=login.username,
             password=DEMO_PASSWORD,
             role=login.role,
-            organisation=orgs[login.username],
+            organisation=orgs.get(login.username),
             display_name=login.display_name,
             can_reveal_pii=login.can_reveal_pii,
         )

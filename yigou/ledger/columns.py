@@ -31,6 +31,7 @@ COLUMNS: list[Column] = [
     Column("amount_total", "总额", "购买金额", "元", "money"),
     Column("amount_own", "其中农户自产", "购买金额", "元", "money"),
     Column("amount_coop", "其中合作社产品", "购买金额", "元", "money"),
+    Column("amount_certified", "其中认定扶贫产品", "购买金额", "元", "money"),
     Column("buyers_total", "总人数", "参与购买", "人", "distinct"),
     Column("buyer_units", "帮扶单位", "参与购买", "个", "distinct"),
     Column("buyer_cadres", "帮扶干部", "参与购买", "人", "distinct"),
@@ -55,5 +56,13 @@ DISTINCT_SOURCES: dict[str, tuple[str, ...]] = {
     "buyer_social_orgs": ("bs",),
 }
 MONEY_SOURCES = {
-    code: code for code in ("poor_income", "nonpoor_income", "amount_total", "amount_own", "amount_coop")
+    code: code
+    for code in (
+        "poor_income",
+        "nonpoor_income",
+        "amount_total",
+        "amount_own",
+        "amount_coop",
+        "amount_certified",
+    )
 }

@@ -29,6 +29,8 @@ def add_measures(
     seller: Counter[str] = Counter({"purchases": sign, "amount_total": fen(purchase.total)})
     for line in lines:
         seller[SOURCE_MEASURE[line.source]] += fen(line.amount)
+        if line.certified:
+            seller["amount_certified"] += fen(line.amount)
     deltas.add(purchase.region_id, purchase.date, dict(seller))
     for b in beneficiaries:
         measure = "poor_income" if b.registered else "nonpoor_income"

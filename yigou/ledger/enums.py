@@ -17,6 +17,7 @@ class Channel(models.TextChoices):
     CANTEEN = "canteen", "食堂采购"
     ONSITE = "onsite", "现场采购"
     CONTRACT = "contract", "合同供货"
+    PLATFORM = "platform", "以购助扶平台订单"
 
 
 class SellerKind(models.TextChoices):

@@ -55,6 +55,10 @@ class Purchase(AppendOnlyRow):
     activity = models.ForeignKey(
         "market.Activity", verbose_name="所属活动", null=True, blank=True, on_delete=models.PROTECT
     )
+    order = models.ForeignKey(
+        "market.Order", verbose_name="平台订单", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="purchases",
+    )  # fmt: skip
     seller_kind = models.CharField("销售方类型", max_length=16, choices=SellerKind.choices)
     seller_household = models.ForeignKey(
         "registry.Household", verbose_name="销售农户", null=True, blank=True, on_delete=models.PROTECT,
@@ -117,6 +121,12 @@ class PurchaseLine(AppendOnlyRow):
         "市场参考价（元）", max_digits=12, decimal_places=2, null=True, blank=True
     )
     source = models.CharField("产品来源", max_length=16, choices=LineSource.choices)
+    catalog_product = models.ForeignKey(
+        "market.Product", verbose_name="认定产品", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    # Listed in the catalog and within validity on the purchase date, decided once when the line is written.
+    certified = models.BooleanField("认定扶贫产品", default=False, db_default=False)
 
     class Meta:
         verbose_name = "购买明细"
@@ -151,8 +161,8 @@ class Beneficiary(AppendOnlyRow):
 
 
 # Additive measures, money in fen (分) so sums stay exact on every database.
-ADDITIVE = ("purchases", "amount_total", "amount_own", "amount_coop", "amount_enterprise", "poor_income",
-            "nonpoor_income")  # fmt: skip
+ADDITIVE = ("purchases", "amount_total", "amount_own", "amount_coop", "amount_enterprise", "amount_certified",
+            "poor_income", "nonpoor_income")  # fmt: skip
 # Distinct entities: poor/non-poor households, poor/non-poor villages, buyers by kind.
 DISTINCT_KINDS = ("hp", "hn", "vp", "vn", "bu", "bc", "bk", "be", "bs", "bi")
 

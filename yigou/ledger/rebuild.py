@@ -63,10 +63,11 @@ def _additive(cursor, level: int, length: int, previous: int) -> None:
     month_conflict, day_conflict = ["region_code", "year", "month"], ["region_code", "day"]
     sources = [
         ("p.region_id", "p.date", ["purchases", "amount_total"], f"SUM({SIGN}), SUM({_fen('p.total')})", P + " p"),
-        ("p.region_id", "p.date", ["amount_own", "amount_coop", "amount_enterprise"],
+        ("p.region_id", "p.date", ["amount_own", "amount_coop", "amount_enterprise", "amount_certified"],
          f"SUM(CASE WHEN l.source = 'own' THEN {_fen('l.amount')} ELSE 0 END), "
          f"SUM(CASE WHEN l.source = 'coop' THEN {_fen('l.amount')} ELSE 0 END), "
-         f"SUM(CASE WHEN l.source = 'enterprise' THEN {_fen('l.amount')} ELSE 0 END)",
+         f"SUM(CASE WHEN l.source = 'enterprise' THEN {_fen('l.amount')} ELSE 0 END), "
+         f"SUM(CASE WHEN l.certified THEN {_fen('l.amount')} ELSE 0 END)",
          f"{L} l JOIN {P} p ON p.id = l.purchase_id"),
         ("b.village_id", "p.date", ["poor_income", "nonpoor_income"],
          f"SUM(CASE WHEN b.registered THEN {_fen('b.amount')} ELSE 0 END), "

@@ -14,7 +14,7 @@ from yigou.accounts.scope import can, ensure_can, ensure_visible, scope_for
 from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core import audit
 from yigou.core.errors import DomainError, PermissionDeniedError
-from yigou.market.models import Activity, Outlet
+from yigou.market.models import Activity, Order, Outlet, Product
 from yigou.registry import status as status_rules
 from yigou.registry.models import Household, Producer
 
@@ -39,6 +39,7 @@ class LineInput:
     category: str = ""
     source: str = ""
     reference_price: Decimal | None = None
+    catalog_product: Product | None = None  # a certified product; counts as certified when valid that day
 
 
 @dataclass
@@ -61,6 +62,7 @@ class PurchaseInput:
     external_id: str = ""
     note: str = ""
     source: str = Source.PAGE
+    order: Order | None = None
 
 
 def _money(value: Any, what: str) -> Decimal:
@@ -87,6 +89,20 @@ def _default_source(seller_kind: str) -> str:
     return defaults.get(seller_kind, LineSource.ENTERPRISE)
 
 
+def _certified(line: LineInput, data: PurchaseInput, n: int) -> bool:
+    """A catalog product must be the seller's own; the sale counts as certified when it is valid that day."""
+    product = line.catalog_product
+    if product is None:
+        return False
+    if data.seller_producer is not None:
+        owns = product.producer_id == data.seller_producer.pk
+    else:
+        owns = Producer.objects.filter(pk=product.producer_id, household=data.seller_household).exists()
+    if not owns:
+        raise DomainError("invalid_input", detail=f"第{n}行认定产品“{product.name}”不属于销售方")
+    return product.certified_on(data.date)
+
+
 def _build_lines(data: PurchaseInput, seller_kind: str) -> list[PurchaseLine]:
     if not data.lines:
         raise DomainError("invalid_input", detail="至少需要一条购买明细")
@@ -111,7 +127,8 @@ def _build_lines(data: PurchaseInput, seller_kind: str) -> list[PurchaseLine]:
             product=line.product.strip()[:100], category=line.category.strip()[:50], quantity=quantity,
             unit=line.unit.strip()[:16], unit_price=price,
             amount=_money(line.amount, "金额") if line.amount is not None else amount,
-            reference_price=line.reference_price, source=source,
+            reference_price=line.reference_price, source=source, catalog_product=line.catalog_product,
+            certified=_certified(line, data, n),
         ))  # fmt: skip
     return built
 
@@ -252,7 +269,7 @@ def _record(actor: Any, data: PurchaseInput) -> Purchase:
         buyer_cadre=data.buyer_cadre, buyer_name=data.buyer_name.strip()[:100], buyer_key=buyer_key(data),
         channel=data.channel, outlet=data.outlet, activity=data.activity, seller_kind=seller_kind,
         seller_household=data.seller_household, seller_producer=data.seller_producer, total=total,
-        attribution=rule, note=data.note.strip()[:300], source=data.source,
+        attribution=rule, note=data.note.strip()[:300], source=data.source, order=data.order,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )  # fmt: skip
     ids = [share.household_id for share in shares]
@@ -301,6 +318,7 @@ def purchase_reverse(*, actor: Any, purchase: Purchase, reason: str) -> Purchase
         outlet_id=purchase.outlet_id, activity_id=purchase.activity_id, seller_kind=purchase.seller_kind,
         seller_household_id=purchase.seller_household_id, seller_producer_id=purchase.seller_producer_id,
         total=-purchase.total, attribution=purchase.attribution, reverses=purchase, note=reason.strip()[:300],
+        order_id=purchase.order_id,
         source=purchase.source, recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )  # fmt: skip
     lines = [_negated_line(line) for line in purchase.lines.all()]
@@ -315,6 +333,7 @@ def _negated_line(line: PurchaseLine) -> PurchaseLine:
     return PurchaseLine(
         product=line.product, category=line.category, quantity=-line.quantity, unit=line.unit,
         unit_price=line.unit_price, amount=-line.amount, reference_price=line.reference_price, source=line.source,
+        catalog_product_id=line.catalog_product_id, certified=line.certified,
     )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from django.db import models
 from yigou.core.models import TimeStamped
 from yigou.regions.models import Region
 
-from .enums import ActivityKind, OutletKind
+from ..enums import ActivityKind, OutletKind
 
 
 class Outlet(TimeStamped):

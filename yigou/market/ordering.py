@@ -1,0 +1,436 @@
+"""Orders on pre-sale lists: placing (stock reserved atomically), the lifecycle, and the ledger entry on payment.
+
+Stock: `PreSaleItem.reserved` holds what live orders take. A reservation is one conditional UPDATE
+(`reserved + q <= quantity`), so no interleaving can oversell on any database; on PostgreSQL the item rows
+are also locked in id order first so that concurrent multi-line orders wait instead of deadlocking. The
+database's check constraint is the last guard.
+
+Ledger: when the buyer marks an order paid, each seller's accepted lines become one purchase with the
+external id ``order-<order>-<seller>``, so a payment is written exactly once; an approved refund reverses them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from yigou.accounts.enums import Role
+from yigou.accounts.scope import can, ensure_can, ensure_visible, scope_for
+from yigou.accounts.services import system_actor
+from yigou.assist.models import AssistingUnit, Cadre
+from yigou.core import audit
+from yigou.core.errors import DomainError, PermissionDeniedError
+from yigou.ledger.buyers import check_buyer
+from yigou.ledger.enums import Attribution, BuyerKind, Channel, Source
+from yigou.ledger.models import Purchase
+from yigou.ledger.services import LineInput, PurchaseInput, purchase_record, purchase_reverse
+from yigou.registry.enums import ProducerKind
+
+from .enums import AfterSaleKind, AfterSaleStatus, Inspection, OrderStatus
+from .models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
+from .presale import ensure_may_sell
+
+CENT, MILLI = Decimal("0.01"), Decimal("0.001")
+LIVE = {OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.RECEIVED}
+
+
+@dataclass(frozen=True)
+class Buyer:
+    kind: str
+    unit: AssistingUnit | None = None
+    cadre: Cadre | None = None
+    name: str = ""
+
+
+def buyer_for(
+    actor: Any, kind: str = "", cadre: Cadre | None = None, unit: AssistingUnit | None = None
+) -> Buyer:
+    """Who is buying: a unit's staff buy for the unit, its canteen or one of its cadres; a person for themself."""
+    ensure_can(actor, "market.buy")
+    scope = scope_for(actor)
+    if scope.kind == "person":
+        return Buyer(BuyerKind.INDIVIDUAL, name=actor.display_name or actor.username)
+    if scope.kind == "unit":
+        unit = AssistingUnit.objects.get(pk=int(scope.unit_id or 0))
+    elif not scope.everything or unit is None:
+        raise PermissionDeniedError()
+    kind = kind or BuyerKind.UNIT
+    if kind == BuyerKind.CADRE:
+        if cadre is None or cadre.unit_id != unit.pk:
+            raise DomainError("buyer_invalid", detail="干部购买须选择本单位的帮扶干部")
+        return Buyer(kind, cadre=cadre, name=cadre.name)
+    if kind not in (BuyerKind.UNIT, BuyerKind.CANTEEN, BuyerKind.ENTERPRISE, BuyerKind.SOCIAL_ORG):
+        raise DomainError("buyer_invalid", detail=f"购买方类型“{kind}”不适用于单位下单")
+    return Buyer(kind, unit=unit, name=unit.name)
+
+
+def _quantity(value: Any, n: int) -> Decimal:
+    try:
+        q = Decimal(str(value))
+    except (InvalidOperation, TypeError):
+        raise DomainError("invalid_input", detail=f"第{n}项数量“{value}”不是有效数字") from None
+    if not q.is_finite() or q <= 0 or q != q.quantize(MILLI):
+        raise DomainError("invalid_input", detail=f"第{n}项数量必须大于0，最多三位小数")
+    return q
+
+
+def _lock_items(ids: list[int]) -> dict[int, PreSaleItem]:
+    qs = PreSaleItem.objects.filter(pk__in=ids).select_related("product").order_by("pk")
+    if connection.features.has_select_for_update:
+        qs = qs.select_for_update(of=("self",))
+    return {item.pk: item for item in qs}
+
+
+def _reserve(item: PreSaleItem, quantity: Decimal) -> None:
+    taken = PreSaleItem.objects.filter(pk=item.pk, reserved__lte=F("quantity") - quantity).update(
+        reserved=F("reserved") + quantity
+    )
+    if not taken:
+        item.refresh_from_db(fields=["quantity", "reserved"])
+        raise DomainError(
+            "out_of_stock",
+            name=item.name,
+            available=_plain(item.available),
+            unit=item.unit,
+            wanted=_plain(quantity),
+        )
+
+
+def _release(item_id: int, quantity: Decimal) -> None:
+    PreSaleItem.objects.filter(pk=item_id).update(reserved=F("reserved") - quantity)
+
+
+def _plain(number: Decimal) -> str:
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _event(order: Order, action: str, before: str, actor: Any, note: str = "") -> None:
+    OrderEvent.objects.create(
+        order=order, action=action, from_status=before, to_status=order.status, note=note[:500],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )  # fmt: skip
+    audit.record(actor=actor, action=f"order_{action}", target=order, note=note[:300],
+                 changes={"status": [before, order.status]})  # fmt: skip
+
+
+def _merge(lines: Sequence[tuple[int, Any]]) -> dict[int, Decimal]:
+    wanted: dict[int, Decimal] = defaultdict(Decimal)
+    for n, (item_id, quantity) in enumerate(lines, start=1):
+        wanted[int(item_id)] += _quantity(quantity, n)
+    return dict(wanted)
+
+
+@transaction.atomic
+def order_place(
+    *, actor: Any, presale_list: PreSaleList, lines: Sequence[tuple[int, Any]], buyer_kind: str = "",
+    cadre: Cadre | None = None, unit: AssistingUnit | None = None, delivery_address: str = "", note: str = "",
+    today: dt.date | None = None,
+) -> Order:  # fmt: skip
+    """Reserve every line or none: any shortage raises 库存不足 and the whole order is rolled back.
+
+    `lines` are (item id, quantity). Unit staff name the buyer kind (unit, canteen, cadre + cadre); an
+    administrator ordering on a unit's behalf also names the unit.
+    """
+    today = today or dt.date.today()
+    buyer = buyer_for(actor, buyer_kind, cadre, unit)
+    check_buyer(SimpleNamespace(buyer_kind=buyer.kind, buyer_unit=buyer.unit, buyer_cadre=buyer.cadre))
+    owner = PreSaleList.objects.get(pk=presale_list.pk)
+    if not owner.is_open_on(today):
+        raise DomainError("presale_closed", title=owner.title, opens=owner.opens_on, closes=owner.closes_on)
+    if not lines:
+        raise DomainError("invalid_input", detail="订单至少需要一个品种")
+    wanted = _merge(lines)
+    items = _lock_items(sorted(wanted))
+    if set(items) != set(wanted) or any(item.presale_list_id != owner.pk for item in items.values()):
+        raise DomainError("invalid_input", detail="订购的品种不在该预售清单中")
+    order = Order.objects.create(
+        presale_list=owner, region_id=owner.region_id, county_code=owner.county_code, producer_id=owner.producer_id,
+        buyer_kind=buyer.kind, buyer_unit=buyer.unit, buyer_cadre=buyer.cadre, buyer_user=actor,
+        buyer_name=buyer.name[:200], total=Decimal("0.00"), delivery_address=delivery_address.strip()[:300],
+        note=note.strip()[:500],
+    )  # fmt: skip
+    total = Decimal("0.00")
+    for item_id in sorted(wanted):
+        item, quantity = items[item_id], wanted[item_id]
+        if item.product is not None and not item.product.certified_on(today):
+            raise DomainError("product_not_certified", name=item.product.name, action="下单")
+        _reserve(item, quantity)
+        amount = (quantity * item.unit_price).quantize(CENT)
+        OrderLine.objects.create(
+            order=order, item=item, quantity=quantity, unit_price=item.unit_price, amount=amount
+        )
+        total += amount
+    order.total = total
+    order.save(update_fields=["total"])
+    _event(order, "place", "", actor, note=f"{len(wanted)}个品种，共 {total} 元")
+    return order
+
+
+# Who may act on an order: the seller side (the list's producer, or offices/villages over its region) or the buyer.
+def _is_seller(actor: Any, order: Order) -> bool:
+    try:
+        ensure_may_sell(actor, order.region_id, order.producer_id)
+    except PermissionDeniedError:
+        return False
+    return True
+
+
+def _is_buyer(actor: Any, order: Order) -> bool:
+    scope = scope_for(actor)
+    if scope.everything:
+        return True
+    if scope.kind == "person":
+        return order.buyer_user_id == actor.pk
+    return (
+        scope.kind == "unit"
+        and can(actor, "market.buy")
+        and scope.unit_id in (order.buyer_unit_id, getattr(order.buyer_cadre, "unit_id", None))
+    )
+
+
+def _locked(order: Order, actor: Any) -> Order:
+    ensure_visible(actor, order)
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _require(order: Order, states: set[str], action: str) -> None:
+    if order.status not in states:
+        raise DomainError("order_transition_illegal", current=order.get_status_display(), action=action)
+
+
+def _transition(actor: Any, order: Order, side: str, states: set[str], target: str, action: str, label: str,
+                note: str = "") -> Order:  # fmt: skip
+    locked = _locked(order, actor)
+    if not (_is_seller if side == "seller" else _is_buyer)(actor, locked):
+        raise PermissionDeniedError()
+    _require(locked, states, label)
+    before, locked.status = locked.status, target
+    locked.save(update_fields=["status", "updated_at"])
+    _event(locked, action, before, actor, note)
+    return locked
+
+
+@transaction.atomic
+def order_confirm(*, actor: Any, order: Order, note: str = "") -> Order:
+    return _transition(actor, order, "seller", {OrderStatus.PLACED}, OrderStatus.CONFIRMED, "confirm", "确认订单",
+                       note)  # fmt: skip
+
+
+@transaction.atomic
+def order_ship(*, actor: Any, order: Order, note: str = "") -> Order:
+    return _transition(actor, order, "seller", {OrderStatus.CONFIRMED}, OrderStatus.SHIPPED, "ship", "发货",
+                       note)  # fmt: skip
+
+
+@transaction.atomic
+def order_cancel(*, actor: Any, order: Order, reason: str) -> Order:
+    """Before shipping: the buyer any time, the seller with a reason. Afterwards only after-sales apply."""
+    locked = _locked(order, actor)
+    buyer, seller = _is_buyer(actor, locked), _is_seller(actor, locked)
+    if not (buyer or seller):
+        raise PermissionDeniedError()
+    _require(locked, {OrderStatus.PLACED, OrderStatus.CONFIRMED}, "取消（已发货的订单请申请售后）")
+    if not reason.strip():
+        raise DomainError("invalid_input", detail="取消订单须填写原因")
+    for line in locked.lines.all():
+        _release(line.item_id, line.quantity)
+    before, locked.status, locked.cancel_reason = locked.status, OrderStatus.CANCELLED, reason.strip()[:300]
+    locked.save(update_fields=["status", "cancel_reason", "updated_at"])
+    _event(locked, "cancel", before, actor, ("买方" if buyer else "卖方") + "取消：" + reason.strip())
+    return locked
+
+
+@transaction.atomic
+def order_receive(
+    *, actor: Any, order: Order, rejected: Mapping[int, str] | None = None, note: str = ""
+) -> Order:
+    """Inspect on receipt: every line is accepted unless listed in `rejected` (line id → reason).
+
+    Rejected lines give their stock back; an order with nothing accepted ends as 验收全部拒收.
+    """
+    locked = _locked(order, actor)
+    if not _is_buyer(actor, locked):
+        raise PermissionDeniedError()
+    _require(locked, {OrderStatus.SHIPPED}, "验收")
+    rejected = dict(rejected or {})
+    lines = list(locked.lines.all())
+    unknown = set(rejected) - {line.pk for line in lines}
+    if unknown:
+        raise DomainError("invalid_input", detail="拒收的明细不属于该订单")
+    for line in lines:
+        if line.pk in rejected:
+            if not str(rejected[line.pk]).strip():
+                raise DomainError("invalid_input", detail=f"拒收“{line.item.name}”须填写原因")
+            line.inspection, line.reject_reason = Inspection.REJECTED, str(rejected[line.pk]).strip()[:300]
+            _release(line.item_id, line.quantity)
+        else:
+            line.inspection = Inspection.ACCEPTED
+        line.save(update_fields=["inspection", "reject_reason"])
+    accepted = [line for line in lines if line.inspection == Inspection.ACCEPTED]
+    before = locked.status
+    locked.status = OrderStatus.RECEIVED if accepted else OrderStatus.REJECTED
+    locked.save(update_fields=["status", "updated_at"])
+    summary = f"验收合格 {len(accepted)} 项，拒收 {len(lines) - len(accepted)} 项"
+    _event(locked, "receive", before, actor, f"{summary}。{note}".rstrip("。") if note else summary)
+    return locked
+
+
+def accepted_total(order: Order) -> Decimal:
+    return sum(
+        (line.amount for line in order.lines.all() if line.inspection == Inspection.ACCEPTED), Decimal("0.00")
+    )
+
+
+def _seller_groups(order: Order) -> dict[str, list[OrderLine]]:
+    groups: dict[str, list[OrderLine]] = defaultdict(list)
+    for line in order.lines.select_related("item", "item__product", "item__seller_household",
+                                           "item__seller_producer"):  # fmt: skip
+        if line.inspection != Inspection.ACCEPTED:
+            continue
+        item = line.item
+        key = f"h{item.seller_household_id}" if item.seller_household_id else f"p{item.seller_producer_id}"
+        groups[key].append(line)
+    return groups
+
+
+def _attribution(lines: list[OrderLine]) -> str:
+    producer = lines[0].item.seller_producer
+    if producer is None or producer.household_id:
+        return ""
+    if producer.kind == ProducerKind.COOPERATIVE and producer.members.filter(shares__gt=0).exists():
+        return Attribution.COOP_SHARES
+    return Attribution.EQUAL_LINKED
+
+
+def _purchase_input(order: Order, key: str, lines: list[OrderLine], paid_on: dt.date) -> PurchaseInput:
+    item = lines[0].item
+    return PurchaseInput(
+        date=paid_on, buyer_kind=order.buyer_kind, channel=Channel.PLATFORM,
+        lines=[LineInput(product=line.item.name, category=line.item.get_category_display(), quantity=line.quantity,
+                         unit=line.item.unit, unit_price=line.unit_price, amount=line.amount,
+                         catalog_product=line.item.product) for line in lines],
+        seller_household=item.seller_household, seller_producer=item.seller_producer,
+        buyer_unit=order.buyer_unit, buyer_cadre=order.buyer_cadre,
+        buyer_name=order.buyer_name if order.buyer_kind == BuyerKind.INDIVIDUAL else "",
+        attribution=_attribution(lines), external_id=f"order-{order.pk}-{key}",
+        note=f"平台订单 {order.pk}", source=Source.ORDER, order=order,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def order_pay(
+    *,
+    actor: Any,
+    order: Order,
+    paid_on: dt.date | None = None,
+    payment_ref: str = "",
+    today: dt.date | None = None,
+) -> Order:
+    """The buyer records payment (the platform moves no money); the accepted lines enter the ledger once."""
+    today = today or dt.date.today()
+    paid_on = paid_on or today
+    locked = _locked(order, actor)
+    if not _is_buyer(actor, locked):
+        raise PermissionDeniedError()
+    _require(locked, {OrderStatus.RECEIVED}, "登记付款")
+    if paid_on > today:
+        raise DomainError("invalid_input", detail=f"付款日期 {paid_on} 晚于今天")
+    if paid_on < locked.created_at.date():
+        raise DomainError(
+            "invalid_input", detail=f"付款日期 {paid_on} 早于下单日期 {locked.created_at.date()}"
+        )
+    ledger_actor = system_actor()  # the order's own checks stand for the ledger's recorder checks
+    for key, lines in sorted(_seller_groups(locked).items()):
+        purchase_record(actor=ledger_actor, data=_purchase_input(locked, key, lines, paid_on))
+    before = locked.status
+    locked.status, locked.paid_on, locked.payment_ref = OrderStatus.PAID, paid_on, payment_ref.strip()[:100]
+    locked.save(update_fields=["status", "paid_on", "payment_ref", "updated_at"])
+    _event(locked, "pay", before, actor, f"付款 {accepted_total(locked)} 元，日期 {paid_on}")
+    return locked
+
+
+@transaction.atomic
+def order_rate(*, actor: Any, order: Order, rating: int, comment: str = "") -> Order:
+    locked = _locked(order, actor)
+    if not _is_buyer(actor, locked):
+        raise PermissionDeniedError()
+    _require(locked, {OrderStatus.PAID}, "评价")
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise DomainError("invalid_input", detail="评分须为1到5的整数")
+    before = locked.status
+    locked.status, locked.rating, locked.rating_comment = OrderStatus.RATED, rating, comment.strip()[:500]
+    locked.save(update_fields=["status", "rating", "rating_comment", "updated_at"])
+    _event(locked, "rate", before, actor, f"{rating}星 {comment.strip()}".strip())
+    return locked
+
+
+@transaction.atomic
+def aftersale_request(*, actor: Any, order: Order, kind: str, reason: str) -> AfterSale:
+    locked = _locked(order, actor)
+    if not _is_buyer(actor, locked):
+        raise PermissionDeniedError()
+    _require(locked, {OrderStatus.PAID, OrderStatus.RATED}, "申请售后")
+    if kind not in AfterSaleKind.values:
+        raise DomainError("invalid_input", detail=f"售后类型“{kind}”不在可选范围内")
+    if not reason.strip():
+        raise DomainError("invalid_input", detail="申请售后须填写原因")
+    if locked.after_sales.filter(status=AfterSaleStatus.REQUESTED).exists():
+        raise DomainError("invalid_input", detail="该订单已有待处理的售后申请")
+    request = AfterSale.objects.create(
+        order=locked, kind=kind, reason=reason.strip()[:500], requested_by=actor
+    )
+    _event(locked, "aftersale", locked.status, actor, f"申请{AfterSaleKind(kind).label}：{reason.strip()}")
+    return request
+
+
+@transaction.atomic
+def aftersale_resolve(*, actor: Any, request: AfterSale, approve: bool, resolution: str) -> AfterSale:
+    """The seller approves (the order's purchases are reversed in the ledger) or declines with a reason."""
+    locked = _locked(request.order, actor)
+    if not _is_seller(actor, locked):
+        raise PermissionDeniedError()
+    current = AfterSale.objects.select_for_update().get(pk=request.pk)
+    if current.status != AfterSaleStatus.REQUESTED:
+        raise DomainError("invalid_input", detail="该售后申请已处理")
+    if not resolution.strip():
+        raise DomainError("invalid_input", detail="处理售后须填写意见")
+    current.status = AfterSaleStatus.APPROVED if approve else AfterSaleStatus.DECLINED
+    current.resolved_by, current.resolved_at, current.resolution = (
+        actor,
+        timezone.now(),
+        resolution.strip()[:500],
+    )
+    current.save()
+    before = locked.status
+    if approve:
+        _reverse_purchases(locked, f"订单{locked.pk}退款：{resolution.strip()}")
+        locked.status = OrderStatus.REFUNDED
+        locked.save(update_fields=["status", "updated_at"])
+    _event(locked, "refund" if approve else "aftersale_decline", before, actor, resolution.strip())
+    return current
+
+
+def _reverse_purchases(order: Order, reason: str) -> None:
+    ledger_actor = system_actor()
+    for purchase in Purchase.objects.filter(order=order, reverses__isnull=True, reversal__isnull=True):
+        purchase_reverse(actor=ledger_actor, purchase=purchase, reason=reason[:300])
+
+
+def waiting_for(actor: Any) -> dict[str, list[str]]:
+    """Which states wait for this user's action, by side: shown as the to-do counts on the orders page."""
+    sides: dict[str, list[str]] = {}
+    if can(actor, "market.sell"):
+        sides["seller"] = [OrderStatus.PLACED, OrderStatus.CONFIRMED]
+    if can(actor, "market.buy") or getattr(actor, "role", "") == Role.BUYER:
+        sides["buyer"] = [OrderStatus.SHIPPED, OrderStatus.RECEIVED]
+    return sides
