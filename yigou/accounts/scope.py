@@ -132,7 +132,10 @@ PRODUCT = Rule(region=("region__code",), producer=("producer_id",))
 PRESALE = Rule(region=("region__code",), producer=("producer_id",))
 # An order belongs to the seller's region and producer, and to whoever bought: a unit or one person.
 ORDER = Rule(
-    region=("region__code",), unit=("buyer_unit_id",), producer=("producer_id",), person=("buyer_user_id",)
+    region=("region__code",),
+    unit=("buyer_unit_id", "buyer_cadre__unit_id"),
+    producer=("producer_id",),
+    person=("buyer_user_id",),
 )
 
 RULES: dict[str, Rule] = {
