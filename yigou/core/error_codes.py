@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "order_transition_illegal": "订单当前状态为“{current}”，不能{action}。",
     "certification_step_illegal": "产品当前状态为“{current}”，不能{action}。",
     "certification_level": "{action}须由{expected}的工作人员办理。",
+    "producer_blacklisted": "“{name}”自 {since} 起列入黑名单（{reason}），不能{action}。",
     "ledger_append_only": "台账只能追加：更正请先冲销原记录，再登记新记录。",
 }
 
