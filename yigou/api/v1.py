@@ -9,6 +9,7 @@ from .auth import MeView, TokenRevokeView, TokenView
 from .households import HouseholdViewSet, MemberViewSet
 from .ledger import PurchaseViewSet, StatsColumnsView, StatsTableView
 from .market import ActivityViewSet, OutletViewSet
+from .market_orders import OrderViewSet, PresaleListViewSet
 from .pairings import HouseholdPairingViewSet, VillagePairingViewSet
 from .producers import ProducerViewSet
 from .regions import RegionViewSet
@@ -26,6 +27,8 @@ router.register("audit", AuditViewSet, basename="audit")
 router.register("purchases", PurchaseViewSet, basename="purchase")
 router.register("outlets", OutletViewSet, basename="outlet")
 router.register("activities", ActivityViewSet, basename="activity")
+router.register("presale-lists", PresaleListViewSet, basename="presale-list")
+router.register("orders", OrderViewSet, basename="order")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

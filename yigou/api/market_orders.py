@@ -1,0 +1,359 @@
+"""Pre-sale lists and orders over the API: browse open lists, publish, place an order, and move it through its life.
+
+Reads go through `restrict` (orders, a seller's own lists) or through the open-list selector below (an open list is
+an offer to every buyer); writes go through `yigou.market.presale` and `yigou.market.ordering`, which check roles
+and every rule. A shortage answers 409 with the code `out_of_stock` and the message 库存不足….
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from yigou.accounts.scope import get_visible, restrict, scope_for
+from yigou.assist.models import AssistingUnit, Cadre, UnitVillagePairing
+from yigou.core.errors import DomainError, NotFoundError
+from yigou.market import ordering, presale
+from yigou.market.enums import OrderStatus, ProductCategory
+from yigou.market.models import AfterSale, Order, PreSaleItem, PreSaleList, Product
+from yigou.regions.models import prefix_of
+from yigou.registry.models import Household, Producer
+
+from .base import ApiViewSet
+from .common import (
+    ErrorSerializer,
+    bool_param,
+    int_param,
+    int_pk,
+    query,
+    query_bool,
+    query_int,
+    region_by_code,
+    str_param,
+)
+from .market_order_serializers import (
+    ORDER_STATUS_HELP,
+    AfterSaleInputSerializer,
+    AfterSaleResolveSerializer,
+    CancelInputSerializer,
+    NoteInputSerializer,
+    OrderDetailSerializer,
+    OrderPlaceSerializer,
+    OrderSerializer,
+    PayInputSerializer,
+    PresaleCreateSerializer,
+    PresaleListSerializer,
+    RateInputSerializer,
+    ReceiveInputSerializer,
+)
+
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+class OutOfStockError(DomainError):
+    """库存不足 is a conflict with other buyers, not a malformed request: 409, same code and message."""
+
+    status_code = 409
+
+
+# --- pre-sale lists ------------------------------------------------------------------------------------------
+
+
+def _annotated(actor: Any, rows: QuerySet[PreSaleList], today: dt.date) -> QuerySet[PreSaleList]:
+    """Every list row with `is_open` (takes orders today) and `paired` (a village the user's unit assists)."""
+    scope = scope_for(actor)
+    paired: Any = Value(False, output_field=BooleanField())
+    if scope.kind == "unit":
+        pairings = UnitVillagePairing.objects.filter(
+            unit_id=scope.unit_id, village_id=OuterRef("region_id"), start__lte=today
+        ).exclude(end__lt=today)
+        paired = Exists(pairings)
+    is_open = Case(
+        When(withdrawn=False, opens_on__lte=today, closes_on__gte=today, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    return (
+        rows.select_related("region", "producer")
+        .prefetch_related("items__seller_producer", "items__presale_list__region")
+        .annotate(is_open=is_open, paired=paired)
+    )
+
+
+def _open_lists(today: dt.date) -> QuerySet[PreSaleList]:
+    return PreSaleList.objects.filter(withdrawn=False, opens_on__lte=today, closes_on__gte=today)
+
+
+def _browsable(actor: Any, today: dt.date) -> QuerySet[PreSaleList]:
+    """What a user may open: every list open today, and the user's own (seller-side) lists in any state."""
+    own = restrict(actor, PreSaleList.objects.all()).values("pk")
+    return PreSaleList.objects.filter(Q(pk__in=_open_lists(today).values("pk")) | Q(pk__in=own))
+
+
+def _filtered(request: Request, rows: QuerySet[PreSaleList]) -> QuerySet[PreSaleList]:
+    region, category, q = query(request, "region"), query(request, "category"), query(request, "q")
+    if region:
+        rows = rows.filter(region__code__startswith=prefix_of(region))
+    if category:
+        rows = rows.filter(pk__in=PreSaleItem.objects.filter(category=category).values("presale_list_id"))
+    if q:
+        named = PreSaleItem.objects.filter(name__icontains=q).values("presale_list_id")
+        rows = rows.filter(Q(title__icontains=q) | Q(pk__in=named))
+    return rows
+
+
+def _ref(actor: Any, queryset: QuerySet[Any], pk: int | None, field: str, what: str) -> Any:
+    """A record named in the body: one the user may not see is reported like one that does not exist (400)."""
+    if pk is None:
+        return None
+    try:
+        return get_visible(actor, queryset, pk=pk)
+    except NotFoundError:
+        raise DomainError(
+            "invalid_input", detail=f"{what}（编号 {pk}）不存在或无权访问", field=field
+        ) from None
+
+
+def _item_input(actor: Any, n: int, data: dict[str, Any]) -> presale.ItemInput:
+    field = f"items[{n}]"
+    return presale.ItemInput(
+        name=data["name"], category=data["category"], unit=data["unit"], unit_price=data["unit_price"],
+        quantity=data["quantity"], window_start=data["window_start"], window_end=data["window_end"],
+        specification=data["specification"],
+        product=_ref(actor, Product.objects.all(), data["product"], field, "认定产品"),
+        seller_household=_ref(actor, Household.objects.all(), data["seller_household"], field, "销售农户"),
+        seller_producer=_ref(actor, Producer.objects.all(), data["seller_producer"], field, "销售主体"),
+    )  # fmt: skip
+
+
+LIST_PARAMS = [
+    str_param("region", "区划代码：含其全部下级"),
+    str_param("category", "品类", enum=list(ProductCategory.values)),
+    str_param("q", "清单名称或品名"),
+]
+
+
+class PresaleListViewSet(ApiViewSet):
+    """预售清单：采购方浏览今日接单的清单（本单位结对帮扶村优先）；村和经营主体发布、查看本方清单。"""
+
+    queryset = PreSaleList.objects.none()
+    serializer_class = PresaleListSerializer
+
+    def _one(self, pk: Any) -> PreSaleList:
+        today = dt.date.today()
+        rows = _annotated(self.request.user, _browsable(self.request.user, today), today)
+        return _first(rows, int_pk(pk))
+
+    @extend_schema(parameters=LIST_PARAMS, responses={200: PresaleListSerializer(many=True)})
+    def list(self, request: Request) -> Response:
+        """今日接单的预售清单，可按区划、品类、名称筛选；单位账号的结对帮扶村排在前面。"""
+        today = dt.date.today()
+        rows = _annotated(request.user, _filtered(request, _open_lists(today)), today)
+        return self.paginated(rows.order_by("-paired", "closes_on", "-id"))
+
+    @extend_schema(parameters=LIST_PARAMS, responses={200: PresaleListSerializer(many=True)})
+    @action(detail=False, methods=["get"])
+    def mine(self, request: Request) -> Response:
+        """本方（管辖区域或本主体）发布的全部预售清单，含已截止和已撤回的。"""
+        today = dt.date.today()
+        rows = _filtered(request, restrict(request.user, PreSaleList.objects.all()))
+        return self.paginated(_annotated(request.user, rows, today).order_by("-opens_on", "-id"))
+
+    @extend_schema(responses={200: PresaleListSerializer, 404: ErrorSerializer})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self.output(self._one(pk))
+
+    @extend_schema(request=PresaleCreateSerializer, responses={201: PresaleListSerializer, **ERRORS})
+    def create(self, request: Request) -> Response:
+        """发布预售清单：由一个村（区划代码）或一个经营主体发布，至少一个品种。"""
+        data = self.valid_input(PresaleCreateSerializer)
+        actor = request.user
+        village = None
+        if data["village"]:
+            village = region_by_code(actor, data["village"], field="village")
+        producer = _ref(
+            actor, Producer.objects.select_related("region"), data["producer"], "producer", "经营主体"
+        )
+        items = [_item_input(actor, n, item) for n, item in enumerate(data.pop("items"))]
+        info = presale.ListInput(
+            title=data["title"], opens_on=data["opens_on"], closes_on=data["closes_on"],
+            contact_name=data["contact_name"], contact_phone=data["contact_phone"], delivery=data["delivery"],
+            note=data["note"],
+        )  # fmt: skip
+        owner = presale.presale_publish(
+            actor=actor, data=info, items=items, village=village, producer=producer
+        )
+        return self.output(self._one(owner.pk), created=True)
+
+
+def _first(rows: QuerySet[Any], pk: int) -> Any:
+    row = rows.filter(pk=pk).first()
+    if row is None:
+        raise NotFoundError()
+    return row
+
+
+# --- orders --------------------------------------------------------------------------------------------------
+
+
+def _orders(actor: Any) -> QuerySet[Order]:
+    return restrict(actor, Order.objects.select_related("presale_list", "region"))
+
+
+def _detail_rows(actor: Any) -> QuerySet[Order]:
+    return _orders(actor).prefetch_related("lines__item", "events__actor", "after_sales")
+
+
+def _unit_for(actor: Any, pk: int | None) -> AssistingUnit | None:
+    return _ref(actor, AssistingUnit.objects.all(), pk, "unit", "购买单位")
+
+
+def _cadre_for(actor: Any, pk: int | None) -> Cadre | None:
+    return _ref(actor, Cadre.objects.all(), pk, "cadre", "干部")
+
+
+ORDER_PARAMS = [
+    str_param("status", f"状态：{ORDER_STATUS_HELP}", enum=list(OrderStatus.values)),
+    bool_param("waiting", "只看等待本人处理的订单（卖方：待确认、待发货；买方：待验收、待付款）"),
+    str_param("region", "卖方所在区划代码：含其全部下级"),
+    int_param("presale_list", "预售清单"),
+]
+
+
+class OrderViewSet(ApiViewSet):
+    """订单：下单即锁定库存（并发下不超卖）；确认、发货、验收、付款（写入台账一次）、评价、取消与售后。"""
+
+    queryset = Order.objects.none()
+    serializer_class = OrderSerializer
+
+    def _order(self, pk: Any) -> Order:
+        return _first(_orders(self.request.user), int_pk(pk))
+
+    def _answer(self, order: Order, *, created: bool = False) -> Response:
+        fresh = _first(_detail_rows(self.request.user), order.pk)
+        return self.output(fresh, OrderDetailSerializer, created=created)
+
+    @extend_schema(parameters=ORDER_PARAMS, responses={200: OrderSerializer(many=True), 400: ErrorSerializer})
+    def list(self, request: Request) -> Response:
+        rows = _orders(request.user)
+        status, region = query(request, "status"), query(request, "region")
+        presale_list = query_int(request, "presale_list")
+        if status:
+            rows = rows.filter(status=status)
+        if region:
+            rows = rows.filter(region__code__startswith=prefix_of(region))
+        if presale_list is not None:
+            rows = rows.filter(presale_list_id=presale_list)
+        if query_bool(request, "waiting"):
+            states = {s for side in ordering.waiting_for(request.user).values() for s in side}
+            rows = rows.filter(status__in=states)
+        return self.paginated(rows)
+
+    @extend_schema(responses={200: OrderDetailSerializer, 404: ErrorSerializer})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self.output(_first(_detail_rows(request.user), int_pk(pk)), OrderDetailSerializer)
+
+    @extend_schema(request=OrderPlaceSerializer, responses={201: OrderDetailSerializer, 409: ErrorSerializer,
+                                                            **ERRORS})  # fmt: skip
+    def create(self, request: Request) -> Response:
+        """下单：全部品种一次锁定库存，任一品种不足则整单不成立（409 out_of_stock，库存不足…）。"""
+        data = self.valid_input(OrderPlaceSerializer)
+        actor = request.user
+        presale_list = PreSaleList.objects.filter(pk=data["presale_list"]).first()
+        if presale_list is None:
+            raise DomainError("invalid_input", detail=f"预售清单（编号 {data['presale_list']}）不存在",
+                              field="presale_list")  # fmt: skip
+        try:
+            order = ordering.order_place(
+                actor=actor, presale_list=presale_list,
+                lines=[(line["item"], line["quantity"]) for line in data["lines"]],
+                buyer_kind=data["buyer_kind"], cadre=_cadre_for(actor, data["cadre"]),
+                unit=_unit_for(actor, data["unit"]), delivery_address=data["delivery_address"], note=data["note"],
+            )  # fmt: skip
+        except DomainError as error:
+            if error.code == "out_of_stock":
+                raise OutOfStockError(error.code, error.message) from None
+            raise
+        return self._answer(order, created=True)
+
+    @extend_schema(request=NoteInputSerializer, responses={200: OrderDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        """卖方确认订单（已下单 → 卖方已确认）。"""
+        data = self.valid_input(NoteInputSerializer)
+        return self._answer(
+            ordering.order_confirm(actor=request.user, order=self._order(pk), note=data["note"])
+        )
+
+    @extend_schema(request=NoteInputSerializer, responses={200: OrderDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def ship(self, request: Request, pk: str) -> Response:
+        """卖方发货或备好待提（卖方已确认 → 已发货/待提货）。"""
+        data = self.valid_input(NoteInputSerializer)
+        return self._answer(ordering.order_ship(actor=request.user, order=self._order(pk), note=data["note"]))
+
+    @extend_schema(request=CancelInputSerializer, responses={200: OrderDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        """发货前取消（须填写原因），锁定的库存退回清单。"""
+        data = self.valid_input(CancelInputSerializer)
+        return self._answer(
+            ordering.order_cancel(actor=request.user, order=self._order(pk), reason=data["reason"])
+        )
+
+    @extend_schema(request=ReceiveInputSerializer, responses={200: OrderDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def receive(self, request: Request, pk: str) -> Response:
+        """买方验收：未列入拒收的明细均验收合格；拒收的数量退回库存。"""
+        data = self.valid_input(ReceiveInputSerializer)
+        rejected = {entry["line"]: entry["reason"] for entry in data["rejected"]}
+        order = ordering.order_receive(
+            actor=request.user, order=self._order(pk), rejected=rejected, note=data["note"]
+        )
+        return self._answer(order)
+
+    @extend_schema(request=PayInputSerializer, responses={200: OrderDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, pk: str) -> Response:
+        """买方登记付款（平台不经手资金）：验收合格的明细按销售方各记一笔购买，写入台账一次。"""
+        data = self.valid_input(PayInputSerializer)
+        order = ordering.order_pay(actor=request.user, order=self._order(pk), paid_on=data["paid_on"],
+                                   payment_ref=data["payment_ref"])  # fmt: skip
+        return self._answer(order)
+
+    @extend_schema(request=RateInputSerializer, responses={200: OrderDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def rate(self, request: Request, pk: str) -> Response:
+        """买方评价（1-5 星）。"""
+        data = self.valid_input(RateInputSerializer)
+        order = ordering.order_rate(actor=request.user, order=self._order(pk), rating=data["rating"],
+                                    comment=data["comment"])  # fmt: skip
+        return self._answer(order)
+
+    @extend_schema(request=AfterSaleInputSerializer, responses={201: OrderDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def aftersale(self, request: Request, pk: str) -> Response:
+        """买方申请售后（退货、退款），付款后可申请。"""
+        data = self.valid_input(AfterSaleInputSerializer)
+        request_row = ordering.aftersale_request(actor=request.user, order=self._order(pk), kind=data["kind"],
+                                                 reason=data["reason"])  # fmt: skip
+        return self._answer(request_row.order, created=True)
+
+    @extend_schema(request=AfterSaleResolveSerializer, responses={200: OrderDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="aftersale-resolve")
+    def aftersale_resolve(self, request: Request, pk: str) -> Response:
+        """卖方处理售后：同意则订单退款，台账中的购买记录被冲销；拒绝须填写意见。"""
+        order = self._order(pk)
+        data = self.valid_input(AfterSaleResolveSerializer)
+        request_row = AfterSale.objects.filter(pk=data["aftersale"], order=order).first()
+        if request_row is None:
+            raise DomainError("invalid_input", detail="该售后申请不属于此订单", field="aftersale")
+        ordering.aftersale_resolve(actor=request.user, request=request_row, approve=data["approve"],
+                                   resolution=data["resolution"])  # fmt: skip
+        return self._answer(order)
