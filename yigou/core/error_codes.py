@@ -38,7 +38,16 @@ MESSAGES: dict[str, str] = {
     "certification_step_illegal": "产品当前状态为“{current}”，不能{action}。",
     "certification_level": "{action}须由{expected}的工作人员办理。",
     "producer_blacklisted": "“{name}”自 {since} 起列入黑名单（{reason}），不能{action}。",
+    "share_below_floor": "预留比例 {ratio}% 低于{region}{year}年的最低比例 {floor}%，不能审核通过，请退回。",
+    "share_below_last_year": "预留金额 {amount} 元低于上年的 {last} 元，审核通过须填写理由，否则请退回。",
+    "share_not_editable": "该填报当前状态为“{status}”，不能{action}。",
     "ledger_append_only": "台账只能追加：更正请先冲销原记录，再登记新记录。",
+    "rule_expression_invalid": "校验规则表达式“{expression}”有误：{detail}",
+    "form_value_invalid": "“{element}”的数值“{value}”无效：{detail}",
+    "form_element_unknown": "报表“{form}”中没有指标“{code}”。",
+    "form_level_not_filled": "“{name}”是{level}，不填报“{form}”（填报层级：{levels}）。",
+    "form_period_monthly": "“{form}”是月报，期间须为单个月份，如 2018-04，而不是“{period}”。",
+    "submission_blocked": "校验未通过，不能上报：{detail}",
 }
 
 
