@@ -29,6 +29,7 @@ from yigou.accounts.services import system_actor
 from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core import audit
 from yigou.core.errors import DomainError, PermissionDeniedError
+from yigou.ledger.attribution import LinkageBook
 from yigou.ledger.buyers import check_buyer
 from yigou.ledger.enums import Attribution, BuyerKind, Channel, Source
 from yigou.ledger.models import Purchase
@@ -126,7 +127,11 @@ def _event(order: Order, action: str, before: str, actor: Any, note: str = "") -
 def _merge(lines: Sequence[tuple[int, Any]]) -> dict[int, Decimal]:
     wanted: dict[int, Decimal] = defaultdict(Decimal)
     for n, (item_id, quantity) in enumerate(lines, start=1):
-        wanted[int(item_id)] += _quantity(quantity, n)
+        try:
+            key = int(item_id)
+        except (TypeError, ValueError):
+            raise DomainError("invalid_input", detail=f"第{n}项品种编号“{item_id}”无效") from None
+        wanted[key] += _quantity(quantity, n)
     return dict(wanted)
 
 
@@ -145,6 +150,8 @@ def order_place(
     buyer = buyer_for(actor, buyer_kind, cadre, unit)
     check_buyer(SimpleNamespace(buyer_kind=buyer.kind, buyer_unit=buyer.unit, buyer_cadre=buyer.cadre))
     owner = PreSaleList.objects.get(pk=presale_list.pk)
+    if owner.withdrawn:
+        raise DomainError("invalid_input", detail=f"预售清单“{owner.title}”已撤回，不能下单")
     if not owner.is_open_on(today):
         raise DomainError("presale_closed", title=owner.title, opens=owner.opens_on, closes=owner.closes_on)
     if not lines:
@@ -303,11 +310,13 @@ def _seller_groups(order: Order) -> dict[str, list[OrderLine]]:
     return groups
 
 
-def _attribution(lines: list[OrderLine]) -> str:
+def _attribution(lines: list[OrderLine], paid_on: dt.date) -> str:
+    """A cooperative with household members holding shares that day splits by shares; otherwise equally among
+    the households linked that day (a household's own producer needs no rule: the household itself earns)."""
     producer = lines[0].item.seller_producer
     if producer is None or producer.household_id:
         return ""
-    if producer.kind == ProducerKind.COOPERATIVE and producer.members.filter(shares__gt=0).exists():
+    if producer.kind == ProducerKind.COOPERATIVE and LinkageBook([producer.pk]).shares(producer.pk, paid_on):
         return Attribution.COOP_SHARES
     return Attribution.EQUAL_LINKED
 
@@ -322,7 +331,7 @@ def _purchase_input(order: Order, key: str, lines: list[OrderLine], paid_on: dt.
         seller_household=item.seller_household, seller_producer=item.seller_producer,
         buyer_unit=order.buyer_unit, buyer_cadre=order.buyer_cadre,
         buyer_name=order.buyer_name if order.buyer_kind == BuyerKind.INDIVIDUAL else "",
-        attribution=_attribution(lines), external_id=f"order-{order.pk}-{key}",
+        attribution=_attribution(lines, paid_on), external_id=f"order-{order.pk}-{key}",
         note=f"平台订单 {order.pk}", source=Source.ORDER, order=order,
     )  # fmt: skip
 
@@ -345,10 +354,9 @@ def order_pay(
     _require(locked, {OrderStatus.RECEIVED}, "登记付款")
     if paid_on > today:
         raise DomainError("invalid_input", detail=f"付款日期 {paid_on} 晚于今天")
-    if paid_on < locked.created_at.date():
-        raise DomainError(
-            "invalid_input", detail=f"付款日期 {paid_on} 早于下单日期 {locked.created_at.date()}"
-        )
+    placed_on = locked.created_at.astimezone().date()  # the server's calendar, as `today` and the ledger use
+    if paid_on < placed_on:
+        raise DomainError("invalid_input", detail=f"付款日期 {paid_on} 早于下单日期 {placed_on}")
     ledger_actor = system_actor()  # the order's own checks stand for the ledger's recorder checks
     for key, lines in sorted(_seller_groups(locked).items()):
         purchase_record(actor=ledger_actor, data=_purchase_input(locked, key, lines, paid_on))
@@ -365,7 +373,7 @@ def order_rate(*, actor: Any, order: Order, rating: int, comment: str = "") -> O
     if not _is_buyer(actor, locked):
         raise PermissionDeniedError()
     _require(locked, {OrderStatus.PAID}, "评价")
-    if not isinstance(rating, int) or not 1 <= rating <= 5:
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise DomainError("invalid_input", detail="评分须为1到5的整数")
     before = locked.status
     locked.status, locked.rating, locked.rating_comment = OrderStatus.RATED, rating, comment.strip()[:500]

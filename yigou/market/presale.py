@@ -64,6 +64,11 @@ def ensure_may_sell(actor: Any, region_code: str, producer_id: int | None) -> No
         raise PermissionDeniedError("out_of_scope")
 
 
+def _ensure_live(owner: PreSaleList) -> None:
+    if owner.withdrawn:
+        raise DomainError("invalid_input", detail=f"预售清单“{owner.title}”已撤回，不能再修改")
+
+
 def _decimal(value: Any, what: str, places: Decimal) -> Decimal:
     try:
         number = Decimal(str(value))
@@ -188,6 +193,7 @@ def presale_change(*, actor: Any, presale_list: PreSaleList, data: ListInput) ->
     """Change the list's dates, delivery or contact; the audit log keeps every earlier value."""
     owner = PreSaleList.objects.select_for_update().get(pk=presale_list.pk)
     ensure_may_sell(actor, owner.region_id, owner.producer_id)
+    _ensure_live(owner)
     _check_list(data)
     changes = {}
     for name in LIST_FIELDS:
@@ -208,6 +214,7 @@ def presale_item_add(
 ) -> PreSaleItem:
     owner = PreSaleList.objects.select_for_update().get(pk=presale_list.pk)
     ensure_may_sell(actor, owner.region_id, owner.producer_id)
+    _ensure_live(owner)
     n = owner.items.count() + 1
     built = _build_item(item, owner, n, today or dt.date.today())
     built.save()
@@ -218,28 +225,37 @@ def presale_item_add(
 
 @transaction.atomic
 def presale_item_change(
-    *, actor: Any, item: PreSaleItem, quantity: Decimal | None = None, unit_price: Decimal | None = None
-) -> PreSaleItem:
+    *, actor: Any, item: PreSaleItem, quantity: Decimal | None = None, unit_price: Decimal | None = None,
+    window_start: dt.date | None = None, window_end: dt.date | None = None,
+) -> PreSaleItem:  # fmt: skip
     """Stock may be raised, or lowered down to what live orders already hold; a price change applies to new orders."""
     locked = PreSaleItem.objects.select_for_update().select_related("presale_list").get(pk=item.pk)
     owner = locked.presale_list
     ensure_may_sell(actor, owner.region_id, owner.producer_id)
-    changes: dict[str, list[str]] = {}
+    _ensure_live(owner)
+    new: dict[str, Any] = {}
     if quantity is not None:
-        quantity = _decimal(quantity, "可售数量", MILLI)
-        if quantity < locked.reserved:
+        new["quantity"] = _decimal(quantity, "可售数量", MILLI)
+        if new["quantity"] < locked.reserved:
             raise DomainError(
-                "invalid_input", detail=f"可售数量不能少于已被订购的 {locked.reserved}{locked.unit}"
+                "invalid_input",
+                detail=f"可售数量不能少于已被订购的 {locked.reserved.normalize():f}{locked.unit}",
             )
-        changes["quantity"] = [str(locked.quantity), str(quantity)]
-        locked.quantity = quantity
     if unit_price is not None:
-        unit_price = _decimal(unit_price, "单价", CENT)
-        changes["unit_price"] = [str(locked.unit_price), str(unit_price)]
-        locked.unit_price = unit_price
-    locked.save()
-    audit.record(actor=actor, action="presale_item_change", target=owner,
-                 changes={"item": locked.name, **changes})  # fmt: skip
+        new["unit_price"] = _decimal(unit_price, "单价", CENT)
+    new["window_start"], new["window_end"] = (
+        window_start or locked.window_start,
+        window_end or locked.window_end,
+    )
+    if new["window_end"] < new["window_start"]:
+        raise DomainError("invalid_input", detail="交付结束日期早于开始日期")
+    changes = {k: [str(getattr(locked, k)), str(v)] for k, v in new.items() if getattr(locked, k) != v}
+    if changes:
+        for name in changes:
+            setattr(locked, name, new[name])
+        locked.save()
+        audit.record(actor=actor, action="presale_item_change", target=owner,
+                     changes={"item": locked.name, **changes})  # fmt: skip
     return locked
 
 
