@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "yigou.market",
     "yigou.ledger",
     "yigou.shares",
+    "yigou.reporting",
     "yigou.api",
     "yigou.www",
 ]

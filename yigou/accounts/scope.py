@@ -169,6 +169,9 @@ RULES: dict[str, Rule] = {
     "market.orderline": ORDER.via("order"),
     "market.orderevent": ORDER.via("order"),
     "market.aftersale": ORDER.via("order"),
+    "reporting.formvalue": Rule(region=("region__code",)),
+    "reporting.validationresult": Rule(region=("region__code",)),
+    "reporting.outlierflag": Rule(region=("region__code",)),
     # A filing belongs to its unit's region; units whose canteen it covers (合并填报) see it too.
     "shares.sharefiling": Rule(
         region=("unit__region__code",), unit=("unit_id", "members__unit_id"), spans_many=frozenset({"unit"})
@@ -220,16 +223,18 @@ def get_visible(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
 # Offices review (township or sector) and decide (county) certifications, keep reference prices, and may sell
 # on a village's behalf; which of review/decide a user may do also depends on the level of its region.
 MARKET_OFFICE = ("market.review", "market.decide", "market.prices", "market.sell")
+# Offices and village staff enter statistical form values for their region and the regions below it.
+REPORTING = ("reporting.enter",)
 # Supervising offices review reserved-share filings and set the floors; unit staff file their own unit's.
 SHARES_OFFICE = ("shares.review", "shares.floor")
 
 CAPABILITIES: dict[str, set[str]] = {
     Role.ADMIN: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view",
                  "users.manage", "ledger.record", "ledger.reverse", "market.change", *MARKET_OFFICE, "market.apply",
-                 "market.buy", *SHARES_OFFICE, "shares.file"},
+                 "market.buy", *SHARES_OFFICE, "shares.file", *REPORTING},
     Role.OFFICE: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view",
-                  "ledger.record", "ledger.reverse", "market.change", *MARKET_OFFICE, *SHARES_OFFICE},
-    Role.VILLAGE: {"registry.change", "export", "ledger.record", "market.sell"},
+                  "ledger.record", "ledger.reverse", "market.change", *MARKET_OFFICE, *SHARES_OFFICE, *REPORTING},
+    Role.VILLAGE: {"registry.change", "export", "ledger.record", "market.sell", *REPORTING},
     Role.UNIT: {"assist.change_own", "export", "ledger.record", "market.buy", "shares.file"},
     Role.PRODUCER: {"export", "ledger.record", "market.sell", "market.apply"},
     Role.BUYER: {"market.buy"},
