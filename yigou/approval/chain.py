@@ -1,0 +1,45 @@
+"""Who reports to whom: the region tree, and the forms the reporting app defines (when it is installed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+
+from yigou.core.errors import DomainError
+from yigou.core.periods import parse_period
+from yigou.regions.models import Region
+
+from .models import DEFAULT_FORM
+
+
+def form_levels(form_code: str) -> list[int]:
+    """The region levels that fill the form; empty when the form or the reporting app is not there."""
+    if not apps.is_installed("yigou.reporting"):
+        return []
+    form: Any = apps.get_model("reporting", "Form").objects.filter(code=form_code).first()
+    return [int(level) for level in (form.levels or [])] if form is not None else []
+
+
+def form_name(form_code: str) -> str:
+    if apps.is_installed("yigou.reporting"):
+        form: Any = apps.get_model("reporting", "Form").objects.filter(code=form_code).first()
+        if form is not None:
+            return str(form.name)
+    return "以购助扶成果统计表" if form_code == DEFAULT_FORM else form_code
+
+
+def reporting_children(region: Region, form_code: str) -> list[Region]:
+    """The children whose approval the parent's own approval waits for: the direct children of a level that
+    fills the form (all direct children when the form names no levels)."""
+    children = list(region.children.order_by("code"))
+    levels = form_levels(form_code)
+    return [c for c in children if c.level in levels] if levels else children
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """Approval goes month by month: "2018-04"."""
+    period = parse_period(text)
+    if not period.single_month:
+        raise DomainError("invalid_input", detail=f"审核按月进行，请指定一个月份，如 2018-04（收到“{text}”）")
+    return period.start.year, period.start.month
