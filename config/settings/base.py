@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "yigou.ledger",
     "yigou.shares",
     "yigou.reporting",
+    "yigou.approval",
     "yigou.api",
     "yigou.www",
 ]
