@@ -172,6 +172,9 @@ RULES: dict[str, Rule] = {
     "reporting.formvalue": Rule(region=("region__code",)),
     "reporting.validationresult": Rule(region=("region__code",)),
     "reporting.outlierflag": Rule(region=("region__code",)),
+    "approval.submission": Rule(region=("region__code",)),
+    "approval.step": Rule(region=("submission__region__code",)),
+    "approval.lock": Rule(region=("region_code",)),
     # A filing belongs to its unit's region; units whose canteen it covers (合并填报) see it too.
     "shares.sharefiling": Rule(
         region=("unit__region__code",), unit=("unit_id", "members__unit_id"), spans_many=frozenset({"unit"})
