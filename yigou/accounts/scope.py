@@ -243,6 +243,10 @@ CAPABILITIES: dict[str, set[str]] = {
     Role.BUYER: {"market.buy"},
     Role.AUDITOR: {"audit.view", "export"},
 }  # fmt: skip
+# Approval: a region's staff submit its month; the office of the parent region approves, returns or unlocks.
+CAPABILITIES[Role.ADMIN] |= {"approval.submit", "approval.decide"}
+CAPABILITIES[Role.OFFICE] |= {"approval.submit", "approval.decide"}
+CAPABILITIES[Role.VILLAGE] |= {"approval.submit"}
 
 
 def can(user: Any, capability: str) -> bool:
