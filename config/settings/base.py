@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "yigou.assist",
     "yigou.market",
     "yigou.ledger",
+    "yigou.contracts",
     "yigou.shares",
     "yigou.reporting",
     "yigou.approval",
