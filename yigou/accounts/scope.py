@@ -138,6 +138,25 @@ ORDER = Rule(
     person=("buyer_user_id",),
 )
 
+CONTRACT = Rule(
+    region=("parties__village__code", "parties__household__village__code", "parties__producer__region__code",
+            "parties__unit__region__code", "parties__cadre__unit__region__code"),
+    unit=("parties__unit_id", "parties__cadre__unit_id"),
+    producer=("parties__producer_id",),
+    spans_many=frozenset({"region", "unit", "producer"}),
+)  # fmt: skip
+PREORDER = Rule(
+    region=("region__code", "buyer_unit__region__code", "buyer_cadre__unit__region__code"),
+    unit=("buyer_unit_id", "buyer_cadre__unit_id"),
+    producer=("seller_producer_id",),
+)
+BUYBACK = Rule(
+    region=("villages__village__code", "enterprise__region__code"),
+    unit=("buyer_unit_id",),
+    producer=("enterprise_id",),
+    spans_many=frozenset({"region"}),
+)
+
 RULES: dict[str, Rule] = {
     "registry.household": HOUSEHOLD,
     "registry.member": HOUSEHOLD.via("household"),
@@ -180,6 +199,18 @@ RULES: dict[str, Rule] = {
         region=("unit__region__code",), unit=("unit_id", "members__unit_id"), spans_many=frozenset({"unit"})
     ),
     "shares.sharefloor": Rule(region=("region__code",)),
+    # Contracts: seen by offices over any party's region, by the buying unit, by the selling producer.
+    "contracts.contract": CONTRACT,
+    "contracts.contractparty": CONTRACT.via("contract"),
+    "contracts.contractitem": CONTRACT.via("contract"),
+    "contracts.deliveryschedule": CONTRACT.via("item__contract"),
+    "contracts.contractdraw": CONTRACT.via("item__contract"),
+    "contracts.preorder": PREORDER,
+    "contracts.preorderdraw": PREORDER.via("preorder"),
+    "contracts.buyback": BUYBACK,
+    "contracts.buybackvillage": BUYBACK.via("buyback"),
+    "contracts.buybackhousehold": BUYBACK.via("buyback"),
+    "contracts.buybackdelivery": BUYBACK.via("buyback"),
 }
 
 # Reference data every signed-in user may read in full (names of places are public).
@@ -247,6 +278,11 @@ CAPABILITIES: dict[str, set[str]] = {
 CAPABILITIES[Role.ADMIN] |= {"approval.submit", "approval.decide"}
 CAPABILITIES[Role.OFFICE] |= {"approval.submit", "approval.decide"}
 CAPABILITIES[Role.VILLAGE] |= {"approval.submit"}
+# Contracts, pre-orders and buy-back: offices and units sign them; parties count deliveries against them.
+for _role in (Role.ADMIN, Role.OFFICE, Role.UNIT):
+    CAPABILITIES[_role] |= {"contracts.manage", "contracts.draw"}
+CAPABILITIES[Role.VILLAGE] |= {"contracts.draw"}
+CAPABILITIES[Role.PRODUCER] |= {"contracts.draw"}
 
 
 def can(user: Any, capability: str) -> bool:

@@ -53,6 +53,13 @@ MESSAGES: dict[str, str] = {
     "form_level_not_filled": "“{name}”是{level}，不填报“{form}”（填报层级：{levels}）。",
     "form_period_monthly": "“{form}”是月报，期间须为单个月份，如 2018-04，而不是“{period}”。",
     "submission_blocked": "校验未通过，不能上报：{detail}",
+    "contract_transition_illegal": "“{title}”当前状态为“{current}”，不能{action}。",
+    "contract_not_active": "合同“{title}”当前状态为“{current}”，只有履行中的合同才能计入交付。",
+    "contract_party_mismatch": "{who}不是“{title}”的{side}，不能计入。",
+    "contract_price_off": "“{name}”单价 {price} 元偏离约定价 {agreed} 元超过 {tolerance}%，不能计入。",
+    "contract_over_quantity": "“{name}”累计 {total}{unit} 将超过约定数量 {agreed}{unit}，不能计入。",
+    "contract_line_drawn": "“{name}”这笔明细已计入“{where}”，不能重复计入。",
+    "buyback_below_floor": "收购价 {price} 元/{unit} 低于保底价 {floor} 元/{unit}，不能登记。",
 }
 
 
