@@ -132,6 +132,9 @@ def _item_input(actor: Any, n: int, data: dict[str, Any]) -> presale.ItemInput:
     )  # fmt: skip
 
 
+# Buyers see the villages their unit assists first, then the lists closing soonest.
+PAIRED_FIRST = ("-paired", "closes_on", "-id")
+
 LIST_PARAMS = [
     str_param("region", "区划代码：含其全部下级"),
     str_param("category", "品类", enum=list(ProductCategory.values)),
@@ -155,7 +158,7 @@ class PresaleListViewSet(ApiViewSet):
         """今日接单的预售清单，可按区划、品类、名称筛选；单位账号的结对帮扶村排在前面。"""
         today = dt.date.today()
         rows = _annotated(request.user, _filtered(request, _open_lists(today)), today)
-        return self.paginated(rows.order_by("-paired", "closes_on", "-id"))
+        return self.paginated(rows.order_by(*PAIRED_FIRST))
 
     @extend_schema(parameters=LIST_PARAMS, responses={200: PresaleListSerializer(many=True)})
     @action(detail=False, methods=["get"])
@@ -180,6 +183,10 @@ class PresaleListViewSet(ApiViewSet):
         producer = _ref(
             actor, Producer.objects.select_related("region"), data["producer"], "producer", "经营主体"
         )
+        if village is not None or producer is not None:
+            # Who may sell here is told before any seller or product in the items is looked up.
+            region_code = village.code if village is not None else producer.region_id
+            presale.ensure_may_sell(actor, region_code, producer.pk if producer is not None else None)
         items = [_item_input(actor, n, item) for n, item in enumerate(data.pop("items"))]
         info = presale.ListInput(
             title=data["title"], opens_on=data["opens_on"], closes_on=data["closes_on"],
