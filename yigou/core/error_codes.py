@@ -49,7 +49,7 @@ MESSAGES: dict[str, str] = {
     "approval_children_pending": "{region}的下级区域尚未全部审核通过（未通过：{names}），暂不能审核。",
     "rule_expression_invalid": "校验规则表达式“{expression}”有误：{detail}",
     "form_value_invalid": "“{element}”的数值“{value}”无效：{detail}",
-    "form_element_unknown": "报表“{form}”中没有指标“{code}”。",
+    "form_element_unknown": "报表“{form}”中没有指标“{element}”。",
     "form_level_not_filled": "“{name}”是{level}，不填报“{form}”（填报层级：{levels}）。",
     "form_period_monthly": "“{form}”是月报，期间须为单个月份，如 2018-04，而不是“{period}”。",
     "submission_blocked": "校验未通过，不能上报：{detail}",

@@ -46,11 +46,16 @@ def element_fields(column: Column, order: int) -> dict[str, Any]:
     }
 
 
-def load(Form: Any, Section: Any, DataElement: Any, Rule: Any) -> Any:  # noqa: N803 — model classes
+def load(Form: Any, Section: Any, DataElement: Any, Rule: Any) -> Any:
     """Create what is missing; leave what an administrator changed (bounds, importance) as it is."""
     form, _ = Form.objects.get_or_create(
         code=BUILTIN_CODE,
-        defaults={"name": BUILTIN_NAME, "period_type": "monthly", "levels": BUILTIN_LEVELS, "is_builtin": True},
+        defaults={
+            "name": BUILTIN_NAME,
+            "period_type": "monthly",
+            "levels": BUILTIN_LEVELS,
+            "is_builtin": True,
+        },
     )
     sections: dict[str, Any] = {}
     for order, column in enumerate(COLUMNS, start=1):
@@ -62,7 +67,9 @@ def load(Form: Any, Section: Any, DataElement: Any, Rule: Any) -> Any:  # noqa: 
             form=form, code=column.code,
             defaults={**element_fields(column, order), "section": sections[column.group]},
         )  # fmt: skip
-    for order, (code, text, condition, left, op, right, tolerance, importance, missing) in enumerate(RULES, 1):
+    for order, (code, text, condition, left, op, right, tolerance, importance, missing) in enumerate(
+        RULES, 1
+    ):
         Rule.objects.get_or_create(
             form=form, code=code,
             defaults={"description": text, "if_left": condition[0], "if_operator": condition[1],

@@ -6,6 +6,8 @@ A form is data, not code: the built-in 以购助扶成果统计表 is loaded by 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -23,13 +25,15 @@ from .enums import (
     ValueType,
 )
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 
 
 class Form(TimeStamped):
     code = models.CharField("表号", max_length=40, unique=True)
     name = models.CharField("表名", max_length=100)
-    period_type = models.CharField("报告期", max_length=10, choices=PeriodType.choices, default=PeriodType.MONTHLY)
+    period_type = models.CharField(
+        "报告期", max_length=10, choices=PeriodType.choices, default=PeriodType.MONTHLY
+    )
     levels = models.JSONField("填报层级", default=list, help_text="填报本表的区划层级，如 [3, 4, 5]")
     is_builtin = models.BooleanField("内置", default=False)
 
@@ -57,16 +61,24 @@ class Section(models.Model):
 
 class DataElement(models.Model):
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="elements")
-    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="elements")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="elements"
+    )
     code = models.CharField("指标代码", max_length=40)
     name = models.CharField("指标名称", max_length=100)
     unit = models.CharField("计量单位", max_length=10)
-    value_type = models.CharField("数据类型", max_length=10, choices=ValueType.choices, default=ValueType.INTEGER)
-    aggregation = models.CharField("向上汇总", max_length=10, choices=Aggregation.choices, default=Aggregation.SUM)
+    value_type = models.CharField(
+        "数据类型", max_length=10, choices=ValueType.choices, default=ValueType.INTEGER
+    )
+    aggregation = models.CharField(
+        "向上汇总", max_length=10, choices=Aggregation.choices, default=Aggregation.SUM
+    )
     period_aggregation = models.CharField(
         "跨月汇总", max_length=10, choices=PeriodAggregation.choices, default=PeriodAggregation.SUM
     )
-    distinct = models.BooleanField("去重计数", default=False, help_text="户数、人数等：填报数据相加时可能重复计算")
+    distinct = models.BooleanField(
+        "去重计数", default=False, help_text="户数、人数等：填报数据相加时可能重复计算"
+    )
     order = models.PositiveSmallIntegerField("顺序", default=0)
     min_value = models.DecimalField("下限", null=True, blank=True, **MONEY)
     max_value = models.DecimalField("上限", null=True, blank=True, **MONEY)
@@ -100,10 +112,14 @@ class FormValue(TimeStamped):
     class Meta:
         verbose_name = verbose_name_plural = "填报数据"
         constraints = [
-            models.UniqueConstraint(fields=["form", "region", "year", "month", "element"], name="form_value_key")
+            models.UniqueConstraint(
+                fields=["form", "region", "year", "month", "element"], name="form_value_key"
+            )
         ]
         indexes = [
-            models.Index(fields=["region"], name="form_value_region_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["region"], name="form_value_region_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["form", "year", "month"], name="form_value_period"),
         ]
 
@@ -128,7 +144,9 @@ class Rule(models.Model):
     operator = models.CharField("运算符", max_length=4, choices=Operator.choices)
     right = models.CharField("右式", max_length=200)
     tolerance = models.DecimalField("容差", default=0, **MONEY)
-    importance = models.CharField("重要性", max_length=10, choices=Importance.choices, default=Importance.HIGH)
+    importance = models.CharField(
+        "重要性", max_length=10, choices=Importance.choices, default=Importance.HIGH
+    )
     missing = models.CharField("缺失值处理", max_length=10, choices=Missing.choices, default=Missing.SKIP)
     blocking = models.BooleanField("阻止上报", default=True, help_text="仅对重要性为“高”的规则有效")
     is_active = models.BooleanField("启用", default=True)
@@ -170,9 +188,13 @@ class ValidationResult(models.Model):
         verbose_name = verbose_name_plural = "校验结果"
         ordering = ["region_id", "period_start", "rule__order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["rule", "region", "period_start", "period_end"], name="result_key")
+            models.UniqueConstraint(
+                fields=["rule", "region", "period_start", "period_end"], name="result_key"
+            )
         ]
-        indexes = [models.Index(fields=["region"], name="result_region_prefix", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(fields=["region"], name="result_region_prefix", opclasses=["varchar_pattern_ops"])
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.period_label} {self.rule.code}"
@@ -205,7 +227,9 @@ class OutlierFlag(TimeStamped):
         constraints = [
             models.UniqueConstraint(fields=["element", "region", "year", "month", "kind"], name="outlier_key")
         ]
-        indexes = [models.Index(fields=["region"], name="outlier_region_prefix", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(fields=["region"], name="outlier_region_prefix", opclasses=["varchar_pattern_ops"])
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.year}-{self.month:02d} {self.element.code}"
