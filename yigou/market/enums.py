@@ -41,6 +41,7 @@ class ProductStatus(models.TextChoices):
     """The certification workflow: submitted → reviewed → certified (on notice) → listed; or returned/rejected."""
 
     SUBMITTED = "submitted", "已申报"
+    RETURNED = "returned", "已退回补正"
     REVIEWED = "reviewed", "乡镇（行业部门）已审核"
     NOTICE = "notice", "公示中"
     LISTED = "listed", "已列入目录"
@@ -50,6 +51,7 @@ class ProductStatus(models.TextChoices):
 
 class ProductAction(models.TextChoices):
     SUBMIT = "submit", "申报"
+    RESUBMIT = "resubmit", "补正后重新申报"
     REVIEW_PASS = "review_pass", "审核通过"
     REVIEW_RETURN = "review_return", "审核退回"
     CERTIFY = "certify", "县级认定，进入公示"
