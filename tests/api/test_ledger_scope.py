@@ -134,7 +134,7 @@ def test_recording_one_purchase_is_a_bounded_number_of_queries(
         "lines": [{"product": "腊肉", "quantity": "10", "unit": "公斤", "unit_price": "60"}],
     }  # fmt: skip
 
-    with django_assert_max_num_queries(31):  # references, the write with its rollups and audit, the answer
+    with django_assert_max_num_queries(32):  # references, lock check, the write (rollups, audit), the answer
         created = client.post(URL, body, format="json")
     with django_assert_max_num_queries(9):  # references, the existing record, its scope, the answer
         repeated = client.post(URL, body, format="json")

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from yigou.accounts.scope import can, ensure_can, ensure_visible, scope_for
+from yigou.approval.locks import ensure_unlocked
 from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core import audit
 from yigou.core.errors import DomainError, PermissionDeniedError
@@ -258,6 +259,7 @@ def _record(actor: Any, data: PurchaseInput) -> Purchase:
         actor, seller_region_code=seller_region.code, buyer_unit_id=_buyer_unit_id(data),
         seller_producer_id=data.seller_producer.pk if data.seller_producer else None,
     )  # fmt: skip
+    ensure_unlocked(seller_region.code, data.date)  # an approved month is locked (yigou.approval)
     check_buyer(data)
     _check_channel(data)
     lines = _build_lines(data, seller_kind)
@@ -304,6 +306,7 @@ def purchase_reverse(*, actor: Any, purchase: Purchase, reason: str) -> Purchase
         raise PermissionDeniedError()
     ensure_visible(actor, purchase)
     purchase = Purchase.objects.select_for_update().get(pk=purchase.pk)
+    ensure_unlocked(purchase.region_id, purchase.date)  # the reversal is dated in the purchase's month
     if purchase.reverses_id:
         raise DomainError("purchase_is_reversal")
     done = Purchase.objects.filter(reverses=purchase).first()

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 from typing import Any
 
+from yigou.approval.locks import LockBook
 from yigou.core.errors import DomainError
 from yigou.core.importing import ImportReport, require_headers, row_dicts
 from yigou.core.tabular import Table, parse_date
@@ -245,6 +246,16 @@ def _attribution_step(
     return lambda: _attribute(draft, refs, book, producers)
 
 
+def _lock_step(draft: Draft, locks: LockBook) -> Callable[[], None]:
+    def check() -> None:
+        try:
+            locks.check(draft.region_id, draft.date)
+        except DomainError as exc:
+            raise RowError("日期", exc.message) from None
+
+    return check
+
+
 @dataclass
 class Parsed:
     drafts: list[Draft]
@@ -290,6 +301,9 @@ def parse(actor: Any, table: Table, progress: Callable[[int], None] | None = Non
     book = LinkageBook(producers)
     for draft in drafts:
         _guard(report, draft.row, _attribution_step(draft, refs, book, producers))
+    locks = LockBook()  # months approved up the region tree are locked (yigou.approval)
+    for draft in drafts:
+        _guard(report, draft.row, _lock_step(draft, locks))
     return Parsed(drafts if report.ok else [], report, len(skipped))
 
 

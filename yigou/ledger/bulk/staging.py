@@ -19,6 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from yigou.accounts.scope import scope_for
+from yigou.approval.locks import staged_rows_locked
 from yigou.assist.enums import UnitKind
 from yigou.core.error_codes import message_for
 from yigou.core.importing import ImportReport, require_headers
@@ -57,6 +58,9 @@ def import_staged(
             log.info("purchase import: Python path (the file names producers or unusual numbers)")
             return None
         report = _check(cursor, actor, total)
+        if staged_rows_locked(cursor):
+            _drop(cursor)  # rows in an approved (locked) month: the Python path names each of them
+            return None
         report.dry_run = dry_run
         if report.ok and not dry_run and report.purchases:
             report.written = write_staged(cursor, actor, note)
