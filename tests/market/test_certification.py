@@ -25,17 +25,36 @@ def counts() -> tuple[int, ...]:
 
 def state(product: Product) -> tuple:
     product.refresh_from_db()
-    return (product.status, product.certificate_no, product.notice_end, product.listed_on, product.valid_until)
+    return (
+        product.status,
+        product.certificate_no,
+        product.notice_end,
+        product.listed_on,
+        product.valid_until,
+    )
 
 
 def test_the_producer_applies_with_households_files_and_pinyin(world, applied):
-    assert (applied.status, applied.region_id, applied.county_code) == ("submitted", "510903101000", "510903000000")
+    assert (applied.status, applied.region_id, applied.county_code) == (
+        "submitted",
+        "510903101000",
+        "510903000000",
+    )
     assert (applied.name_initials, applied.name_pinyin) == ("yxtfm", "yongxingtufengmi")
     assert [h.household_id for h in applied.linked.all()] == [world.households["zhang"].pk]
     assert [f.kind for f in applied.files.all()] == ["commitment"]
-    assert (applied.price_flagged, applied.reference_price, applied.submitted_by) == (False, None, world.users["producer"])
+    assert (applied.price_flagged, applied.reference_price, applied.submitted_by) == (
+        False,
+        None,
+        world.users["producer"],
+    )
     step = applied.steps.get()
-    assert (step.action, step.from_status, step.to_status, step.actor_org) == ("submit", "", "submitted", "永兴蔬菜合作社")
+    assert (step.action, step.from_status, step.to_status, step.actor_org) == (
+        "submit",
+        "",
+        "submitted",
+        "永兴蔬菜合作社",
+    )
     assert AuditEntry.objects.filter(action="product_submit", target_id=str(applied.pk)).count() == 1
 
 
@@ -165,7 +184,9 @@ def test_an_upheld_objection_rejects_the_product(world, applied):
     certify(world, applied)
     objection = cert.objection_record(actor=world.users["chuanshan"], product=applied, raised_by="张某",
                                       content="并未收购农户蜂蜜", today=dt.date(2018, 6, 2))  # fmt: skip
-    cert.objection_resolve(actor=world.users["chuanshan"], objection=objection, upheld=True, resolution="核实属实")
+    cert.objection_resolve(
+        actor=world.users["chuanshan"], objection=objection, upheld=True, resolution="核实属实"
+    )
 
     objection.refresh_from_db()
     assert (objection.upheld, objection.resolution) == (True, "核实属实")
@@ -183,7 +204,9 @@ def test_objections_after_the_notice_and_resolutions_by_the_township_are_refused
     before = counts()
 
     with pytest.raises(DomainError) as caught:
-        cert.objection_resolve(actor=world.users["yongxing"], objection=objection, upheld=True, resolution="成立")
+        cert.objection_resolve(
+            actor=world.users["yongxing"], objection=objection, upheld=True, resolution="成立"
+        )
 
     assert caught.value.code == "certification_level"
     assert counts() == before and state(applied)[0] == "notice"
@@ -206,7 +229,9 @@ def test_the_command_lists_due_products_once(world, applied, capsys):
 
 def test_the_command_skips_products_with_open_objections(world, applied):
     certify(world, applied)
-    cert.objection_record(actor=world.users["yongxing"], product=applied, raised_by="甲", content="乙", today=APPLIED)
+    cert.objection_record(
+        actor=world.users["yongxing"], product=applied, raised_by="甲", content="乙", today=APPLIED
+    )
 
     call_command("market-list-due", "--date", "2018-06-10")
 
@@ -214,7 +239,9 @@ def test_the_command_skips_products_with_open_objections(world, applied):
 
 
 def test_the_yearly_recheck_extends_validity_by_a_year(world, listed):
-    cert.product_recheck(actor=world.users["chuanshan"], product=listed, note="复核合格", today=dt.date(2019, 5, 20))
+    cert.product_recheck(
+        actor=world.users["chuanshan"], product=listed, note="复核合格", today=dt.date(2019, 5, 20)
+    )
 
     assert state(listed)[4] == dt.date(2020, 6, 7)
     assert listed.rechecked_on == dt.date(2019, 5, 20)
@@ -251,7 +278,9 @@ def test_blacklisting_revokes_listed_and_notice_products_but_not_pending_ones(wo
     pending = cert.product_apply(actor=u["producer"], producer=coop, data=honey(world, specification="1000克/瓶"),
                                  today=APPLIED)  # fmt: skip
 
-    row = cert.producer_blacklist(actor=u["chuanshan"], producer=coop, reason="虚报带贫户", today=dt.date(2018, 7, 1))
+    row = cert.producer_blacklist(
+        actor=u["chuanshan"], producer=coop, reason="虚报带贫户", today=dt.date(2018, 7, 1)
+    )
 
     assert (state(listed)[0], state(on_notice)[0], state(pending)[0]) == ("revoked", "revoked", "submitted")
     assert listed.steps.last().reason == "主体列入黑名单：虚报带贫户"
@@ -259,7 +288,10 @@ def test_blacklisting_revokes_listed_and_notice_products_but_not_pending_ones(wo
     with pytest.raises(DomainError) as caught:
         cert.product_apply(actor=u["producer"], producer=coop, data=honey(world, specification="2斤/瓶"),
                            today=dt.date(2018, 7, 2))  # fmt: skip
-    assert caught.value.message == "“船山区永兴蔬菜专业合作社”自 2018-07-01 起列入黑名单（虚报带贫户），不能申报扶贫产品。"
+    assert (
+        caught.value.message
+        == "“船山区永兴蔬菜专业合作社”自 2018-07-01 起列入黑名单（虚报带贫户），不能申报扶贫产品。"
+    )
 
 
 def test_blacklisting_belongs_to_the_producers_county_and_can_be_lifted(world, listed):
@@ -335,6 +367,8 @@ def test_who_may_apply(world):
     with pytest.raises(PermissionDeniedError):
         cert.product_apply(actor=u["chuanshan"], producer=anju_coop, data=honey(world), today=APPLIED)
     with pytest.raises(DomainError) as caught:
-        cert.product_apply(actor=u["unit"], producer=world.producers["coop"], data=honey(world), today=APPLIED)
+        cert.product_apply(
+            actor=u["unit"], producer=world.producers["coop"], data=honey(world), today=APPLIED
+        )
     assert caught.value.code == "certification_level"
     assert Product.objects.count() == 0
