@@ -45,7 +45,10 @@ class ShareFloor(TimeStamped):
 
 class ShareFiling(TimeStamped):
     unit = models.ForeignKey(
-        "assist.AssistingUnit", verbose_name="预算单位", on_delete=models.PROTECT, related_name="share_filings"
+        "assist.AssistingUnit",
+        verbose_name="预算单位",
+        on_delete=models.PROTECT,
+        related_name="share_filings",
     )
     year = models.PositiveSmallIntegerField("年度")
     mode = models.CharField("食堂情况", max_length=16, choices=CanteenMode.choices, default=CanteenMode.OWN)
@@ -53,7 +56,9 @@ class ShareFiling(TimeStamped):
         "self", verbose_name="合并填报单位的填报", null=True, blank=True, on_delete=models.PROTECT,
         related_name="members",
     )  # fmt: skip
-    canteen_total = models.DecimalField("食堂食材采购总额（元）", max_digits=14, decimal_places=2, default=ZERO)
+    canteen_total = models.DecimalField(
+        "食堂食材采购总额（元）", max_digits=14, decimal_places=2, default=ZERO
+    )
     ratio = models.DecimalField("预留比例（%）", max_digits=5, decimal_places=2, default=ZERO)
     reserved_amount = models.DecimalField("预留金额（元）", max_digits=14, decimal_places=2, default=ZERO)
     union_per_head = models.DecimalField("工会人均额度（元）", max_digits=10, decimal_places=2, default=ZERO)
@@ -76,7 +81,9 @@ class ShareFiling(TimeStamped):
         "状态", max_length=16, choices=FilingStatus.choices, default=FilingStatus.DRAFT, db_index=True
     )
     # Snapshots taken on submission and re-checked on review: what the reviewer is warned about.
-    floor_ratio = models.DecimalField("适用最低比例（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    floor_ratio = models.DecimalField(
+        "适用最低比例（%）", max_digits=5, decimal_places=2, null=True, blank=True
+    )
     last_year_amount = models.DecimalField(
         "上年预留金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
     )

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from .views import audit, auth, home, household_actions, households, pairings, producers, stats, units
 from .views.ledger import entry, market, purchases
+from .views.shares import urlpatterns as share_urls
 
 app_name = "www"
 urlpatterns = [
@@ -50,4 +51,6 @@ urlpatterns = [
     path("stats/chart/", stats.stats_chart, name="stats_chart"),
     # Import and export pages (io_urls.py) share the www namespace.
     path("io/", include("yigou.www.io_urls")),
+    # Reserved shares (预留份额): dashboard, a unit's own filing, review and floors (views/shares.py).
+    path("shares/", include(share_urls)),
 ]

@@ -1,0 +1,101 @@
+"""Reserved-ratio floors: set per region and year by offices; the most specific ancestor region's floor applies.
+
+Where no region up the tree has set a floor for the year, the national minimum of 10% applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from yigou.accounts.scope import ensure_can, ensure_region_in_scope
+from yigou.core import audit
+from yigou.core.errors import DomainError
+from yigou.regions.models import Region
+
+from .models import ShareFloor
+
+NATIONAL_FLOOR = Decimal("10.00")
+CENT = Decimal("0.01")
+PREFIX_LENGTHS = (2, 4, 6, 9, 12)
+
+
+@dataclass(frozen=True)
+class Floor:
+    ratio: Decimal
+    region_code: str  # "" for the national minimum
+    region_name: str
+
+    @property
+    def source(self) -> str:
+        return f"{self.region_name}规定" if self.region_code else "全国最低标准"
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """The region itself and every ancestor as 12-digit codes, most specific first."""
+    chain = [code[:n].ljust(12, "0") for n in reversed(PREFIX_LENGTHS)]
+    return list(dict.fromkeys(chain))
+
+
+def floors_for(codes: set[str], year: int) -> dict[str, Floor]:
+    """The applying floor for each region code, with one query for all of them."""
+    candidates = {c: ancestor_codes(c) for c in codes}
+    wanted = {a for chain in candidates.values() for a in chain}
+    rows = {
+        f.region_id: f
+        for f in ShareFloor.objects.filter(year=year, region_id__in=wanted).select_related("region")
+    }
+    result: dict[str, Floor] = {}
+    for code, chain in candidates.items():
+        found = next((rows[a] for a in chain if a in rows), None)
+        result[code] = (
+            Floor(Decimal(found.ratio), found.region_id, found.region.name)
+            if found
+            else Floor(NATIONAL_FLOOR, "", "")
+        )
+    return result
+
+
+def floor_for(code: str, year: int) -> Floor:
+    return floors_for({code}, year)[code]
+
+
+def parse_ratio(value: Any, what: str = "预留比例") -> Decimal:
+    try:
+        ratio = Decimal(str(value).strip().rstrip("%"))
+    except (InvalidOperation, TypeError):
+        raise DomainError("invalid_input", detail=f"{what}“{value}”不是有效数字") from None
+    if not ratio.is_finite() or ratio < 0 or ratio > 100:
+        raise DomainError("invalid_input", detail=f"{what}须在 0 到 100 之间（单位：%）")
+    if ratio != ratio.quantize(CENT):
+        raise DomainError("invalid_input", detail=f"{what}最多两位小数")
+    return ratio.quantize(CENT)
+
+
+def check_year(year: Any) -> int:
+    if not isinstance(year, int) or not 2015 <= year <= 2100:
+        raise DomainError("invalid_input", detail=f"年度“{year}”无效，须为 2015 年及以后的年份")
+    return year
+
+
+@transaction.atomic
+def floor_set(*, actor: Any, region: Region, year: int, ratio: Any, note: str = "") -> ShareFloor:
+    """An office sets (or changes) the floor of its own region or a region below it."""
+    ensure_can(actor, "shares.floor")
+    ensure_region_in_scope(actor, region.code)
+    year = check_year(year)
+    value = parse_ratio(ratio, "最低预留比例")
+    if value <= 0:
+        raise DomainError("invalid_input", detail="最低预留比例须大于 0")
+    floor = ShareFloor.objects.select_for_update().filter(region=region, year=year).first()
+    before = str(floor.ratio) if floor else None
+    if floor is None:
+        floor = ShareFloor(region=region, year=year)
+    floor.ratio, floor.note = value, note.strip()[:300]
+    floor.save()
+    audit.record(actor=actor, action="share_floor_set", target=floor, note=floor.note,
+                 changes={"ratio": [before, str(value)], "year": year})  # fmt: skip
+    return floor
