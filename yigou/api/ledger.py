@@ -22,6 +22,7 @@ from yigou.ledger.models import Purchase
 from yigou.ledger.render import JSON_CONTENT_TYPE, render_json
 from yigou.market.models import Activity, Outlet
 from yigou.registry.models import Household, Producer
+from yigou.reporting.selectors import merged_stats_table
 
 from .base import ApiViewSet
 from .common import ErrorSerializer, int_pk, query, str_param
@@ -145,7 +146,7 @@ class StatsTableView(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         """以购助扶成果统计表：每个下级区域一行，另有合计行（去重计数按全区计算，差异见脚注）。"""
-        table = selectors.stats_table(request.user, query(request, "region"), query(request, "period"))
+        table = merged_stats_table(request.user, query(request, "region"), query(request, "period"))
         return HttpResponse(render_json(table), content_type=JSON_CONTENT_TYPE)
 
 

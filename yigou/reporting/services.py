@@ -8,7 +8,6 @@ app's lock). Every change of a value is audited with its old and new value in th
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -46,16 +45,8 @@ def builtin_form() -> Form:
 
 
 def ensure_entry_allowed(region_code: str, year: int, month: int) -> None:
-    """Ask every registered guard (see hooks); the approval app's lock refuses approved periods."""
-    guards = list(hooks.ENTRY_GUARDS)
-    try:
-        locks: Any = importlib.import_module("yigou.approval.locks")
-    except ImportError:
-        locks = None
-    fallback = getattr(locks, "ensure_unlocked", None)
-    if fallback is not None and fallback not in guards:
-        guards.append(fallback)
-    for guard in guards:
+    """Ask every guard registered in `hooks.ENTRY_GUARDS` (the approval app's lock refuses approved periods)."""
+    for guard in list(hooks.ENTRY_GUARDS):
         guard(region_code, year, month)
 
 

@@ -24,6 +24,7 @@ from yigou.ledger.table import Row, StatsTable
 from yigou.regions import selectors as region_selectors
 from yigou.regions.enums import Level
 from yigou.regions.models import Region
+from yigou.reporting.selectors import merged_stats_table
 
 from .common import domain_errors, paginate
 
@@ -114,7 +115,7 @@ def _table_context(request: HttpRequest, table: StatsTable) -> dict[str, Any]:
 
 
 def _table(request: HttpRequest) -> StatsTable:
-    return selectors.stats_table(
+    return merged_stats_table(
         request.user, _region_code(request.user, request.GET), period_from(request.GET, request.user)
     )
 

@@ -15,10 +15,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yigou.accounts.services import system_actor
 from yigou.core.errors import DomainError
-from yigou.ledger import render, selectors
+from yigou.ledger import render
 from yigou.ledger.rebuild import rebuild_all
 from yigou.ledger.verify import verify
 from yigou.regions.checks import get_region
+from yigou.reporting.selectors import merged_stats_table
 
 FORMATS = ("json", "csv", "xlsx")
 
@@ -62,7 +63,7 @@ class Command(BaseCommand):
         fmt = options["format"]
         if fmt == "xlsx" and not options["out"]:
             raise CommandError("XLSX 格式须用 --out 指定输出文件")
-        table = selectors.stats_table(system_actor(), options["region"], options["period"])
+        table = merged_stats_table(system_actor(), options["region"], options["period"])
         data = _rendered(table, fmt)
         if options["out"]:
             Path(options["out"]).write_bytes(data)
