@@ -40,7 +40,9 @@ class BuyBack(TimeStamped):
     status = models.CharField(
         "状态", max_length=16, choices=BuyBackStatus.choices, default=BuyBackStatus.ACTIVE, db_index=True
     )
-    home_region = models.ForeignKey(Region, verbose_name="所在区域", on_delete=models.PROTECT, related_name="+")
+    home_region = models.ForeignKey(
+        Region, verbose_name="所在区域", on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
@@ -110,7 +112,12 @@ class BuyBackDelivery(models.Model):
         related_name="+",
     )  # fmt: skip
     reverses = models.OneToOneField(
-        "self", verbose_name="冲销的记录", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal"
+        "self",
+        verbose_name="冲销的记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversal",
     )
     note = models.CharField("备注", max_length=300, blank=True)
     recorded_by = models.ForeignKey(

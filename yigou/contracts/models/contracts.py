@@ -56,7 +56,9 @@ class ContractParty(models.Model):
     kind = models.CharField("类型", max_length=16, choices=PartyKind.choices)
     unit = models.ForeignKey("assist.AssistingUnit", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")  # fmt: skip
-    cadre = models.ForeignKey("assist.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(
+        "assist.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     village = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(
         "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -91,7 +93,9 @@ class ContractItem(models.Model):
     quantity = models.DecimalField("约定数量", max_digits=14, decimal_places=3)
     price_rule = models.CharField("定价方式", max_length=16, choices=PriceRule.choices)
     price = models.DecimalField("固定单价（元）", max_digits=12, decimal_places=2, null=True, blank=True)
-    markup_percent = models.DecimalField("上浮比例（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    markup_percent = models.DecimalField(
+        "上浮比例（%）", max_digits=5, decimal_places=2, null=True, blank=True
+    )
     # Names the market-price series (name, specification, unit, region): the latest observation of that
     # series on the day of each delivery gives the price.
     reference = models.ForeignKey(
@@ -123,7 +127,9 @@ class DeliverySchedule(models.Model):
 
 
 class ContractDraw(DrawBase):
-    item = models.ForeignKey(ContractItem, verbose_name="合同品种", on_delete=models.PROTECT, related_name="draws")
+    item = models.ForeignKey(
+        ContractItem, verbose_name="合同品种", on_delete=models.PROTECT, related_name="draws"
+    )
 
     class Meta:
         verbose_name = "合同交付记录"

@@ -19,7 +19,12 @@ class PreOrder(TimeStamped):
         related_name="+",
     )  # fmt: skip
     buyer_cadre = models.ForeignKey(
-        "assist.Cadre", verbose_name="购买干部", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "assist.Cadre",
+        verbose_name="购买干部",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     seller_household = models.ForeignKey(
         "registry.Household", verbose_name="销售农户", null=True, blank=True, on_delete=models.PROTECT,
@@ -80,7 +85,9 @@ class PreOrder(TimeStamped):
 
 
 class PreOrderDraw(DrawBase):
-    preorder = models.ForeignKey(PreOrder, verbose_name="预购", on_delete=models.PROTECT, related_name="draws")
+    preorder = models.ForeignKey(
+        PreOrder, verbose_name="预购", on_delete=models.PROTECT, related_name="draws"
+    )
 
     class Meta:
         verbose_name = "预购交付记录"
