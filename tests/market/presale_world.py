@@ -41,9 +41,17 @@ class Market:
         return self.users.get(key) or self.world.users[key]
 
 
+def _number(text: str) -> Decimal:
+    """A typo stays a typo (as a page would pass it on), so the service's own check answers it."""
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return text  # type: ignore[return-value]
+
+
 def item(name: str, quantity: str, unit: str, price: str, category: str = "meat_egg", **seller) -> ItemInput:
     return ItemInput(
-        name=name, category=category, unit=unit, unit_price=Decimal(price), quantity=Decimal(quantity),
+        name=name, category=category, unit=unit, unit_price=_number(price), quantity=_number(quantity),
         window_start=TODAY, window_end=TODAY + dt.timedelta(days=30), **seller,
     )  # fmt: skip
 
