@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.apps import apps
-
 from yigou.core.errors import DomainError
 from yigou.core.periods import parse_period
 from yigou.regions.models import Region
+from yigou.reporting.builtin import ensure_builtin_form
+from yigou.reporting.models import Form
 
 from .models import DEFAULT_FORM
 
 
+def form_of(form_code: str) -> Form:
+    """The reporting app's form of that code (the built-in one is created on first use)."""
+    if form_code == DEFAULT_FORM:
+        return ensure_builtin_form()
+    form = Form.objects.filter(code=form_code).first()
+    if form is None:
+        raise DomainError("invalid_input", detail=f"报表“{form_code}”不存在")
+    return form
+
+
 def form_levels(form_code: str) -> list[int]:
-    """The region levels that fill the form; empty when the form or the reporting app is not there."""
-    if not apps.is_installed("yigou.reporting"):
-        return []
-    form: Any = apps.get_model("reporting", "Form").objects.filter(code=form_code).first()
-    return [int(level) for level in (form.levels or [])] if form is not None else []
-
-
-def form_name(form_code: str) -> str:
-    if apps.is_installed("yigou.reporting"):
-        form: Any = apps.get_model("reporting", "Form").objects.filter(code=form_code).first()
-        if form is not None:
-            return str(form.name)
-    return "以购助扶成果统计表" if form_code == DEFAULT_FORM else form_code
+    """The region levels that fill the form."""
+    return [int(level) for level in (form_of(form_code).levels or [])]
 
 
 def reporting_children(region: Region, form_code: str) -> list[Region]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
+
 from yigou.core.errors import DomainError
 from yigou.regions.enums import PREFIX_LENGTH
 from yigou.regions.models import Region, prefix_of
@@ -30,17 +32,45 @@ def locked_by(region_code: str, year: int, month: int) -> str | None:
     )
 
 
+def _refuse(code: str, year: int, month: int) -> DomainError:
+    region = Region.objects.filter(code=code).only("name").first()
+    return DomainError("period_locked", region=region.name if region else code, period=f"{year}年{month}月")
+
+
 def ensure_month_unlocked(region_code: str, year: int, month: int) -> None:
     """Refuse a write into a locked region-month, naming the locked region and the month."""
     code = locked_by(region_code, year, month)
     if code is not None:
-        region = Region.objects.filter(code=code).only("name").first()
-        raise DomainError("period_locked", region=region.name if region else code, period=f"{year}年{month}月")
+        raise _refuse(code, year, month)
 
 
 def ensure_unlocked(region_code: str, date: dt.date) -> None:
     """For the ledger: a purchase dated in a locked month of the seller's region cannot be recorded or reversed."""
     ensure_month_unlocked(region_code, date.year, date.month)
+
+
+class LockBook:
+    """The same check for many rows (the bulk import): one query per county and month, answered from memory."""
+
+    def __init__(self) -> None:
+        self._codes: dict[tuple[str, int, int], set[str]] = {}
+
+    def _locked_codes(self, region_code: str, year: int, month: int) -> set[str]:
+        county = region_code[:6]
+        key = (county, year, month)
+        if key not in self._codes:
+            near = Q(region_code__in=ancestor_codes(county.ljust(12, "0"))) | Q(
+                region_code__startswith=county
+            )
+            rows = Lock.objects.filter(near, year=year, month=month).values_list("region_code", flat=True)
+            self._codes[key] = set(rows)
+        return self._codes[key]
+
+    def check(self, region_code: str, day: dt.date) -> None:
+        codes = self._locked_codes(region_code, day.year, day.month)
+        for code in ancestor_codes(region_code):
+            if code in codes:
+                raise _refuse(code, day.year, day.month)
 
 
 # The bulk import's PostgreSQL path: is any resolved row (village, day) inside a locked region-month?

@@ -36,7 +36,9 @@ class Submission(models.Model):
         verbose_name_plural = "上报审核"
         ordering = ["-year", "-month", "region_id"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "year", "month", "form_code"], name="approval_one_per_period")
+            models.UniqueConstraint(
+                fields=["region", "year", "month", "form_code"], name="approval_one_per_period"
+            )
         ]
         indexes = [models.Index(fields=["year", "month", "form_code"], name="approval_sub_period")]
 
@@ -51,7 +53,9 @@ class Submission(models.Model):
 class Step(models.Model):
     """The history of one submission: every transition with who, when and why (the audit log has it too)."""
 
-    submission = models.ForeignKey(Submission, verbose_name="上报", on_delete=models.PROTECT, related_name="steps")
+    submission = models.ForeignKey(
+        Submission, verbose_name="上报", on_delete=models.PROTECT, related_name="steps"
+    )
     action = models.CharField("操作", max_length=12, choices=Action.choices)
     from_state = models.CharField("原状态", max_length=12, choices=State.choices)
     to_state = models.CharField("新状态", max_length=12, choices=State.choices)
@@ -65,6 +69,9 @@ class Step(models.Model):
         verbose_name_plural = "审核记录"
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}：{self.get_from_state_display()} → {self.get_to_state_display()}"
+
 
 class Lock(models.Model):
     """An approved region-month: its data and its subtree's cannot change until the approver unlocks it.
@@ -75,7 +82,9 @@ class Lock(models.Model):
     region_code = models.CharField("区划代码", max_length=12)
     year = models.PositiveSmallIntegerField("年")
     month = models.PositiveSmallIntegerField("月")
-    submission = models.OneToOneField(Submission, verbose_name="上报", on_delete=models.PROTECT, related_name="lock")
+    submission = models.OneToOneField(
+        Submission, verbose_name="上报", on_delete=models.PROTECT, related_name="lock"
+    )
     locked_at = models.DateTimeField("锁定时间", auto_now_add=True)
 
     class Meta:

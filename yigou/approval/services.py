@@ -12,8 +12,9 @@ from yigou.accounts.scope import can, scope_for
 from yigou.core import audit
 from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.regions.models import Region
+from yigou.reporting.validation import ensure_submittable
 
-from .chain import reporting_children
+from .chain import form_of, reporting_children
 from .enums import RESUBMITTABLE, TRANSITIONS, Action, State
 from .locks import ensure_month_unlocked
 from .models import DEFAULT_FORM, Lock, Step, Submission
@@ -57,7 +58,9 @@ def _move(actor: Any, submission: Submission, action: str, reason: str = "") -> 
     if action == Action.SUBMIT and before in RESUBMITTABLE:
         target = State.RESUBMITTED
     elif before not in allowed:
-        raise DomainError("approval_transition_illegal", current=State(before).label, action=Action(action).label)
+        raise DomainError(
+            "approval_transition_illegal", current=State(before).label, action=Action(action).label
+        )
     submission.state = target
     submission.reason = reason
     submission.save()
@@ -76,11 +79,18 @@ def _reason(reason: str, what: str) -> str:
     return text[:500]
 
 
-@transaction.atomic
 def submission_submit(
     *, actor: Any, region: Region, year: int, month: int, form_code: str = DEFAULT_FORM
 ) -> Submission:
+    """Submit (or resubmit) a region's month. The form's rules run first and their results are kept even when
+    they refuse the submission, so the filler sees what to fix or explain."""
     check_may_submit(actor, region)
+    ensure_submittable(region.code, year, month, form_of(form_code))
+    return _submit(actor, region, year, month, form_code)
+
+
+@transaction.atomic
+def _submit(actor: Any, region: Region, year: int, month: int, form_code: str) -> Submission:
     submission = _locked_row(region, year, month, form_code)
     now = timezone.now()
     submission = _move(actor, submission, Action.SUBMIT)
