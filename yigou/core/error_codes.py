@@ -47,6 +47,8 @@ MESSAGES: dict[str, str] = {
     "approval_decide_scope": "{region}的上报只能由上级区域（{parent}）的扶贫办审核、退回或解锁。",
     "approval_transition_illegal": "上报当前状态为“{current}”，不能{action}。",
     "approval_children_pending": "{region}的下级区域尚未全部审核通过（未通过：{names}），暂不能审核。",
+    "bulletin_pdf_unavailable": "本服务器未安装 LibreOffice，无法生成 PDF，请下载 DOCX 格式的简报。",
+    "bulletin_pdf_failed": "简报转换为 PDF 失败：{detail}。请下载 DOCX 格式的简报。",
     "rule_expression_invalid": "校验规则表达式“{expression}”有误：{detail}",
     "form_value_invalid": "“{element}”的数值“{value}”无效：{detail}",
     "form_element_unknown": "报表“{form}”中没有指标“{element}”。",
