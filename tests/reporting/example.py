@@ -19,7 +19,13 @@ from yigou.ledger.services import LineInput, PurchaseInput, purchase_record
 from yigou.reporting.services import values_save
 
 D = Decimal
-CITY, CHUANSHAN, ANJU, ZONE, LANJIANG = "510900000000", "510903000000", "510904000000", "510971000000", "510904101000"
+CITY, CHUANSHAN, ANJU, ZONE, LANJIANG = (
+    "510900000000",
+    "510903000000",
+    "510904000000",
+    "510971000000",
+    "510904101000",
+)
 
 ZERO_ROW = {
     "activities": 0, "outlets_counter": 0, "outlets_online_shop": 0, "outlets_service_store": 0,
@@ -49,9 +55,17 @@ def _line(product: str, quantity: str, unit: str, price: str) -> LineInput:
 
 def ledger(world) -> None:
     admin, hh = world.users["admin"], world.households
-    purchase_record(actor=admin, data=PurchaseInput(
-        date=dt.date(2018, 3, 5), buyer_kind=BuyerKind.CADRE, buyer_cadre=world.cadres["chen"],
-        channel=Channel.ONSITE, seller_household=hh["zhang"], lines=[_line("腊肉", "10", "公斤", "60")]))
+    purchase_record(
+        actor=admin,
+        data=PurchaseInput(
+            date=dt.date(2018, 3, 5),
+            buyer_kind=BuyerKind.CADRE,
+            buyer_cadre=world.cadres["chen"],
+            channel=Channel.ONSITE,
+            seller_household=hh["zhang"],
+            lines=[_line("腊肉", "10", "公斤", "60")],
+        ),
+    )
     purchase_record(actor=admin, data=PurchaseInput(
         date=dt.date(2018, 3, 12), buyer_kind=BuyerKind.UNIT, buyer_unit=world.units["finance"],
         channel=Channel.ONSITE, seller_producer=world.producers["coop"], lines=[_line("蔬菜", "200", "公斤", "5")],

@@ -74,7 +74,9 @@ def test_stats_serves_the_new_city_from_the_forms(neijiang):
 def test_validate_the_new_city(neijiang):
     run("form-import", str(neijiang), "--period", "2018-06")
     out = run("validate", "--region", "511000000000", "--period", "2018-06", "--format", "json")
-    assert [(v["region_name"], v["rule"], v["left"], v["right"], v["importance"]) for v in json.loads(out)] == [
+    assert [
+        (v["region_name"], v["rule"], v["left"], v["right"], v["importance"]) for v in json.loads(out)
+    ] == [
         ("内江经济技术开发区", "R01", 800, 700, "high"),
         ("内江经济技术开发区", "R02", 900, 800, "high"),
         ("内江经济技术开发区", "R03", 3, 2, "medium"),

@@ -62,7 +62,9 @@ def test_merged_table_takes_the_ledger_for_chuanshan_and_forms_for_anju_and_the_
 
 def test_sources_name_where_each_row_comes_from(example):
     assert merge(example.region(CITY), parse_period("2018-03")).sources == {
-        CHUANSHAN: "both", ANJU: "form", ZONE: "form"
+        CHUANSHAN: "both",
+        ANJU: "form",
+        ZONE: "form",
     }
 
 
@@ -90,7 +92,9 @@ def run(*args):
     return out.getvalue()
 
 
-def test_validate_json_names_the_county_whose_total_is_not_own_plus_cooperative_and_the_zone_whose_income_exceeds_it(example):
+def test_validate_json_names_the_county_whose_total_is_not_own_plus_cooperative_and_the_zone_whose_income_exceeds_it(
+    example,
+):
     out = run("validate", "--region", CITY, "--period", "2018-03", "--format", "json")
     assert json.loads(out) == [
         {"region_code": ANJU, "region_name": "安居区", "rule": "R01",

@@ -58,7 +58,9 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             break
         match = TOKEN.match(source, position)
         if not match or match.end() == position:
-            raise _error(text, f"第 {position + 1} 个字符“{source[position:].strip()[:1]}”无法识别")
+            rest = source[position:]
+            bad = position + len(rest) - len(rest.lstrip())
+            raise _error(text, f"第 {bad + 1} 个字符“{source[bad]}”无法识别")
         kind = match.lastgroup or ""
         tokens.append((kind, match.group(kind)))
         position = match.end()
