@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from tests.reporting.example import ANJU, CHUANSHAN, CITY, D, ZERO_ROW, ZONE, build
+from tests.reporting.example import ANJU, CHUANSHAN, CITY, ZERO_ROW, ZONE, D, build
 from yigou.core.periods import parse_period
 from yigou.ledger.table import build_table
 from yigou.reporting.merge import build_merged_table, merge, reconciliation
