@@ -13,6 +13,7 @@ from .market_orders import OrderViewSet, PresaleListViewSet
 from .pairings import HouseholdPairingViewSet, VillagePairingViewSet
 from .producers import ProducerViewSet
 from .regions import RegionViewSet
+from .shares import ShareFilingViewSet, ShareFloorViewSet, SharesDashboardView
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -29,6 +30,8 @@ router.register("outlets", OutletViewSet, basename="outlet")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("presale-lists", PresaleListViewSet, basename="presale-list")
 router.register("orders", OrderViewSet, basename="order")
+router.register("share-filings", ShareFilingViewSet, basename="share-filing")
+router.register("share-floors", ShareFloorViewSet, basename="share-floor")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
@@ -36,5 +39,6 @@ urlpatterns = [
     path("auth/me/", MeView.as_view(), name="auth-me"),
     path("stats/table/", StatsTableView.as_view(), name="stats-table"),
     path("stats/columns/", StatsColumnsView.as_view(), name="stats-columns"),
+    path("shares/dashboard/", SharesDashboardView.as_view(), name="shares-dashboard"),
     *router.urls,
 ]
