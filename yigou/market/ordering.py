@@ -442,3 +442,35 @@ def waiting_for(actor: Any) -> dict[str, list[str]]:
     if can(actor, "market.buy") or getattr(actor, "role", "") == Role.BUYER:
         sides["buyer"] = [OrderStatus.SHIPPED, OrderStatus.RECEIVED]
     return sides
+
+
+def is_seller(actor: Any, order: Order) -> bool:
+    return _is_seller(actor, order)
+
+
+def is_buyer(actor: Any, order: Order) -> bool:
+    return _is_buyer(actor, order)
+
+
+def actions_for(actor: Any, order: Order) -> set[str]:
+    """The steps this user may take on this order now: the pages show exactly these buttons."""
+    seller, buyer = _is_seller(actor, order), _is_buyer(actor, order)
+    status, actions = order.status, set()
+    if seller and status == OrderStatus.PLACED:
+        actions.add("confirm")
+    if seller and status == OrderStatus.CONFIRMED:
+        actions.add("ship")
+    if (seller or buyer) and status in (OrderStatus.PLACED, OrderStatus.CONFIRMED):
+        actions.add("cancel")
+    if buyer and status == OrderStatus.SHIPPED:
+        actions.add("receive")
+    if buyer and status == OrderStatus.RECEIVED:
+        actions.add("pay")
+    if buyer and status == OrderStatus.PAID:
+        actions.add("rate")
+    pending = order.after_sales.filter(status=AfterSaleStatus.REQUESTED).exists()
+    if buyer and status in (OrderStatus.PAID, OrderStatus.RATED) and not pending:
+        actions.add("aftersale")
+    if seller and pending:
+        actions.add("resolve")
+    return actions
