@@ -103,7 +103,8 @@ def _build_item(contract: Contract, item: ItemInput, data: ContractInput, n: int
     schedule = _schedule(item, agreed, data, n)
     row = ContractItem.objects.create(
         contract=contract, name=item.name.strip()[:100], category=item.category, unit=item.unit.strip()[:16],
-        specification=item.specification.strip()[:100], product=item.product, quantity=agreed, **prices,
+        specification=item.specification.strip()[:100], product=item.product, quantity=agreed,
+        price_rule=item.price_rule, **prices,
     )  # fmt: skip
     DeliverySchedule.objects.bulk_create(
         [DeliverySchedule(item=row, due_on=d, quantity=q) for d, q in schedule]
