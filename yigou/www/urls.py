@@ -1,9 +1,9 @@
 from django.urls import include, path
 
 from .views import audit, auth, home, household_actions, households, pairings, producers, stats, units
+from .views.approval import urlpatterns as approval_urls
 from .views.ledger import entry, market, purchases
 from .views.shares import urlpatterns as share_urls
-from .views.approval import urlpatterns as approval_urls
 
 app_name = "www"
 urlpatterns = [
