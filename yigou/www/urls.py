@@ -54,4 +54,6 @@ urlpatterns = [
     path("io/", include("yigou.www.io_urls")),
     # Reserved shares (预留份额): dashboard, a unit's own filing, review and floors (views/shares.py).
     path("shares/", include(share_urls)),
+    # Approval up the region tree, completeness and the bulletin (views/approval.py).
+    path("approval/", include(approval_urls)),
 ]
