@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from .approval import BulletinView, CompletenessView, SubmissionViewSet
 from .assist import CadreViewSet, UnitViewSet
 from .audit import AuditViewSet
 from .auth import MeView, TokenRevokeView, TokenView
