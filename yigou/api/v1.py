@@ -33,6 +33,7 @@ router.register("presale-lists", PresaleListViewSet, basename="presale-list")
 router.register("orders", OrderViewSet, basename="order")
 router.register("share-filings", ShareFilingViewSet, basename="share-filing")
 router.register("share-floors", ShareFloorViewSet, basename="share-floor")
+router.register("approval/submissions", SubmissionViewSet, basename="approval-submission")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
