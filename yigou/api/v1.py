@@ -41,6 +41,8 @@ urlpatterns = [
     path("auth/me/", MeView.as_view(), name="auth-me"),
     path("stats/table/", StatsTableView.as_view(), name="stats-table"),
     path("stats/columns/", StatsColumnsView.as_view(), name="stats-columns"),
+    path("approval/completeness/", CompletenessView.as_view(), name="approval-completeness"),
+    path("approval/bulletin/", BulletinView.as_view(), name="approval-bulletin"),
     path("shares/dashboard/", SharesDashboardView.as_view(), name="shares-dashboard"),
     *router.urls,
 ]
