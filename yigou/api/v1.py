@@ -11,6 +11,7 @@ from .households import HouseholdViewSet, MemberViewSet
 from .ledger import PurchaseViewSet, StatsColumnsView, StatsTableView
 from .market import ActivityViewSet, OutletViewSet
 from .market_orders import OrderViewSet, PresaleListViewSet
+from .market_products import BlacklistViewSet, CatalogViewSet, ProductViewSet, ReferencePriceViewSet
 from .pairings import HouseholdPairingViewSet, VillagePairingViewSet
 from .producers import ProducerViewSet
 from .regions import RegionViewSet
@@ -31,6 +32,10 @@ router.register("outlets", OutletViewSet, basename="outlet")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("presale-lists", PresaleListViewSet, basename="presale-list")
 router.register("orders", OrderViewSet, basename="order")
+router.register("catalog", CatalogViewSet, basename="catalog")
+router.register("products", ProductViewSet, basename="product")
+router.register("reference-prices", ReferencePriceViewSet, basename="reference-price")
+router.register("blacklist", BlacklistViewSet, basename="blacklisting")
 router.register("share-filings", ShareFilingViewSet, basename="share-filing")
 router.register("share-floors", ShareFloorViewSet, basename="share-floor")
 router.register("approval/submissions", SubmissionViewSet, basename="approval-submission")

@@ -56,4 +56,6 @@ urlpatterns = [
     path("shares/", include(share_urls)),
     # Approval up the region tree, completeness and the bulletin (views/approval.py).
     path("approval/", include(approval_urls)),
+    # Certification of products and the public catalog (cert_urls.py).
+    path("", include("yigou.www.cert_urls")),
 ]

@@ -11,6 +11,7 @@ from django.db import models
 from yigou.core.errors import DomainError
 from yigou.core.models import TimeStamped
 from yigou.regions.models import Region
+from yigou.registry.enums import Mechanism
 
 from ..enums import CapacityPeriod, FileKind, ProductAction, ProductCategory, ProductStatus
 
@@ -71,6 +72,10 @@ class Product(TimeStamped):
     @property
     def audit_region_code(self) -> str:
         return self.region_id
+
+    @property
+    def mechanism_label(self) -> str:
+        return str(Mechanism(self.mechanism).label) if self.mechanism in Mechanism.values else self.mechanism
 
     def certified_on(self, day: dt.date) -> bool:
         """In the catalog and within its validity on `day`: only then does a sale count as a certified sale."""
