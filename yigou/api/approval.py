@@ -154,7 +154,9 @@ class CompletenessView(APIView):
     def get(self, request: Request) -> Response:
         """上报及时性与完整性：每个须上报的下级区域是否上报、何时上报、是否在截止日期前、是否审核通过。"""
         selectors.ensure_may_view(request.user)
-        code = query(request, "region") or getattr(request.user.organisation, "region_id", "")
+        code = query(request, "region") or getattr(
+            getattr(request.user, "organisation", None), "region_id", ""
+        )
         year, month = parse_month(query(request, "month"))
         table = selectors.completeness(request.user, code, year, month)
         rows = [

@@ -180,7 +180,8 @@ def completeness_page(request: HttpRequest) -> HttpResponse:
     except (PermissionDeniedError, NotFoundError):
         raise
     except DomainError as exc:
-        context = {"error": exc.message, "region_options": region_options(request.user, include_home=True)}
+        options = region_options(request.user, include_home=True, deepest=Level.TOWNSHIP)
+        context: dict[str, Any] = {"error": exc.message, "region_options": options}
         return render(request, "approval/completeness.html", context, status=400)
     context = {"table": table, "title": exports.completeness_title(table), "month": f"{table.year}-{table.month:02d}",
                "region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP)}  # fmt: skip
