@@ -15,6 +15,15 @@ from .market_products import BlacklistViewSet, CatalogViewSet, ProductViewSet, R
 from .pairings import HouseholdPairingViewSet, VillagePairingViewSet
 from .producers import ProducerViewSet
 from .regions import RegionViewSet
+from .reporting import (
+    FormView,
+    ImportView,
+    OutlierViewSet,
+    ReconciliationView,
+    ResultViewSet,
+    ValidateView,
+    ValuesView,
+)
 from .shares import ShareFilingViewSet, ShareFloorViewSet, SharesDashboardView
 
 router = DefaultRouter()
@@ -37,6 +46,8 @@ router.register("products", ProductViewSet, basename="product")
 router.register("reference-prices", ReferencePriceViewSet, basename="reference-price")
 router.register("blacklist", BlacklistViewSet, basename="blacklisting")
 router.register("share-filings", ShareFilingViewSet, basename="share-filing")
+router.register("reporting/results", ResultViewSet, basename="reporting-result")
+router.register("reporting/outliers", OutlierViewSet, basename="reporting-outlier")
 router.register("share-floors", ShareFloorViewSet, basename="share-floor")
 router.register("approval/submissions", SubmissionViewSet, basename="approval-submission")
 
@@ -48,6 +59,11 @@ urlpatterns = [
     path("stats/columns/", StatsColumnsView.as_view(), name="stats-columns"),
     path("approval/completeness/", CompletenessView.as_view(), name="approval-completeness"),
     path("approval/bulletin/", BulletinView.as_view(), name="approval-bulletin"),
+    path("reporting/form/", FormView.as_view(), name="reporting-form"),
+    path("reporting/values/", ValuesView.as_view(), name="reporting-values"),
+    path("reporting/validate/", ValidateView.as_view(), name="reporting-validate"),
+    path("reporting/reconciliation/", ReconciliationView.as_view(), name="reporting-reconciliation"),
+    path("reporting/import/", ImportView.as_view(), name="reporting-import"),
     path("shares/dashboard/", SharesDashboardView.as_view(), name="shares-dashboard"),
     *router.urls,
 ]

@@ -39,6 +39,9 @@ class ValuesInvalid(DomainError):
         self.errors = errors
         super().__init__("invalid_input", detail="；".join(errors.values()))
 
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "fields": dict(self.errors)}
+
 
 def builtin_form() -> Form:
     return ensure_builtin_form()

@@ -38,10 +38,10 @@ class RegionViolation:
                 "importance": v.rule.importance}  # fmt: skip
 
 
-def number(value: Decimal | None) -> int | float | None:
+def number(value: Decimal | int | None) -> int | float | None:
     """JSON numbers: integers stay integers, cents become a float with at most two places."""
-    if value is None:
-        return None
+    if value is None or isinstance(value, int):
+        return value
     return int(value) if value == value.to_integral_value() else float(value)
 
 
