@@ -3,17 +3,9 @@
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-
-from tests.shares.example import build_example
 from yigou.shares import selectors
 from yigou.shares.completion import elapsed_share
 from yigou.shares.enums import FilingStatus
-
-
-@pytest.fixture
-def ex(world):
-    return build_example(world)
 
 
 def share(ex, key):
