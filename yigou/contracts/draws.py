@@ -27,7 +27,7 @@ from yigou.registry.models import Household, Producer
 from .figures import DEAD_ORDER, DRAW_RELATED, DROPPED, agreed_price, states
 from .models import Contract, ContractDraw, ContractItem, PreOrderDraw
 from .models.draws import DrawBase
-from .numbers import ZERO, plain
+from .numbers import NO_MONEY, ZERO, plain
 from .parties import is_buyer, is_seller
 
 
@@ -176,7 +176,7 @@ def _draw_contract(actor: Any, contract: Contract, source: Source) -> list[Contr
         created.append(ContractDraw.objects.create(item=item, **draw_fields(actor, line)))
     skipped = len(source.lines) - len(matched)
     audit.record(actor=actor, action="contract_draw", target=contract, note=source.label, changes={
-        "lines": len(created), "skipped": skipped, "amount": str(sum((d.amount for d in created), ZERO)),
+        "lines": len(created), "skipped": skipped, "amount": str(sum((d.amount for d in created), NO_MONEY)),
     })  # fmt: skip
     return created
 

@@ -19,7 +19,7 @@ from yigou.market.pricing import reference_for
 from .enums import PriceRule
 from .models import ContractDraw, ContractItem, DeliverySchedule
 from .models.draws import DrawBase
-from .numbers import CENT, ZERO
+from .numbers import CENT, NO_MONEY, ZERO
 
 DEAD_ORDER = {OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.REFUNDED}
 PAID_ORDER = {OrderStatus.PAID, OrderStatus.RATED}
@@ -120,7 +120,7 @@ class ItemFigures:
     item: ContractItem
     price: Decimal | None
     delivered_qty: Decimal = ZERO
-    delivered_value: Decimal = ZERO
+    delivered_value: Decimal = NO_MONEY
     pending_qty: Decimal = ZERO
     late_qty: Decimal = ZERO
     schedule: list[ScheduleRow] = field(default_factory=list)
@@ -164,7 +164,7 @@ def item_figures(item: ContractItem, draws: list[DrawState], as_of: dt.date) -> 
     done = [s for s in draws if s.delivered_by(as_of)]
     figures = ItemFigures(item=item, price=agreed_price(item, as_of), draws=draws)
     figures.delivered_qty = sum((s.draw.quantity for s in done), ZERO)
-    figures.delivered_value = sum((s.draw.amount for s in done), ZERO)
+    figures.delivered_value = sum((s.draw.amount for s in done), NO_MONEY)
     figures.pending_qty = sum((s.draw.quantity for s in draws if s.state == PENDING), ZERO)
     figures.schedule = _schedule(item.schedule.all(), done, as_of)
     due_now = max((row.cumulative for row in figures.schedule if row.passed), default=ZERO)
@@ -179,7 +179,7 @@ class ContractFigures:
 
     def _total(self, name: str) -> Decimal | None:
         values = [getattr(f, name) for f in self.items]
-        return None if any(v is None for v in values) else sum(values, ZERO)
+        return None if any(v is None for v in values) else sum(values, NO_MONEY)
 
     @property
     def agreed_value(self) -> Decimal | None:
@@ -187,7 +187,7 @@ class ContractFigures:
 
     @property
     def delivered_value(self) -> Decimal:
-        return sum((f.delivered_value for f in self.items), ZERO)
+        return sum((f.delivered_value for f in self.items), NO_MONEY)
 
     @property
     def outstanding_value(self) -> Decimal | None:

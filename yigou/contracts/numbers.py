@@ -9,6 +9,7 @@ from yigou.core.errors import DomainError
 
 CENT, MILLI = Decimal("0.01"), Decimal("0.001")
 ZERO = Decimal("0")
+NO_MONEY = Decimal("0.00")
 
 
 def number(

@@ -38,7 +38,7 @@ from .draws import (
 from .enums import PreOrderStatus
 from .figures import DRAW_RELATED, PENDING, DrawState, states
 from .models import PreOrder, PreOrderDraw
-from .numbers import CENT, ZERO, money, percent, plain, quantity
+from .numbers import CENT, NO_MONEY, ZERO, money, percent, plain, quantity
 
 
 @dataclass
@@ -241,7 +241,7 @@ def _draw(actor: Any, preorder: PreOrder, source: Source) -> list[PreOrderDraw]:
                               agreed=plain(preorder.quantity))  # fmt: skip
         created.append(PreOrderDraw.objects.create(preorder=preorder, **draw_fields(actor, line)))
     audit.record(actor=actor, action="preorder_draw", target=preorder, note=source.label,
-                 changes={"lines": len(created), "amount": str(sum((d.amount for d in created), ZERO))})  # fmt: skip
+                 changes={"lines": len(created), "amount": str(sum((d.amount for d in created), NO_MONEY))})  # fmt: skip
     return created
 
 
@@ -277,7 +277,7 @@ class PreOrderFigures:
     as_of: dt.date
     draws: list[DrawState]
     rows: list[SettlementRow] = field(default_factory=list)
-    deposit_paid: Decimal = ZERO
+    deposit_paid: Decimal = NO_MONEY
     pending_qty: Decimal = ZERO
 
     @property
@@ -290,7 +290,7 @@ class PreOrderFigures:
 
     @property
     def delivered_value(self) -> Decimal:
-        return sum((r.amount for r in self.rows), ZERO)
+        return sum((r.amount for r in self.rows), NO_MONEY)
 
     @property
     def outstanding_qty(self) -> Decimal:
@@ -302,7 +302,7 @@ class PreOrderFigures:
 
     @property
     def deposit_used(self) -> Decimal:
-        return sum((r.deducted for r in self.rows), ZERO)
+        return sum((r.deducted for r in self.rows), NO_MONEY)
 
     @property
     def deposit_left(self) -> Decimal:
@@ -315,26 +315,26 @@ class PreOrderFigures:
     @property
     def to_pay(self) -> Decimal:
         """Still to be paid in cash for the rest of the pre-order, after the deposit left."""
-        return max(self.outstanding_value - self.deposit_left, ZERO) if self.is_open else ZERO
+        return max(self.outstanding_value - self.deposit_left, NO_MONEY) if self.is_open else NO_MONEY
 
     @property
     def refund_due(self) -> Decimal:
         if not self.is_open:
             return self.deposit_left
-        return max(self.deposit_left - self.outstanding_value, ZERO)
+        return max(self.deposit_left - self.outstanding_value, NO_MONEY)
 
 
 def preorder_figures(preorder: PreOrder, as_of: dt.date) -> PreOrderFigures:
     draws = states(list(preorder.draws.select_related(*DRAW_RELATED).order_by("id")))
     paid_on = preorder.deposit_paid_on
     figures = PreOrderFigures(preorder, as_of, draws)
-    figures.deposit_paid = preorder.deposit if paid_on is not None and paid_on <= as_of else ZERO
+    figures.deposit_paid = preorder.deposit if paid_on is not None and paid_on <= as_of else NO_MONEY
     figures.pending_qty = sum((s.draw.quantity for s in draws if s.state == PENDING), ZERO)
     left = figures.deposit_paid
     done = sorted((s for s in draws if s.delivered_by(as_of)), key=lambda s: (s.delivered_on, s.draw.pk))
     for state in done:
         day, amount = state.delivered_on, state.draw.amount
-        deducted = min(left, amount) if paid_on is not None and day >= paid_on else ZERO  # type: ignore[operator]
+        deducted = min(left, amount) if paid_on is not None and day >= paid_on else NO_MONEY  # type: ignore[operator]
         left -= deducted
         figures.rows.append(SettlementRow(day, state.draw.quantity, amount, deducted, amount - deducted))  # type: ignore[arg-type]
     return figures
