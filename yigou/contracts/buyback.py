@@ -38,7 +38,7 @@ from yigou.registry.models import Household, Producer
 
 from .enums import BuyBackStatus
 from .models import BuyBack, BuyBackDelivery, BuyBackHousehold, BuyBackVillage
-from .numbers import CENT, ZERO, money, quantity
+from .numbers import CENT, NO_MONEY, ZERO, money, quantity
 from .regions import common_region
 
 
@@ -243,10 +243,10 @@ class HouseholdIncome:
 def household_incomes(buyback: BuyBack) -> list[HouseholdIncome]:
     totals: dict[int, tuple[int, Decimal, Decimal]] = {}
     for delivery in live_deliveries(buyback):
-        n, q, a = totals.get(delivery.household_id, (0, ZERO, ZERO))
+        n, q, a = totals.get(delivery.household_id, (0, ZERO, NO_MONEY))
         totals[delivery.household_id] = (n + 1, q + delivery.quantity, a + delivery.amount)
     rows = []
     for member in buyback.households.select_related("household__village").order_by("household__number"):
-        n, q, a = totals.get(member.household_id, (0, ZERO, ZERO))
+        n, q, a = totals.get(member.household_id, (0, ZERO, NO_MONEY))
         rows.append(HouseholdIncome(member.household, member.enrolled_on, n, q, a))
     return rows
