@@ -47,7 +47,11 @@ def test_the_producer_applies_through_the_form(world, client_for: Callable):
 
     product = Product.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/certification/{product.pk}/"
-    assert (product.status, product.price, product.files.get().kind) == ("submitted", Decimal("45.00"), "commitment")
+    assert (product.status, product.price, product.files.get().kind) == (
+        "submitted",
+        Decimal("45.00"),
+        "commitment",
+    )
 
 
 def test_an_application_without_the_commitment_letter_is_refused_on_the_form(world, client_for: Callable):
@@ -70,7 +74,14 @@ def test_an_office_picks_the_producer_first(world, client_for: Callable):
 
 @pytest.mark.parametrize(
     ("username", "sees"),
-    [("chuanshan", True), ("yongxing", True), ("city", True), ("producer", True), ("anju", False), ("zone", False)],
+    [
+        ("chuanshan", True),
+        ("yongxing", True),
+        ("city", True),
+        ("producer", True),
+        ("anju", False),
+        ("zone", False),
+    ],
 )
 def test_one_county_cannot_see_anothers_applications(world, applied, client_for: Callable, username, sees):
     client = client_for(username)
@@ -104,7 +115,9 @@ def test_actions_follow_role_and_level_on_the_page(world, applied, client_for: C
 
 
 def test_the_township_reviews_and_the_county_certifies_through_the_page(world, applied, client_for: Callable):
-    r1 = client_for("yongxing").post(f"/certification/{applied.pk}/review/", {"verdict": "pass", "reason": "齐全"})
+    r1 = client_for("yongxing").post(
+        f"/certification/{applied.pk}/review/", {"verdict": "pass", "reason": "齐全"}
+    )
     r2 = client_for("chuanshan").post(f"/certification/{applied.pk}/decide/", {"verdict": "certify"})
 
     applied.refresh_from_db()
@@ -121,22 +134,36 @@ def test_a_refused_step_on_the_page_changes_nothing(world, applied, client_for: 
     wrong_state = client_for("chuanshan").post(f"/certification/{applied.pk}/decide/", {"verdict": "certify"})
 
     assert response.status_code == 404
-    assert wrong_level.status_code == 400 and "审核须由产品所在乡镇或船山区行业部门的工作人员办理" in wrong_level.content.decode()
-    assert wrong_state.status_code == 400 and "产品当前状态为“已申报”，不能认定。" in wrong_state.content.decode()
+    assert (
+        wrong_level.status_code == 400
+        and "审核须由产品所在乡镇或船山区行业部门的工作人员办理" in wrong_level.content.decode()
+    )
+    assert (
+        wrong_state.status_code == 400
+        and "产品当前状态为“已申报”，不能认定。" in wrong_state.content.decode()
+    )
     applied.refresh_from_db()
     assert (applied.status, ProductStep.objects.count()) == ("submitted", steps)
 
 
 def test_objections_are_recorded_and_resolved_on_the_page(world, applied, client_for: Callable):
-    certify(world, applied)
-    client_for("yongxing").post(f"/certification/{applied.pk}/objection/", {"raised_by": "村民甲", "content": "掺糖"})
+    cert.product_review(actor=world.users["yongxing"], product=applied, passed=True)
+    cert.product_decide(
+        actor=world.users["chuanshan"], product=applied, certify=True
+    )  # notice runs from today
+    client_for("yongxing").post(
+        f"/certification/{applied.pk}/objection/", {"raised_by": "村民甲", "content": "掺糖"}
+    )
     objection = applied.objections.get()
     client_for("chuanshan").post(f"/certification/{applied.pk}/resolve/",
                                  {"objection": objection.pk, "upheld": "no", "resolution": "抽检合格"})  # fmt: skip
 
     objection.refresh_from_db()
     assert (objection.upheld, objection.resolution) == (False, "抽检合格")
-    assert "异议不成立：抽检合格" in client_for("chuanshan").get(f"/certification/{applied.pk}/").content.decode()
+    assert (
+        "异议不成立：抽检合格"
+        in client_for("chuanshan").get(f"/certification/{applied.pk}/").content.decode()
+    )
 
 
 def test_reference_prices_page_lists_and_adds_in_scope(world, client_for: Callable):
@@ -162,7 +189,11 @@ def test_the_county_blacklists_through_the_page(world, applied, client_for: Call
     )
 
     applied.refresh_from_db()
-    assert (response.status_code, applied.status, Blacklisting.objects.get().reason) == (302, "revoked", "虚报带贫户")
+    assert (response.status_code, applied.status, Blacklisting.objects.get().reason) == (
+        302,
+        "revoked",
+        "虚报带贫户",
+    )
     row = Blacklisting.objects.get()
     client_for("chuanshan").post(f"/certification/blacklist/{row.pk}/lift/", {"reason": "整改完成"})
     row.refresh_from_db()
