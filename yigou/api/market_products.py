@@ -335,7 +335,9 @@ class ReferencePriceInSerializer(serializers.Serializer):
     price = serializers.CharField(label="市场价（元）", max_length=20)
     region = serializers.CharField(label="采价区划代码", max_length=12)
     observed_on = serializers.DateField(label="采价日期")
-    source = serializers.CharField(label="来源", max_length=200, required=False, allow_blank=True, default="")
+    source = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.source
+        label="来源", max_length=200, required=False, allow_blank=True, default=""
+    )
 
 
 class ReferencePriceViewSet(ApiViewSet):

@@ -3,6 +3,7 @@ from django.urls import include, path
 from .views import audit, auth, home, household_actions, households, pairings, producers, stats, units
 from .views.approval import urlpatterns as approval_urls
 from .views.ledger import entry, market, purchases
+from .views.reporting import urlpatterns as reporting_urls
 from .views.shares import urlpatterns as share_urls
 
 app_name = "www"
@@ -54,6 +55,8 @@ urlpatterns = [
     path("io/", include("yigou.www.io_urls")),
     # Reserved shares (预留份额): dashboard, a unit's own filing, review and floors (views/shares.py).
     path("shares/", include(share_urls)),
+    # Statistical forms: entry, rule results, reconciliation, outliers, import (views/reporting.py).
+    path("reporting/", include(reporting_urls)),
     # Approval up the region tree, completeness and the bulletin (views/approval.py).
     path("approval/", include(approval_urls)),
     # Certification of products and the public catalog (cert_urls.py).

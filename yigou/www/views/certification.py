@@ -93,7 +93,7 @@ def _producers(user: Any) -> list[Producer]:
     scope = scope_for(user)
     qs = restrict(user, Producer.objects.filter(is_active=True).select_related("region")).order_by("name")
     if scope.kind == "producer":
-        return list(qs.filter(pk=scope.producer_id))
+        return list(qs.filter(pk=int(scope.producer_id or 0)))
     return list(qs) if may_apply_any(user) else []
 
 
