@@ -18,7 +18,7 @@ MODES = [(value, label) for value, label in CanteenMode.choices if value != Cant
 
 def neighbours(unit: AssistingUnit) -> list[AssistingUnit]:
     """Units a filing may name (shared canteen, union, contractor): registered in the same county or city."""
-    qs = AssistingUnit.objects.filter(region_id__startswith=unit.region_id[:6]).exclude(pk=unit.pk)
+    qs = AssistingUnit.objects.filter(region__code__startswith=unit.region_id[:6]).exclude(pk=unit.pk)
     return list(qs.order_by("name_initials", "pk"))
 
 
