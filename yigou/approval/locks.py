@@ -24,9 +24,11 @@ def ancestor_codes(region_code: str) -> list[str]:
 
 
 def locked_by(region_code: str, year: int, month: int) -> str | None:
-    """The code of the locked region (the region or an ancestor) covering this month, or None."""
+    """The code of the highest locked region (the region or an ancestor) covering this month, or None: the
+    one whose approver must unlock first, since unlocking goes from the top down."""
     return (
         Lock.objects.filter(year=year, month=month, region_code__in=ancestor_codes(region_code))
+        .order_by("region_code")
         .values_list("region_code", flat=True)
         .first()
     )
