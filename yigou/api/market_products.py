@@ -18,7 +18,7 @@ from yigou.accounts.scope import get_visible, restrict
 from yigou.core.errors import DomainError, NotFoundError
 from yigou.market import catalog
 from yigou.market import certification as cert
-from yigou.market.enums import FileKind, ProductCategory, ProductStatus
+from yigou.market.enums import CapacityPeriod, FileKind, ProductAction, ProductCategory, ProductStatus
 from yigou.market.models import Blacklisting, Objection, Product, ProductStep, ReferencePrice
 from yigou.market.pricing import ReferencePriceInput, reference_price_add
 from yigou.registry.models import Household, Producer
@@ -31,6 +31,9 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 class CatalogSerializer(serializers.ModelSerializer):
     """What the public may know: no household, no contact, no personal data — only the count of linked households."""
+
+    category = serializers.CharField(read_only=True, help_text=choices_help(ProductCategory))
+    capacity_period = serializers.CharField(read_only=True, help_text=choices_help(CapacityPeriod))
 
     category_label = serializers.CharField(source="get_category_display", read_only=True)
     producer_name = serializers.CharField(source="producer.name", read_only=True)
@@ -46,7 +49,8 @@ class CatalogSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StepSerializer(serializers.ModelSerializer):
+class ProductStepSerializer(serializers.ModelSerializer):
+    action = serializers.CharField(read_only=True, help_text=choices_help(ProductAction))
     action_label = serializers.CharField(source="get_action_display", read_only=True)
     actor_name = serializers.CharField(source="actor.username", read_only=True, default="")
 
@@ -57,7 +61,7 @@ class StepSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class ProductObjectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Objection
         fields = [
@@ -74,6 +78,9 @@ class ObjectionSerializer(serializers.ModelSerializer):
 
 
 class ProductSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text=choices_help(ProductStatus))
+    category = serializers.CharField(read_only=True, help_text=choices_help(ProductCategory))
+    capacity_period = serializers.CharField(read_only=True, help_text=choices_help(CapacityPeriod))
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     category_label = serializers.CharField(source="get_category_display", read_only=True)
     producer_name = serializers.CharField(source="producer.name", read_only=True)
@@ -91,7 +98,7 @@ class ProductSerializer(serializers.ModelSerializer):
 
 
 class ProductDetailSerializer(ProductSerializer):
-    steps = StepSerializer(many=True, read_only=True)
+    steps = ProductStepSerializer(many=True, read_only=True)
     objections = serializers.SerializerMethodField()
     linked_households = serializers.SerializerMethodField(label="联结农户户编号")
 
@@ -101,13 +108,13 @@ class ProductDetailSerializer(ProductSerializer):
 
     def get_objections(self, obj: Product) -> list[dict[str, Any]]:
         rows = catalog.objections(self.context["request"].user, obj.pk)
-        return list(ObjectionSerializer(rows, many=True).data)
+        return list(ProductObjectionSerializer(rows, many=True).data)
 
     def get_linked_households(self, obj: Product) -> list[str]:
         return list(obj.linked.order_by("household__number").values_list("household__number", flat=True))
 
 
-class ApplySerializer(serializers.Serializer):
+class ProductApplySerializer(serializers.Serializer):
     producer = serializers.IntegerField(label="申报主体")
     name = serializers.CharField(label="产品名称", max_length=100)
     category = serializers.CharField(label="品类", max_length=16, help_text=choices_help(ProductCategory))
@@ -135,17 +142,17 @@ class ApplySerializer(serializers.Serializer):
     other = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class ReviewSerializer(serializers.Serializer):
+class ProductReviewSerializer(serializers.Serializer):
     passed = serializers.BooleanField(label="审核通过（false 为退回补正）")
     reason = serializers.CharField(label="意见/理由", required=False, allow_blank=True, default="")
 
 
-class DecideSerializer(serializers.Serializer):
+class ProductDecideSerializer(serializers.Serializer):
     certify = serializers.BooleanField(label="予以认定（false 为不予认定）")
     reason = serializers.CharField(label="意见/理由", required=False, allow_blank=True, default="")
 
 
-class ObjectionInSerializer(serializers.Serializer):
+class ProductObjectionInSerializer(serializers.Serializer):
     raised_by = serializers.CharField(label="异议人", max_length=100)
     contact = serializers.CharField(
         label="联系方式", max_length=60, required=False, allow_blank=True, default=""
@@ -153,17 +160,17 @@ class ObjectionInSerializer(serializers.Serializer):
     content = serializers.CharField(label="异议内容", max_length=1000)
 
 
-class ResolveSerializer(serializers.Serializer):
+class ProductResolveSerializer(serializers.Serializer):
     objection = serializers.IntegerField(label="异议 id")
     upheld = serializers.BooleanField(label="异议成立")
     resolution = serializers.CharField(label="处理结果", max_length=1000)
 
 
-class ReasonSerializer(serializers.Serializer):
+class CertReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label="理由", max_length=500)
 
 
-class NoteSerializer(serializers.Serializer):
+class RecheckNoteSerializer(serializers.Serializer):
     note = serializers.CharField(
         label="复核意见", max_length=500, required=False, allow_blank=True, default=""
     )
@@ -232,10 +239,10 @@ class ProductViewSet(ApiViewSet):
         product = catalog.products(request.user).get(pk=self._product(pk).pk)
         return self.output(product, ProductDetailSerializer)
 
-    @extend_schema(request=ApplySerializer, responses={201: ProductSerializer, **ERRORS})
+    @extend_schema(request=ProductApplySerializer, responses={201: ProductSerializer, **ERRORS})
     def create(self, request: Request) -> Response:
         """申报扶贫产品（multipart 可同时上传材料：commitment 必须）。"""
-        d = self.valid_input(ApplySerializer)
+        d = self.valid_input(ProductApplySerializer)
         producer = get_visible(request.user, Producer.objects.all(), pk=d["producer"])
         files = [(kind, f) for kind in FileKind.values for f in d.get(kind) or []]
         data = cert.ApplyInput(
@@ -250,34 +257,34 @@ class ProductViewSet(ApiViewSet):
         response.status_code = 201
         return response
 
-    @extend_schema(request=ReviewSerializer, responses={200: ProductSerializer, **ERRORS})
+    @extend_schema(request=ProductReviewSerializer, responses={200: ProductSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str) -> Response:
         """乡镇或县级行业部门审核：通过，或退回补正（须填理由）。"""
-        d = self.valid_input(ReviewSerializer)
+        d = self.valid_input(ProductReviewSerializer)
         return self._fresh(cert.product_review(actor=request.user, product=self._product(pk), **d))
 
-    @extend_schema(request=DecideSerializer, responses={200: ProductSerializer, **ERRORS})
+    @extend_schema(request=ProductDecideSerializer, responses={200: ProductSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
         """县级认定：予以认定（生成认定编号并进入公示）或不予认定（须填理由）。"""
-        d = self.valid_input(DecideSerializer)
+        d = self.valid_input(ProductDecideSerializer)
         return self._fresh(cert.product_decide(actor=request.user, product=self._product(pk), **d))
 
-    @extend_schema(request=ObjectionInSerializer, responses={200: ProductSerializer, **ERRORS})
+    @extend_schema(request=ProductObjectionInSerializer, responses={200: ProductSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def objections(self, request: Request, pk: str) -> Response:
         """登记公示期内收到的异议。"""
-        d = self.valid_input(ObjectionInSerializer)
+        d = self.valid_input(ProductObjectionInSerializer)
         product = self._product(pk)
         cert.objection_record(actor=request.user, product=product, **d)
         return self._fresh(product)
 
-    @extend_schema(request=ResolveSerializer, responses={200: ProductSerializer, **ERRORS})
+    @extend_schema(request=ProductResolveSerializer, responses={200: ProductSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: str) -> Response:
         """处理异议；异议成立则不予认定。"""
-        d = self.valid_input(ResolveSerializer)
+        d = self.valid_input(ProductResolveSerializer)
         product = self._product(pk)
         objection = get_visible(request.user, Objection.objects.filter(product=product), pk=d["objection"])
         cert.objection_resolve(actor=request.user, objection=objection, upheld=d["upheld"],
@@ -290,20 +297,20 @@ class ProductViewSet(ApiViewSet):
         """公示期满且无未处理异议，列入目录。"""
         return self._fresh(cert.product_list(actor=request.user, product=self._product(pk)))
 
-    @extend_schema(request=NoteSerializer, responses={200: ProductSerializer, **ERRORS})
+    @extend_schema(request=RecheckNoteSerializer, responses={200: ProductSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def recheck(self, request: Request, pk: str) -> Response:
         """年度复核通过，有效期延长一年。"""
-        d = self.valid_input(NoteSerializer)
+        d = self.valid_input(RecheckNoteSerializer)
         return self._fresh(
             cert.product_recheck(actor=request.user, product=self._product(pk), note=d["note"])
         )
 
-    @extend_schema(request=ReasonSerializer, responses={200: ProductSerializer, **ERRORS})
+    @extend_schema(request=CertReasonSerializer, responses={200: ProductSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str) -> Response:
         """撤销认定（须填理由）。"""
-        d = self.valid_input(ReasonSerializer)
+        d = self.valid_input(CertReasonSerializer)
         return self._fresh(
             cert.product_revoke(actor=request.user, product=self._product(pk), reason=d["reason"])
         )
@@ -369,7 +376,7 @@ class BlacklistingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BlacklistInSerializer(serializers.Serializer):
+class BlacklistCreateSerializer(serializers.Serializer):
     producer = serializers.IntegerField(label="经营主体 id")
     reason = serializers.CharField(label="原因", max_length=500)
 
@@ -386,17 +393,17 @@ class BlacklistViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         return self.paginated(self._rows())
 
-    @extend_schema(request=BlacklistInSerializer, responses={201: BlacklistingSerializer, **ERRORS})
+    @extend_schema(request=BlacklistCreateSerializer, responses={201: BlacklistingSerializer, **ERRORS})
     def create(self, request: Request) -> Response:
-        d = self.valid_input(BlacklistInSerializer)
+        d = self.valid_input(BlacklistCreateSerializer)
         producer = get_visible(request.user, Producer.objects.all(), pk=d["producer"])
         return self.output(cert.producer_blacklist(actor=request.user, producer=producer, reason=d["reason"]),
                            created=True)  # fmt: skip
 
-    @extend_schema(request=ReasonSerializer, responses={200: BlacklistingSerializer, **ERRORS})
+    @extend_schema(request=CertReasonSerializer, responses={200: BlacklistingSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def lift(self, request: Request, pk: str) -> Response:
         """移出黑名单（已撤销的产品须重新申报）。"""
         row = get_visible(request.user, self._rows(), pk=int_pk(pk))
-        d = self.valid_input(ReasonSerializer)
+        d = self.valid_input(CertReasonSerializer)
         return self.output(cert.blacklist_lift(actor=request.user, blacklisting=row, reason=d["reason"]))
