@@ -97,7 +97,7 @@ class Example:
         return self.world.users["admin"]
 
 
-def _units(ex: Example) -> None:
+def add_units(ex: Example) -> None:
     region = ex.world.regions[CHUANSHAN]
     for key, (name, kind, budget, canteen, union, staff) in UNITS.items():
         ex.units[key] = assist.unit_register(
@@ -114,7 +114,7 @@ def _units(ex: Example) -> None:
                                    organisation=None, display_name="食堂承包人王师傅", check_password=False)  # fmt: skip
 
 
-def _presale(ex: Example) -> None:
+def add_presale(ex: Example) -> None:
     zhang, start = ex.world.households["zhang"], ex.today - dt.timedelta(days=1)
     data = ListInput(title="永兴村秋季农产品预售", opens_on=start, closes_on=ex.today + dt.timedelta(days=30),
                      contact_name="永兴村村委会", contact_phone="13800001111")  # fmt: skip
@@ -206,8 +206,8 @@ def _filings(ex: Example) -> None:
 def build_example(world: World, today: dt.date | None = None) -> Example:
     today = today or dt.date.today()
     ex = Example(world=world, year=today.year, today=today)
-    _units(ex)
-    _presale(ex)
+    add_units(ex)
+    add_presale(ex)
     _filings(ex)
     _orders(ex)
     return ex
