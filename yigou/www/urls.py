@@ -53,6 +53,8 @@ urlpatterns = [
     path("stats/chart/", stats.stats_chart, name="stats_chart"),
     # Import and export pages (io_urls.py) share the www namespace.
     path("io/", include("yigou.www.io_urls")),
+    # Purchase contracts, pre-orders and buy-back (views/contracts.py).
+    path("", include("yigou.www.views.contracts")),
     # Reserved shares (预留份额): dashboard, a unit's own filing, review and floors (views/shares.py).
     path("shares/", include(share_urls)),
     # Statistical forms: entry, rule results, reconciliation, outliers, import (views/reporting.py).
@@ -61,4 +63,6 @@ urlpatterns = [
     path("approval/", include(approval_urls)),
     # Certification of products and the public catalog (cert_urls.py).
     path("", include("yigou.www.cert_urls")),
+    # Pre-sale lists and orders (market_urls.py).
+    path("", include("yigou.www.market_urls")),
 ]
