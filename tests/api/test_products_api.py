@@ -180,3 +180,32 @@ def test_reference_prices_and_blacklist_over_the_api(world, current, client_for:
                                           format="json")  # fmt: skip
     assert lifted.json()["lifted_on"] == dt.date.today().isoformat()
     assert Blacklisting.objects.get().lifted_on == dt.date.today()
+
+
+def _listed_copy(world, spec: str) -> None:
+    today = dt.date.today()
+    product = cert.product_apply(actor=world.users["producer"], producer=world.producers["coop"],
+                                 data=honey(world, specification=spec), today=APPLIED)  # fmt: skip
+    cert.product_review(actor=world.users["yongxing"], product=product, passed=True)
+    cert.product_decide(actor=world.users["chuanshan"], product=product, certify=True,
+                        today=today - dt.timedelta(days=10))  # fmt: skip
+    cert.product_list(actor=world.users["chuanshan"], product=product, today=today)
+
+
+def test_list_endpoints_take_the_same_number_of_queries_for_more_rows(world, current, client_for: Callable):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(path: str, user: str | None) -> int:
+        client = client_for(user)
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(path).status_code == 200
+        return len(seen.captured_queries)
+
+    before = (queries("/api/v1/catalog/", None), queries("/api/v1/products/", "chuanshan"))
+    _listed_copy(world, "250克/瓶")
+    _listed_copy(world, "1000克/瓶")
+
+    after = (queries("/api/v1/catalog/", None), queries("/api/v1/products/", "chuanshan"))
+    assert after == before
+    assert client_for(None).get("/api/v1/catalog/").json()["count"] == 3

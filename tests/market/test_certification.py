@@ -372,3 +372,14 @@ def test_who_may_apply(world):
         )
     assert caught.value.code == "certification_level"
     assert Product.objects.count() == 0
+
+
+def test_the_notice_period_and_validity_are_settings(world, applied, settings):
+    settings.YIGOU_NOTICE_DAYS = 7
+    settings.YIGOU_CERT_VALIDITY_YEARS = 2
+    certify(world, applied)
+    assert state(applied)[2] == dt.date(2018, 6, 8)
+
+    cert.product_list(actor=world.users["chuanshan"], product=applied, today=dt.date(2018, 6, 9))
+
+    assert state(applied)[3:] == (dt.date(2018, 6, 9), dt.date(2020, 6, 9))
