@@ -265,7 +265,7 @@ SHARES_OFFICE = ("shares.review", "shares.floor")
 CAPABILITIES: dict[str, set[str]] = {
     Role.ADMIN: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view",
                  "users.manage", "ledger.record", "ledger.reverse", "market.change", *MARKET_OFFICE, "market.apply",
-                 "market.buy", *SHARES_OFFICE, "shares.file", *REPORTING},
+                 "market.buy", *SHARES_OFFICE, "shares.file", *REPORTING, "reporting.configure"},
     Role.OFFICE: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view",
                   "ledger.record", "ledger.reverse", "market.change", *MARKET_OFFICE, *SHARES_OFFICE, *REPORTING},
     Role.VILLAGE: {"registry.change", "export", "ledger.record", "market.sell", *REPORTING},
