@@ -108,3 +108,19 @@ def test_the_api_chain_with_errors_as_code_and_message(world, staff, api_for, ch
     listed = api_for("city").get("/api/v1/approval/submissions/?month=2018-04&state=approved").json()
     assert [r["region"] for r in listed["results"]] == ["510903101001"]
     assert api_for("anju").get("/api/v1/approval/submissions/").json()["results"] == []
+
+
+def test_list_and_completeness_queries_do_not_grow_with_the_rows(world, staff, api_for, chain,
+                                                                 django_assert_max_num_queries):  # fmt: skip
+    c = chain("2018-04")
+    client = api_for("city")
+    c.submit("510903000000")
+    with django_assert_max_num_queries(50) as few:
+        client.get("/api/v1/approval/submissions/")
+        client.get("/api/v1/approval/completeness/?region=510900000000&month=2018-04")
+    for code in ("510904000000", "510971000000", "510903101001", "510903101002", "510904101001"):
+        c.submit(code)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/api/v1/approval/submissions/")
+        client.get("/api/v1/approval/completeness/?region=510900000000&month=2018-04")
