@@ -117,3 +117,21 @@ def test_an_implication_is_checked_only_when_its_condition_holds():
     assert check(implies, {"poor_income": D("500"), "poor_households": D("2")}) is None
     violation = check(implies, {"poor_income": D("500"), "poor_households": None})
     assert (violation.left, violation.right) == (D("0"), D("0"))
+
+
+def test_a_rule_is_checked_against_its_forms_elements_before_it_is_saved(db):
+    from django.core.exceptions import ValidationError
+
+    from yigou.reporting.services import builtin_form
+
+    bad = rule(
+        form=builtin_form(), left="amount_total + amount_typo", if_left="poor_income", tolerance=D("-1")
+    )
+    with pytest.raises(ValidationError) as exc:
+        bad.clean()
+    assert exc.value.message_dict == {
+        "left": ["校验规则表达式“amount_total + amount_typo”有误：未知的指标代码 amount_typo"],
+        "right": ["校验规则表达式“b”有误：未知的指标代码 b"],
+        "if_operator": ["填写了条件表达式时须选择条件运算符"],
+        "tolerance": ["容差不能为负数"],
+    }

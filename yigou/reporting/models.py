@@ -164,6 +164,30 @@ class Rule(models.Model):
     def blocks(self) -> bool:
         return self.importance == Importance.HIGH and self.blocking
 
+    def clean(self) -> None:
+        """Expressions must parse and name the form's elements; a condition is all three parts or none."""
+        from django.core.exceptions import ValidationError
+
+        from yigou.core.errors import DomainError
+
+        from .expressions import parse
+
+        known = list(self.form.elements.values_list("code", flat=True)) if self.form_id else None
+        errors: dict[str, str] = {}
+        for name in ("left", "right", *(("if_left", "if_right") if self.if_operator else ())):
+            try:
+                parse(getattr(self, name), known)
+            except DomainError as exc:
+                errors[name] = exc.message
+        if self.if_operator == Operator.PAIR:
+            errors["if_operator"] = "条件不能使用“成对必填”"
+        if not self.if_operator and (self.if_left or self.if_right):
+            errors["if_operator"] = "填写了条件表达式时须选择条件运算符"
+        if self.tolerance is not None and self.tolerance < 0:
+            errors["tolerance"] = "容差不能为负数"
+        if errors:
+            raise ValidationError(errors)
+
 
 class ValidationResult(models.Model):
     """A rule a region's figures violate for a period; kept until a later check passes, with the filler's comment."""
