@@ -28,16 +28,6 @@ def elements(form: Form) -> list[DataElement]:
     return list(form.elements.select_related("section").order_by("order", "id"))
 
 
-def month_values(form: Form, region_code: str, year: int, month: int) -> Values:
-    """The region's own figures for one month (missing elements are None)."""
-    stored = dict(
-        FormValue.objects.filter(form=form, region_id=region_code, year=year, month=month).values_list(
-            "element__code", "value"
-        )
-    )
-    return {e.code: stored.get(e.code) for e in elements(form)}
-
-
 def _combine(aggregation: str, values: list[Decimal]) -> Decimal | None:
     if not values or aggregation == Aggregation.NONE:
         return None
