@@ -7,6 +7,7 @@ from .approval import BulletinView, CompletenessView, SubmissionViewSet
 from .assist import CadreViewSet, UnitViewSet
 from .audit import AuditViewSet
 from .auth import MeView, TokenRevokeView, TokenView
+from .contracts import BuyBackViewSet, ContractViewSet, PreOrderViewSet
 from .households import HouseholdViewSet, MemberViewSet
 from .ledger import PurchaseViewSet, StatsColumnsView, StatsTableView
 from .market import ActivityViewSet, OutletViewSet
@@ -39,6 +40,9 @@ router.register("audit", AuditViewSet, basename="audit")
 router.register("purchases", PurchaseViewSet, basename="purchase")
 router.register("outlets", OutletViewSet, basename="outlet")
 router.register("activities", ActivityViewSet, basename="activity")
+router.register("contracts", ContractViewSet, basename="contract")
+router.register("preorders", PreOrderViewSet, basename="preorder")
+router.register("buybacks", BuyBackViewSet, basename="buyback")
 router.register("presale-lists", PresaleListViewSet, basename="presale-list")
 router.register("orders", OrderViewSet, basename="order")
 router.register("catalog", CatalogViewSet, basename="catalog")
