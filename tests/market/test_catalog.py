@@ -238,7 +238,7 @@ def presale(world, product: Product, day: dt.date):
 def test_a_revoked_product_cannot_be_ordered_from_an_open_list(world, listed):
     owner = presale(world, listed, JULY)
     item = owner.items.get()
-    cert.product_revoke(actor=world.users["chuanshan"], product=listed, reason="抽检不合格")
+    cert.product_revoke(actor=world.users["chuanshan"], product=listed, reason="抽检不合格", today=JULY)
     orders = Order.objects.count()
 
     with pytest.raises(DomainError) as caught:
@@ -261,7 +261,7 @@ def test_a_listed_product_can_be_ordered_until_it_is_revoked(world, listed):
 
 
 def test_a_revoked_product_cannot_be_put_on_a_new_list(world, listed):
-    cert.product_revoke(actor=world.users["chuanshan"], product=listed, reason="抽检不合格")
+    cert.product_revoke(actor=world.users["chuanshan"], product=listed, reason="抽检不合格", today=JULY)
     listed.refresh_from_db()  # presale_publish checks the Product instance it is handed, not the row
 
     with pytest.raises(DomainError) as caught:
@@ -298,3 +298,17 @@ def test_certified_sales_count_only_within_validity(world, listed):
     assert (july["amount_total"], july["amount_certified"]) == (Decimal("450.00"), Decimal("450.00"))
     assert (june["amount_total"], june["amount_certified"]) == (Decimal("90.00"), Decimal("0.00"))
     assert (whole["amount_total"], whole["amount_certified"]) == (Decimal("540.00"), Decimal("450.00"))
+
+
+def test_after_revocation_only_sales_of_earlier_days_count_as_certified(world, listed):
+    """Revoked 2018-09-01: 4 瓶 on 2018-08-31 = 180.00 counts, 6 瓶 on 2018-09-01 = 270.00 does not."""
+    cert.product_revoke(
+        actor=world.users["chuanshan"], product=listed, reason="抽检不合格", today=dt.date(2018, 9, 1)
+    )
+    listed.refresh_from_db()
+    sell(world, listed, dt.date(2018, 8, 31), "4")
+    sell(world, listed, dt.date(2018, 9, 1), "6")
+
+    values = build_table(world.region("510903000000"), parse_period("2018-08..2018-09")).total.values
+
+    assert (values["amount_total"], values["amount_certified"]) == (Decimal("450.00"), Decimal("180.00"))

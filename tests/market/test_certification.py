@@ -247,10 +247,12 @@ def test_the_yearly_recheck_extends_validity_by_a_year(world, listed):
     assert listed.rechecked_on == dt.date(2019, 5, 20)
 
 
-def test_a_lapsed_product_rechecked_runs_a_year_from_the_recheck(world, listed):
+def test_a_lapsed_product_rechecked_reenters_the_catalog_from_the_recheck(world, listed):
     cert.product_recheck(actor=world.users["chuanshan"], product=listed, today=dt.date(2019, 7, 1))
 
-    assert state(listed)[4] == dt.date(2020, 7, 1)
+    assert state(listed)[3:] == (dt.date(2019, 7, 1), dt.date(2020, 7, 1))
+    assert not listed.certified_on(dt.date(2019, 6, 20))  # the lapsed days stay uncertified
+    assert listed.certified_on(dt.date(2019, 7, 1))
 
 
 def test_revocation_needs_a_reason_and_the_county(world, listed):
@@ -264,7 +266,8 @@ def test_revocation_needs_a_reason_and_the_county(world, listed):
     cert.product_revoke(actor=world.users["chuanshan"], product=listed, reason="抽检不合格")
 
     assert state(listed)[0] == "revoked"
-    assert not listed.certified_on(dt.date(2018, 7, 1))
+    assert listed.revoked_on == dt.date.today()
+    assert not listed.certified_on(dt.date.today())
     with pytest.raises(DomainError) as again:
         cert.product_revoke(actor=world.users["chuanshan"], product=listed, reason="再次")
     assert again.value.code == "certification_step_illegal"
@@ -383,3 +386,16 @@ def test_the_notice_period_and_validity_are_settings(world, applied, settings):
     cert.product_list(actor=world.users["chuanshan"], product=applied, today=dt.date(2018, 6, 9))
 
     assert state(applied)[3:] == (dt.date(2018, 6, 9), dt.date(2020, 6, 9))
+
+
+def test_a_revocation_keeps_earlier_sales_certified_but_not_later_ones(world, listed):
+    cert.product_revoke(
+        actor=world.users["chuanshan"], product=listed, reason="抽检不合格", today=dt.date(2018, 9, 1)
+    )
+
+    listed.refresh_from_db()
+    assert (listed.certified_on(dt.date(2018, 8, 31)), listed.certified_on(dt.date(2018, 9, 1))) == (
+        True,
+        False,
+    )
+    assert listed.steps.last().action == "revoke"

@@ -128,33 +128,41 @@ def list_due(*, actor: Any, today: dt.date | None = None) -> list[Product]:
 
 @transaction.atomic
 def product_recheck(*, actor: Any, product: Product, note: str = "", today: dt.date | None = None) -> Product:
-    """The yearly re-check extends validity by a year (from today when it had already lapsed)."""
+    """The yearly re-check extends validity by a year. A product whose validity had lapsed re-enters the catalog
+    today, so the days it was out of the catalog never count as certified sales afterwards."""
     today = today or dt.date.today()
     product = locked(product)
     need_decide(actor, product, "年度复核")
     need_status(product, [S.LISTED], "年度复核")
     not_blacklisted(product.producer, today, "年度复核")
-    start = product.valid_until if product.valid_until and product.valid_until >= today else today
+    if product.valid_until is not None and product.valid_until >= today:
+        start = product.valid_until
+    else:
+        start = product.listed_on = today
     product.valid_until, product.rechecked_on = add_years(start, validity_years()), today
     product.save()
     step(product, ProductAction.RECHECK, product.status, actor, note.strip(), valid_until=product.valid_until)
     return product
 
 
-def _revoke(product: Product, actor: Any, action: str, reason: str) -> None:
+def _revoke(product: Product, actor: Any, action: str, reason: str, today: dt.date) -> None:
     before = product.status
-    product.status = S.REVOKED
-    product.save(update_fields=["status", "updated_at"])
-    step(product, action, before, actor, reason)
+    product.status, product.revoked_on = S.REVOKED, today
+    product.save(update_fields=["status", "revoked_on", "updated_at"])
+    step(product, action, before, actor, reason, revoked_on=today)
 
 
 @transaction.atomic
-def product_revoke(*, actor: Any, product: Product, reason: str) -> Product:
-    """Takes a product off notice or out of the catalog: no new lists or orders, no certified sales from now."""
+def product_revoke(*, actor: Any, product: Product, reason: str, today: dt.date | None = None) -> Product:
+    """Takes a product off notice or out of the catalog: no new lists or orders, no certified sales from today
+    (sales before today, within validity, stay certified: history is not rewritten)."""
+    today = today or dt.date.today()
     product = locked(product)
     need_decide(actor, product, "撤销认定")
     need_status(product, [S.NOTICE, S.LISTED], "撤销认定")
-    _revoke(product, actor, ProductAction.REVOKE, require_reason(reason, "撤销认定"))
+    if product.listed_on is not None and today < product.listed_on:
+        raise DomainError("invalid_input", detail=f"撤销日期不能早于列入目录日期 {product.listed_on}")
+    _revoke(product, actor, ProductAction.REVOKE, require_reason(reason, "撤销认定"), today)
     return product
 
 
@@ -176,7 +184,7 @@ def producer_blacklist(
     products = Product.objects.select_for_update().filter(producer=producer, status__in=(S.NOTICE, S.LISTED))
     revoked = 0
     for product in products.order_by("pk"):
-        _revoke(product, actor, ProductAction.BLACKLIST, f"主体列入黑名单：{reason}"[:500])
+        _revoke(product, actor, ProductAction.BLACKLIST, f"主体列入黑名单：{reason}"[:500], today)
         revoked += 1
     audit.record(actor=actor, action="producer_blacklist", target=row, note=reason[:300],
                  changes={"since": [None, str(today)], "revoked_products": [None, revoked]})  # fmt: skip

@@ -53,6 +53,7 @@ class Product(TimeStamped):
     listed_on = models.DateField("列入目录日期", null=True, blank=True)
     valid_until = models.DateField("有效期至", null=True, blank=True)
     rechecked_on = models.DateField("最近复核日期", null=True, blank=True)
+    revoked_on = models.DateField("撤销日期", null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申报人", null=True, blank=True, on_delete=models.PROTECT
     )
@@ -78,13 +79,20 @@ class Product(TimeStamped):
         return str(Mechanism(self.mechanism).label) if self.mechanism in Mechanism.values else self.mechanism
 
     def certified_on(self, day: dt.date) -> bool:
-        """In the catalog and within its validity on `day`: only then does a sale count as a certified sale."""
-        return (
-            self.status == ProductStatus.LISTED
-            and self.listed_on is not None
-            and self.valid_until is not None
-            and self.listed_on <= day <= self.valid_until
-        )
+        """In the catalog and within its validity on `day`: only then does a sale count as a certified sale.
+
+        A revoked product was certified from its listing until the day before its revocation, so a sale of an
+        earlier day keeps counting while nothing from the revocation on does (orders and lists check today).
+        """
+        if (
+            self.listed_on is None
+            or self.valid_until is None
+            or not self.listed_on <= day <= self.valid_until
+        ):
+            return False
+        if self.status == ProductStatus.REVOKED:
+            return self.revoked_on is not None and day < self.revoked_on
+        return self.status == ProductStatus.LISTED
 
 
 class ProductHousehold(models.Model):
