@@ -88,3 +88,12 @@ def test_import_through_the_api_is_all_or_nothing(api_for):
     )
     assert (response.status_code, response.json()["written"]) == (200, 1)
     assert list(FormValue.objects.values_list("value", flat=True)) == [5]
+
+
+def test_results_list_takes_a_fixed_number_of_queries(world, api_for, django_assert_num_queries):
+    build(world)
+    client = api_for("city")
+    client.post("/api/v1/reporting/validate/", {"region": CITY, "period": "2018-03"}, format="json")
+    with django_assert_num_queries(2):  # count, then the page with rule and region joined
+        response = client.get("/api/v1/reporting/results/")
+    assert response.json()["count"] == 3

@@ -122,3 +122,20 @@ def test_stats_command_serves_the_merged_table(example):
     assert [r["values"]["amount_total"] for r in data["rows"]] == [1600.0, 2000.0, 1000.0]
     assert data["total"]["values"]["amount_total"] == 4600.0
     assert data["footnotes"][2] == "船山区同时有台账和填报数据，采用台账数据；两者不一致 2 项，见核对表。"
+
+
+def test_a_date_range_counts_the_whole_months_it_touches_and_says_so(example):
+    table = build_merged_table(example.region(CITY), parse_period("2018-03-10..2018-03-20"))
+    assert table.rows[1].values == ANJU_REPORTED
+    assert table.footnotes[-2] == "填报数据按月填报，按本期间涉及的整月计入。"
+
+
+def test_a_village_without_children_shows_its_own_reported_figures(example):
+    from yigou.reporting.services import values_save
+
+    values_save(actor=example.users["anju"], region_code="510904101001", year=2018, month=3,
+                values={"amount_total": "80", "poor_households": "2"})  # fmt: skip
+    table = build_merged_table(example.region("510904101001"), parse_period("2018-03"))
+    assert (table.rows, table.total.values["amount_total"], table.total.values["poor_households"]) == (
+        [], D("80.00"), 2,
+    )  # fmt: skip

@@ -13,7 +13,9 @@ The total is the ledger total (exact, de-duplicated across children, including w
 plus the rows of the children that use reported values, each element by its aggregation (sum or max). Distinct
 counts (households, villages, buyers) of reported rows are summed: a household reported by two children is
 counted twice — the footnotes say so. A child decides for its whole subtree: to see a county whose townships
-mix ledger and forms, open the county's own merged table.
+mix ledger and forms, open the county's own merged table. The parent's own reported figures are not used in its
+table (the table is built from its children), except for a region without children, such as a village.
+Forms are monthly: a period that is not whole months counts every month it touches (a footnote says so).
 """
 
 from __future__ import annotations
@@ -98,13 +100,17 @@ def _add(total: Row, row: Row, by_code: dict[str, DataElement]) -> None:
             total.values[code] = total.values[code] + row.values[code]
 
 
-def _notes(sources: dict[str, str], names: dict[str, str], differences: list[Difference]) -> list[str]:
+def _notes(
+    sources: dict[str, str], names: dict[str, str], differences: list[Difference], period: Period
+) -> list[str]:
     reported_names = [names[c] for c, s in sources.items() if s == FORM]
     notes = []
     if reported_names:
         listed = "、".join(reported_names)
         notes.append(f"{listed}无台账数据，采用填报数据；合计 = 台账合计 + 上述填报数据。")
         notes.append("填报数据中的户数、村数、人数、单位数等去重计数按下级及各月相加，可能重复计算。")
+        if not period.month_aligned:
+            notes.append("填报数据按月填报，按本期间涉及的整月计入。")
     both = [names[c] for c, s in sources.items() if s == BOTH]
     if both:
         notes.append(f"{'、'.join(both)}同时有台账和填报数据，采用台账数据；"
@@ -138,7 +144,7 @@ def merge(region: Region, period: Period, form: Form | None = None) -> Merged:
         if has_values(values):
             total = _reported_row(region, values, by_code)
     names = {r.region_code: r.region_name for r in rows}
-    notes = _footnotes(rows, total) + _notes(sources, names, differences)
+    notes = _footnotes(rows, total) + _notes(sources, names, differences, period)
     return Merged(StatsTable(region, period, rows, total, notes), sources, differences)
 
 
