@@ -6,25 +6,29 @@ from django.db import transaction
 
 from yigou.demo.loader import load_demo
 from yigou.ledger.models import Purchase
+from yigou.market.models import Order
 from yigou.registry.models import Household, Member
 
 
 def _load_and_describe(
     households: int,
-) -> tuple[str, str, list[str], list[tuple[str, str, str]], list[tuple]]:
+) -> tuple[str, str, list[str], list[tuple[str, str, str]], list[tuple], list[tuple]]:
     """Loads the demo in a savepoint, reads what it wrote, and rolls it back: the next load starts fresh."""
     with transaction.atomic():
         load_demo(households=households, say=lambda _line: None)
         first = Household.objects.order_by("number").first()
         ids = [m.id_number for m in Member.objects.filter(household=first).order_by("id")]
         rows = list(Household.objects.order_by("number").values_list("number", "head_name", "status"))
-        purchases = list(Purchase.objects.order_by("id").values_list(
+        purchases = list(Purchase.objects.exclude(source="order").order_by("id").values_list(
             "external_id", "date", "total", "buyer_kind", "buyer_unit__name", "buyer_cadre__name", "buyer_name",
             "seller_household__number", "seller_producer__name", "note",
         ))  # fmt: skip
+        orders = list(
+            Order.objects.order_by("id").values_list("presale_list__title", "buyer_name", "status", "total")
+        )
         transaction.set_rollback(True)
     assert Household.objects.count() == 0
-    return first.number, first.head_name, ids, rows, purchases
+    return first.number, first.head_name, ids, rows, purchases, orders
 
 
 def test_two_loads_in_fresh_databases_are_identical(db):

@@ -17,6 +17,7 @@ from .assist import build_assist
 from .households import build_households
 from .ledger import build_ledger
 from .market import build_market
+from .orders import build_orders
 from .producers import build_producers
 from .regions import build_regions
 from .users import USERNAMES, build_users
@@ -59,6 +60,7 @@ def load_demo(*, households: int = DEFAULT_HOUSEHOLDS, say: Callable[[str], None
             actor=actor, rng=rng_for("ledger"), regions=regions, households=homes, producers=producers,
             units=units, market=market, users=users, say=say,
         )  # fmt: skip
+        orders = build_orders(users=users, say=say)
     counts = {
         "villages": len(regions.all_villages()),
         "poor_villages": sum(1 for v in regions.all_villages() if v.poor_since),
@@ -74,5 +76,7 @@ def load_demo(*, households: int = DEFAULT_HOUSEHOLDS, say: Callable[[str], None
         "activities": len(market.activities),
         "purchases": ledger.purchases,
         "reversals": ledger.reversals,
+        "presale_lists": len(orders.lists),
+        "orders": len(orders.orders),
     }
     return Summary(counts=counts, seconds=time.perf_counter() - started)
