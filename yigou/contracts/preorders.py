@@ -152,7 +152,7 @@ def preorder_create(
 def _locked(actor: Any, preorder: PreOrder, capability: str) -> PreOrder:
     ensure_can(actor, capability)
     ensure_visible(actor, preorder)
-    return PreOrder.objects.select_for_update().select_related("buyer_cadre").get(pk=preorder.pk)
+    return PreOrder.objects.select_for_update().get(pk=preorder.pk)
 
 
 @transaction.atomic
