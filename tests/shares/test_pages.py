@@ -133,3 +133,16 @@ def test_roles_without_a_region_or_unit_are_refused(ex, page_as):
     assert page_as(ex.users["a_staff"]).get("/shares/filings/").status_code == 403
     # a merged unit's staff see the host's filing, another unit's staff do not
     assert page_as(ex.world.users["unit"]).get(f"/shares/filings/{ex.filings['A'].pk}/").status_code == 404
+
+
+def test_dashboard_page_reads_the_ledger_with_one_aggregate_query(ex, page_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = page_as(ex.world.users["chuanshan"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/shares/?year={ex.year}").status_code == 200
+    ledger = [q["sql"] for q in queries.captured_queries if "ledger_purchase" in q["sql"]]
+    assert len(ledger) == 1 and "SUM" in ledger[0].upper() and "GROUP BY" in ledger[0].upper()
+    # session, user, organisation, home region, units, filings, the sum, three for the region picker
+    assert len(queries.captured_queries) == 10
