@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from yigou.accounts.scope import can, scope_for
 from yigou.approval import bulletin as bulletins
 from yigou.approval import exports, selectors, services
-from yigou.approval.chain import parse_month
+from yigou.approval.chain import form_of, parse_month
 from yigou.approval.enums import State
 from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from yigou.core.xlsx import XLSX_CONTENT_TYPE
@@ -106,6 +106,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                       submission.form_code)  # fmt: skip
     context = {
         "submission": submission, "steps": list(submission.steps.select_related("actor")), "children": children,
+        "form_name": form_of(submission.form_code).name,
         "decidable": submission.state in (State.SUBMITTED, State.RESUBMITTED),
         "approved": submission.state == State.APPROVED,
         "resubmittable": submission.state in (State.RETURNED, State.UNLOCKED, State.DRAFT),
@@ -234,7 +235,13 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
         raise
     except DomainError as exc:
         return render(request, "approval/bulletin.html", {"error": exc.message, **options}, status=400)
-    context = {"bulletin": bulletin, "query": _bulletin_query(bulletin), **options}
+    period_text = bulletins.table_render.period_text(bulletin.table)
+    context = {
+        "bulletin": bulletin,
+        "query": _bulletin_query(bulletin),
+        "period_text": period_text,
+        **options,
+    }
     return render(request, "approval/bulletin.html", context)
 
 
