@@ -12,12 +12,14 @@ external id ``order-<order>-<seller>``, so a payment is written exactly once; an
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -41,7 +43,25 @@ from .models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSal
 from .presale import ensure_may_sell
 
 CENT, MILLI = Decimal("0.01"), Decimal("0.001")
+P = ParamSpec("P")
+R = TypeVar("R")
+_SQLITE_STOCK = threading.RLock()
 LIVE = {OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.RECEIVED}
+
+
+def serialised_on_sqlite(func: Callable[P, R]) -> Callable[P, R]:
+    """SQLite has no row locks: stock changes of one process take turns (across processes IMMEDIATE transactions
+    queue on the database lock). PostgreSQL needs no such turn-taking: its row locks and the conditional UPDATE
+    suffice."""
+
+    @functools.wraps(func)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        if connection.vendor != "sqlite":
+            return func(*args, **kwargs)
+        with _SQLITE_STOCK:
+            return func(*args, **kwargs)
+
+    return wrapped
 
 
 @dataclass(frozen=True)
@@ -135,6 +155,7 @@ def _merge(lines: Sequence[tuple[int, Any]]) -> dict[int, Decimal]:
     return dict(wanted)
 
 
+@serialised_on_sqlite
 @transaction.atomic
 def order_place(
     *, actor: Any, presale_list: PreSaleList, lines: Sequence[tuple[int, Any]], buyer_kind: str = "",
@@ -239,6 +260,7 @@ def order_ship(*, actor: Any, order: Order, note: str = "") -> Order:
                        note)  # fmt: skip
 
 
+@serialised_on_sqlite
 @transaction.atomic
 def order_cancel(*, actor: Any, order: Order, reason: str) -> Order:
     """Before shipping: the buyer any time, the seller with a reason. Afterwards only after-sales apply."""
@@ -257,6 +279,7 @@ def order_cancel(*, actor: Any, order: Order, reason: str) -> Order:
     return locked
 
 
+@serialised_on_sqlite
 @transaction.atomic
 def order_receive(
     *, actor: Any, order: Order, rejected: Mapping[int, str] | None = None, note: str = ""
