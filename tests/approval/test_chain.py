@@ -152,3 +152,19 @@ def test_one_county_cannot_see_another_countys_submissions(world, chain):
         selectors.submission(world.users["anju"], yongxing_village.pk)
     with pytest.raises(PermissionDeniedError):
         selectors.submissions(world.users["unit"])
+
+
+def test_a_report_that_breaks_a_blocking_rule_cannot_be_submitted(world, chain):
+    from yigou.reporting.models import ValidationResult
+    from yigou.reporting.services import values_save
+
+    values_save(actor=world.users["zone"], region_code="510971000000", year=2018, month=4,
+                values={"amount_total": "500", "amount_own": "300", "amount_coop": "100"})  # fmt: skip
+    before = snapshot()
+
+    with pytest.raises(DomainError) as refused:
+        chain("2018-04").submit("510971000000")
+
+    assert refused.value.message == "校验未通过，不能上报：R01 购买金额总额应等于农户自产与合作社产品之和"
+    assert snapshot() == before
+    assert list(ValidationResult.objects.values_list("region_id", "rule__code")) == [("510971000000", "R01")]

@@ -124,3 +124,16 @@ def test_list_and_completeness_queries_do_not_grow_with_the_rows(world, staff, a
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/api/v1/approval/submissions/")
         client.get("/api/v1/approval/completeness/?region=510900000000&month=2018-04")
+
+
+def test_a_refused_submission_goes_back_only_to_an_approval_page(world, staff, page_for):
+    client = page_for("village")
+
+    outside = client.post("/approval/submit/", {"region": "510903101001", "month": "2018-13",
+                                                "back": "https://example.com/"})  # fmt: skip
+    inside = client.post(
+        "/approval/submit/", {"region": "510903101001", "month": "2018-13", "back": "/approval/7/"}
+    )
+
+    assert (outside["Location"], inside["Location"]) == ("/approval/", "/approval/7/")
+    assert not Submission.objects.exists()

@@ -127,7 +127,9 @@ def approval_submit(request: HttpRequest) -> HttpResponse:
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(request.POST.get("back") or "www:approvals")
+        back = request.POST.get("back", "")
+        # Only back to an approval page of this site: never an address taken from the form elsewhere.
+        return redirect(back if back.startswith("/approval/") and "//" not in back else "www:approvals")
     messages.success(request, f"已上报{submission}的数据，等待上级审核。")
     return redirect("www:approval", pk=submission.pk)
 
