@@ -14,6 +14,7 @@ from tests.world import World
 from yigou.assist import services as assist
 from yigou.contracts.buyback import (
     BuyBackInput,
+    buyback_close,
     buyback_create,
     buyback_deliver,
     buyback_delivery_reverse,
@@ -22,7 +23,7 @@ from yigou.contracts.buyback import (
 )
 from yigou.contracts.models import BuyBack, BuyBackDelivery
 from yigou.contracts.numbers import plain
-from yigou.core.errors import DomainError
+from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.core.models import AuditEntry
 from yigou.demo.identity import fake_uscc
 from yigou.ledger.models import MonthRollup, Purchase
@@ -123,3 +124,28 @@ def test_a_household_outside_the_villages_cannot_join(world):
 
     assert caught.value.message == f"输入有误：农户{world.households['liu'].number}不在本回购项目的村"
     assert AuditEntry.objects.count() == before
+
+
+def test_a_closed_buy_back_takes_no_more_deliveries(world):
+    buyback = set_up(world)
+    buyback_close(actor=world.users["chuanshan"], buyback=buyback, reason="产季结束")
+    before = (BuyBackDelivery.objects.count(), AuditEntry.objects.count())
+
+    with pytest.raises(DomainError) as caught:
+        deliver(world, buyback, "zhang", D(2018, 10, 8), "500", "3.20")
+
+    assert caught.value.message == "输入有误：回购项目“永兴镇红薯包村回购”已结束，不能再登记交售"
+    assert (BuyBackDelivery.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_a_village_records_deliveries_of_its_own_households_only(world):
+    buyback = set_up(world)
+    before = BuyBackDelivery.objects.count()
+
+    with pytest.raises(PermissionDeniedError):
+        buyback_deliver(actor=world.users["village"], buyback=buyback, household=world.households["wang"],
+                        day=D(2018, 10, 9), qty="300", unit_price="3.00", today=D(2018, 12, 1))  # fmt: skip
+    mine = buyback_deliver(actor=world.users["village"], buyback=buyback, household=world.households["zhang"],
+                           day=D(2018, 10, 9), qty="100", unit_price="3.00", today=D(2018, 12, 1))  # fmt: skip
+
+    assert (str(mine.amount), BuyBackDelivery.objects.count()) == ("300.00", before + 1)

@@ -118,6 +118,9 @@ def test_an_office_signs_a_contract_through_the_form_and_activates_it(world):
         "form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "20",
         "form-0-name": "大米", "form-0-category": "grain_oil", "form-0-unit": "公斤", "form-0-quantity": "500",
         "form-0-price_rule": "fixed", "form-0-price": "4.00", "form-0-schedule": "2018-10-31:300，2018-12-31:200",
+        # Untouched rows post their selects' initial values, as a browser does; they are left out.
+        "form-1-category": "grain_oil", "form-1-price_rule": "fixed", "form-2-category": "grain_oil",
+        "form-2-price_rule": "fixed",
     }  # fmt: skip
 
     created = c.post("/contracts/new/", form)
@@ -190,3 +193,41 @@ def test_the_pages_open_for_an_office(world, url):
 
 def test_an_auditor_may_not_open_the_forms(world):
     assert client(world, "auditor").get("/contracts/new/").status_code == 403
+
+
+def test_a_deposit_paid_later_is_registered_on_the_page(world):
+    preorder = sign(world, deposit_paid_on=None)
+    c = client(world, "city")
+
+    early = c.post(f"/preorders/{preorder.pk}/deposit/", {"paid_on": "2018-02-01"})
+    paid = c.post(f"/preorders/{preorder.pk}/deposit/", {"paid_on": "2018-03-10"})
+
+    assert early.status_code == 400
+    assert "定金支付日期 2018-02-01 须在签订日期 2018-03-01 与今天之间" in early.content.decode()
+    assert paid.status_code == 302
+    preorder.refresh_from_db()
+    assert str(preorder.deposit_paid_on) == "2018-03-10"
+
+
+def test_pre_orders_sort_by_number(world):
+    sign(world)
+    sign(world, number="YG-2018-002", signed_on=D(2018, 2, 1))
+    c = client(world, "city")
+
+    newest_first = c.get("/preorders/").content.decode()
+    by_number = c.get("/preorders/?sort=-number").content.decode()
+
+    assert newest_first.index("YG-2018-001") < newest_first.index("YG-2018-002")
+    assert by_number.index("YG-2018-002") < by_number.index("YG-2018-001")
+
+
+def test_closing_a_buy_back_from_the_page(world):
+    buyback = set_up(world)
+
+    refused = client(world, "chuanshan").post(f"/buybacks/{buyback.pk}/close/", {"reason": ""})
+    closed = client(world, "chuanshan").post(f"/buybacks/{buyback.pk}/close/", {"reason": "产季结束"})
+
+    assert (refused.status_code, closed.status_code) == (302, 302)
+    buyback.refresh_from_db()
+    assert buyback.status == "closed"
+    assert AuditEntry.objects.filter(action="buyback_close").count() == 1

@@ -180,6 +180,9 @@ def buyback_deliver(
         raise DomainError("invalid_input", detail=f"回购项目“{locked.title}”已结束，不能再登记交售")
     if not locked.households.filter(household=household).exists():
         raise DomainError("invalid_input", detail=f"农户{household.number}未加入本回购项目")
+    scope = scope_for(actor)
+    if scope.kind == "region" and not household.village_id.startswith(scope.region_prefix):
+        raise PermissionDeniedError("out_of_scope")
     if not locked.season_start <= day <= locked.season_end or day > (today or dt.date.today()):
         raise DomainError("invalid_input", detail=f"交售日期 {day} 不在收购期 {locked.season_start} 至 "
                                                   f"{locked.season_end} 内，或晚于今天")  # fmt: skip
@@ -222,6 +225,24 @@ def buyback_delivery_reverse(*, actor: Any, delivery: BuyBackDelivery, reason: s
     audit.record(actor=actor, action="buyback_delivery_reverse", target=locked, note=reason.strip()[:300],
                  changes={"delivery": original.pk, "amount": str(-original.amount)})  # fmt: skip
     return mirror
+
+
+@transaction.atomic
+def buyback_close(*, actor: Any, buyback: BuyBack, reason: str) -> BuyBack:
+    """The season is over: no more deliveries; what was delivered stays."""
+    locked = _locked(actor, buyback, "contracts.manage")
+    if scope_for(actor).kind == "unit":
+        raise PermissionDeniedError()
+    if locked.status != BuyBackStatus.ACTIVE:
+        raise DomainError("contract_transition_illegal", title=locked.title, current=locked.get_status_display(),
+                          action="结束")  # fmt: skip
+    if not reason.strip():
+        raise DomainError("invalid_input", detail="结束回购项目须填写说明")
+    locked.status = BuyBackStatus.CLOSED
+    locked.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, action="buyback_close", target=locked, note=reason.strip()[:300],
+                 changes={"status": [BuyBackStatus.ACTIVE, BuyBackStatus.CLOSED]})  # fmt: skip
+    return locked
 
 
 def live_deliveries(buyback: BuyBack) -> Any:

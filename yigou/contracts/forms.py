@@ -80,10 +80,13 @@ class ContractForm(ChoicesMixin, forms.Form):
 
 class ItemForm(ChoicesMixin, forms.Form):
     name = forms.CharField(label="品名", max_length=100)
-    category = forms.ChoiceField(label="品类", choices=ProductCategory.choices)
+    # Initial values equal what a browser posts for an untouched row, so empty extra rows stay unchanged.
+    category = forms.ChoiceField(
+        label="品类", choices=ProductCategory.choices, initial=ProductCategory.GRAIN_OIL
+    )
     unit = forms.CharField(label="单位", max_length=16)
     quantity = _decimal("约定数量", 3)
-    price_rule = forms.ChoiceField(label="定价方式", choices=PriceRule.choices)
+    price_rule = forms.ChoiceField(label="定价方式", choices=PriceRule.choices, initial=PriceRule.FIXED)
     price = _decimal("固定单价（元）", required=False)
     markup_percent = _decimal("上浮比例（%）", required=False)
     reference = forms.ChoiceField(label="市场参考价", required=False, choices=[])
@@ -179,6 +182,10 @@ class DeliveryForm(ChoicesMixin, forms.Form):
     def __init__(self, *args: Any, households: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_choices({"household": households})
+
+
+class DepositForm(forms.Form):
+    paid_on = date_field("定金支付日期")
 
 
 class ReverseDeliveryForm(forms.Form):

@@ -58,7 +58,15 @@ def contract(actor: Any, pk: int) -> Contract:
     return get_visible(actor, contract_base(actor), pk=pk)
 
 
-def preorders(actor: Any, *, q: str = "", status: str = "", region: str = "") -> QuerySet[PreOrder]:
+PREORDER_SORTS = {"-signed_on": ("-signed_on", "-id"), "signed_on": ("signed_on", "id"), "number": ("number",),
+                  "-number": ("-number",), "harvest_end": ("harvest_end", "id"), "-harvest_end": ("-harvest_end", "-id")}  # fmt: skip
+BUYBACK_SORTS = {"-season_start": ("-season_start", "-id"), "season_start": ("season_start", "id"),
+                 "title": ("title", "id"), "-title": ("-title", "-id")}  # fmt: skip
+
+
+def preorders(
+    actor: Any, *, q: str = "", status: str = "", region: str = "", sort: str = "-signed_on"
+) -> QuerySet[PreOrder]:
     qs = restrict(actor, PreOrder.objects.select_related(
         "buyer_unit", "buyer_cadre", "seller_household", "seller_producer", "region"))  # fmt: skip
     if status:
@@ -70,14 +78,16 @@ def preorders(actor: Any, *, q: str = "", status: str = "", region: str = "") ->
         qs = qs.filter(Q(number__contains=text) | Q(name__contains=text) | Q(buyer_unit__name__contains=text)
                        | Q(buyer_cadre__name__contains=text) | Q(seller_producer__name__contains=text)
                        | Q(seller_household__number=text))  # fmt: skip
-    return qs.order_by("-signed_on", "-id")
+    return qs.order_by(*PREORDER_SORTS.get(sort, PREORDER_SORTS["-signed_on"]))
 
 
 def preorder(actor: Any, pk: int) -> PreOrder:
     return get_visible(actor, preorders(actor), pk=pk)
 
 
-def buybacks(actor: Any, *, q: str = "", status: str = "", region: str = "") -> QuerySet[BuyBack]:
+def buybacks(
+    actor: Any, *, q: str = "", status: str = "", region: str = "", sort: str = "-season_start"
+) -> QuerySet[BuyBack]:
     qs = restrict(actor, BuyBack.objects.select_related("enterprise", "buyer_unit", "home_region"))
     if status:
         qs = qs.filter(status=status)
@@ -87,7 +97,8 @@ def buybacks(actor: Any, *, q: str = "", status: str = "", region: str = "") -> 
     text = q.strip()
     if text:
         qs = qs.filter(Q(title__contains=text) | Q(name__contains=text) | Q(enterprise__name__contains=text))
-    return qs.prefetch_related("villages__village").order_by("-season_start", "-id")
+    order = BUYBACK_SORTS.get(sort, BUYBACK_SORTS["-season_start"])
+    return qs.prefetch_related("villages__village").order_by(*order)
 
 
 def buyback(actor: Any, pk: int) -> BuyBack:

@@ -24,6 +24,7 @@ from yigou.assist.models import AssistingUnit, Cadre
 from yigou.contracts import selectors
 from yigou.contracts.buyback import (
     BuyBackInput,
+    buyback_close,
     buyback_create,
     buyback_deliver,
     buyback_delivery_reverse,
@@ -38,6 +39,7 @@ from yigou.contracts.forms import (
     BuyBackForm,
     ContractForm,
     DeliveryForm,
+    DepositForm,
     DrawForm,
     EnrolForm,
     ItemFormSet,
@@ -57,6 +59,7 @@ from yigou.contracts.preorders import (
     preorder_draw_purchase,
     preorder_end,
     preorder_figures,
+    preorder_pay_deposit,
 )
 from yigou.contracts.services import ContractInput, ItemInput, contract_create, contract_transition
 from yigou.core.errors import DomainError, NotFoundError
@@ -284,7 +287,8 @@ def contract_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def preorder_list(request: HttpRequest) -> HttpResponse:
     flt = _filters(request)
-    qs = selectors.preorders(request.user, q=flt["q"], status=flt["status"], region=flt["region"])
+    sort = request.GET.get("sort", "-signed_on")
+    qs = selectors.preorders(request.user, q=flt["q"], status=flt["status"], region=flt["region"], sort=sort)
     context = {"page": paginate(request, qs), "flt": flt, "status_options": PreOrderStatus.choices,
                "region_options": region_options(request.user), "can_manage": can(request.user, "contracts.manage")}  # fmt: skip
     return render(request, "contracts/preorder_list.html", context)
@@ -299,6 +303,7 @@ def _preorder_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, 
         "preorder": preorder, "seller": seller, "as_of": as_of, "f": preorder_figures(preorder, as_of),
         "may_manage": can(request.user, "contracts.manage"), "may_draw": can(request.user, "contracts.draw"),
         "draw_form": forms.get("draw_form") or DrawForm(), "end_form": forms.get("end_form") or PreOrderEndForm(),
+        "deposit_form": forms.get("deposit_form") or DepositForm(),
     }  # fmt: skip
 
 
@@ -353,6 +358,25 @@ def preorder_finish(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@login_required
+@domain_errors
+def preorder_deposit(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_unless(request, "contracts.manage")
+    preorder = selectors.preorder(request.user, pk)
+    form = DepositForm(request.POST)
+    if form.is_valid():
+        try:
+            preorder_pay_deposit(actor=request.user, preorder=preorder, paid_on=form.cleaned_data["paid_on"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "定金支付已登记。")
+            return redirect("www:preorder", pk=pk)
+    context = _preorder_context(request, pk, deposit_form=form)
+    return render(request, "contracts/preorder_detail.html", context, status=400)
+
+
 def _preorder_create(request: HttpRequest, form: PreOrderForm) -> Any:
     d, user = form.cleaned_data, request.user
     data = PreOrderInput(
@@ -395,7 +419,8 @@ def preorder_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def buyback_list(request: HttpRequest) -> HttpResponse:
     flt = _filters(request)
-    qs = selectors.buybacks(request.user, q=flt["q"], status=flt["status"], region=flt["region"])
+    sort = request.GET.get("sort", "-season_start")
+    qs = selectors.buybacks(request.user, q=flt["q"], status=flt["status"], region=flt["region"], sort=sort)
     context = {"page": paginate(request, qs), "flt": flt, "status_options": BuyBackStatus.choices,
                "region_options": region_options(request.user), "can_manage": can(request.user, "contracts.manage")}  # fmt: skip
     return render(request, "contracts/buyback_list.html", context)
@@ -413,7 +438,7 @@ def _buyback_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, A
         "buyback": buyback, "rows": rows, "deliveries": [(mask_name(d.household.head_name), d) for d in deliveries],
         "villages": [v.village for v in buyback.villages.all()],
         "total_income": sum((h.income for h in incomes), Decimal("0.00")),
-        "may_record": can(request.user, "contracts.draw"),
+        "may_record": can(request.user, "contracts.draw"), "may_manage": can(request.user, "contracts.manage"),
         "enrol_form": forms.get("enrol_form") or EnrolForm(),
         "delivery_form": forms.get("delivery_form") or DeliveryForm(households=households),
         "reverse_form": ReverseDeliveryForm(),
@@ -496,6 +521,21 @@ def buyback_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("www:buyback", pk=pk)
 
 
+@require_POST
+@login_required
+@domain_errors
+def buyback_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_unless(request, "contracts.manage")
+    buyback = selectors.buyback(request.user, pk)
+    try:
+        buyback_close(actor=request.user, buyback=buyback, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, f"未结束：{exc.message}")
+    else:
+        messages.success(request, "回购项目已结束。")
+    return redirect("www:buyback", pk=pk)
+
+
 @login_required
 @domain_errors
 def buyback_new(request: HttpRequest) -> HttpResponse:
@@ -534,10 +574,12 @@ urlpatterns = [
     path("preorders/<int:pk>/", preorder_detail, name="preorder"),
     path("preorders/<int:pk>/draw/", preorder_draw, name="preorder_draw"),
     path("preorders/<int:pk>/end/", preorder_finish, name="preorder_end"),
+    path("preorders/<int:pk>/deposit/", preorder_deposit, name="preorder_deposit"),
     path("buybacks/", buyback_list, name="buybacks"),
     path("buybacks/new/", buyback_new, name="buyback_create"),
     path("buybacks/<int:pk>/", buyback_detail, name="buyback"),
     path("buybacks/<int:pk>/enrol/", buyback_enrol_view, name="buyback_enrol"),
     path("buybacks/<int:pk>/deliver/", buyback_deliver_view, name="buyback_deliver"),
     path("buybacks/<int:pk>/reverse/", buyback_reverse_view, name="buyback_reverse"),
+    path("buybacks/<int:pk>/close/", buyback_close_view, name="buyback_close"),
 ]
