@@ -213,6 +213,16 @@ def test_the_public_catalog_needs_no_sign_in_and_finds_by_pinyin(world, current)
     assert "永兴土蜂蜜" not in miss
 
 
+def test_the_public_region_filter_offers_only_places_with_products(world, current):
+    body = Client().get("/catalog/").content.decode()
+
+    assert '<option value="510900000000">遂宁市</option>' in body
+    assert '<option value="510903000000">　船山区</option>' in body
+    assert "安居区" not in body
+    assert "永兴土蜂蜜" in Client().get("/catalog/?region=510903000000").content.decode()
+    assert "永兴土蜂蜜" not in Client().get("/catalog/?region=510904000000").content.decode()
+
+
 def test_the_public_product_page_shows_counts_and_a_qr_code_but_no_personal_data(world, current):
     response = Client().get(f"/catalog/{current.pk}/")
     body = response.content.decode()

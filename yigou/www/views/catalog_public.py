@@ -17,8 +17,22 @@ from yigou.market import catalog
 from yigou.market.enums import ProductCategory
 from yigou.market.models import Product
 from yigou.regions.enums import Level
+from yigou.regions.models import Region
 
-from .common import paginate, region_options
+from .common import paginate
+
+
+def _region_options() -> list[tuple[str, str]]:
+    """Only the cities and counties that have products in the catalog (not the whole national list)."""
+    counties = Region.objects.filter(code__in=catalog.catalog().values("county_code")).select_related(
+        "parent"
+    )
+    options: dict[str, str] = {}
+    for county in counties.order_by("code"):
+        if county.parent is not None and county.parent.level == Level.CITY:
+            options.setdefault(county.parent.code, county.parent.name)
+        options[county.code] = f"　{county.name}"
+    return sorted(options.items())
 
 
 def catalog_list(request: HttpRequest) -> HttpResponse:
@@ -31,7 +45,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": paginate(request, catalog.catalog(f), per_page=24), "f": f,
         "category_options": ProductCategory.choices,
-        "region_options": region_options(request.user, include_home=True, deepest=Level.COUNTY),
+        "region_options": _region_options(),
     }  # fmt: skip
     return render(request, "market/catalog_list.html", context)
 
