@@ -147,8 +147,8 @@ def _number(value: Decimal | int) -> str:
 
 def _widths() -> list[float]:
     """Fits landscape A4 (26.7 cm between the margins): money columns wider than counts."""
-    wide = {"money": 1.4, "wan": 1.0}
-    return [3.0] + [1.1 if c.code == "activities" else wide.get(c.kind, 0.85) for c in COLUMNS]
+    wide = {"money": 1.55, "wan": 1.0}
+    return [2.5] + [1.1 if c.code == "activities" else wide.get(c.kind, 0.85) for c in COLUMNS]
 
 
 def _attachment_header(table: Any, heading: str) -> None:
