@@ -26,7 +26,7 @@ def test_entry_returns_the_violations_at_once(api_for):
     assert response.json() == {"changed": 2, "blocked": True, "outliers": [], "violations": [{
         "rule": "R01", "description": "购买金额总额应等于农户自产与合作社产品之和", "left": 100, "right": 60,
         "importance": "high", "blocking": True,
-        "message": "购买金额总额应等于农户自产与合作社产品之和：amount_total = 100，amount_own + amount_coop = 60"}]}  # fmt: skip
+        "message": "购买金额总额应等于农户自产与合作社产品之和：购买金额·总额 = 100，购买金额·其中农户自产 + 购买金额·其中合作社产品 = 60"}]}  # fmt: skip
     values = api_for("anju").get(f"/api/v1/reporting/values/?region={ANJU}&period=2018-03").json()["values"]
     assert (values["amount_total"], values["amount_own"], values["amount_coop"]) == (100, 60, None)
 

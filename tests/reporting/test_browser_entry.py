@@ -31,7 +31,9 @@ def test_official_tabs_through_the_form_and_sees_the_violation(transactional_db,
     assert page.evaluate("getComputedStyle(document.querySelector('#v_amount_total')).textAlign") == "right"
     page.click("button:has-text('保存并校验')")
     page.locator("#violations").wait_for()
-    assert "amount_total = 2000，amount_own + amount_coop = 1800" in page.inner_text("#violations")
+    assert "购买金额·总额 = 2000，购买金额·其中农户自产 + 购买金额·其中合作社产品 = 1800" in page.inner_text(
+        "#violations"
+    )
     assert page.inner_text("#blocked") == "有重要性为“高”的规则未通过：改正前不能上报。"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "reporting-entry.png"), full_page=True)

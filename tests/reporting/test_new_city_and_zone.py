@@ -47,11 +47,11 @@ def test_form_import_writes_and_reports_the_zone_violations(neijiang):
     assert out.splitlines() == [
         "导入完成：共 2 行，更新 14 个数值。",
         "  校验：511071000000 2018-06 R01 [高] 购买金额总额应等于农户自产与合作社产品之和："
-        "amount_total = 800，amount_own + amount_coop = 700",
+        "购买金额·总额 = 800，购买金额·其中农户自产 + 购买金额·其中合作社产品 = 700",
         "  校验：511071000000 2018-06 R02 [高] 贫困与非贫困群众收入之和不应超过购买金额总额："
-        "poor_income + nonpoor_income = 900，amount_total = 800",
+        "贫困群众参与·收入 + 非贫困群众参与·收入 = 900，购买金额·总额 = 800",
         "  校验：511071000000 2018-06 R03 [中] 参与购买的帮扶单位数不应超过参与购买总人数："
-        "buyer_units = 3，buyers_total = 2",
+        "参与购买·帮扶单位 = 3，参与购买·总人数 = 2",
     ]
     assert FormValue.objects.count() == 14
 

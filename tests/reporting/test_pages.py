@@ -43,7 +43,7 @@ def test_saving_shows_the_violations_at_once_through_htmx(web_for):
     assert response.status_code == 200 and html.startswith('<div id="entry">')
     assert "有重要性为“高”的规则未通过：改正前不能上报。" in html
     assert (
-        "购买金额总额应等于农户自产与合作社产品之和：amount_total = 100，amount_own + amount_coop = 50"
+        "购买金额总额应等于农户自产与合作社产品之和：购买金额·总额 = 100，购买金额·其中农户自产 + 购买金额·其中合作社产品 = 50"
         in html
     )
     assert FormValue.objects.count() == 2

@@ -12,6 +12,7 @@ zero (a missing element counts as 0), violation (a missing element is itself a v
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,11 +67,20 @@ def _fmt(value: Decimal | None) -> str:
     return "缺失" if value is None else f"{value.normalize():f}"
 
 
-def _message(rule: Rule, left: Decimal | None, right: Decimal | None) -> str:
-    return f"{rule.description}：{rule.left} = {_fmt(left)}，{rule.right} = {_fmt(right)}"
+CODE = re.compile(r"[a-z_][a-z0-9_]*")
+Names = Mapping[str, str]
 
 
-def check(rule: Rule, values: Mapping[str, Decimal | None]) -> Violation | None:
+def named(text: str, names: Names | None) -> str:
+    """An expression as officials read it: element codes replaced by their Chinese labels."""
+    return CODE.sub(lambda m: (names or {}).get(m.group(0), m.group(0)), text)
+
+
+def _message(rule: Rule, left: Decimal | None, right: Decimal | None, names: Names | None) -> str:
+    return f"{rule.description}：{named(rule.left, names)} = {_fmt(left)}，{named(rule.right, names)} = {_fmt(right)}"
+
+
+def check(rule: Rule, values: Mapping[str, Decimal | None], names: Names | None = None) -> Violation | None:
     """The violation of `rule` by `values`, or None when the rule holds or is not applicable."""
     left_e, right_e = parse(rule.left), parse(rule.right)
     as_zero = rule.missing == Missing.ZERO
@@ -81,9 +91,10 @@ def check(rule: Rule, values: Mapping[str, Decimal | None]) -> Violation | None:
             left_e.evaluate(values, missing_as_zero=False),
             right_e.evaluate(values, missing_as_zero=False),
         )
-        return Violation(rule, left, right, f"{rule.description}：{rule.left} 与 {rule.right} 须同时填报")
-    named = [c for e in _expressions(rule) for c in e.codes]
-    missing = [c for c in named if values.get(c) is None]
+        pair = f"{named(rule.left, names)} 与 {named(rule.right, names)}"
+        return Violation(rule, left, right, f"{rule.description}：{pair} 须同时填报")
+    codes = [c for e in _expressions(rule) for c in e.codes]
+    missing = [c for c in codes if values.get(c) is None]
     if missing and rule.missing == Missing.SKIP:
         return None
     left, right = (
@@ -91,7 +102,8 @@ def check(rule: Rule, values: Mapping[str, Decimal | None]) -> Violation | None:
         right_e.evaluate(values, missing_as_zero=as_zero),
     )
     if missing and rule.missing == Missing.VIOLATION:
-        return Violation(rule, left, right, f"{rule.description}：缺少 {'、'.join(dict.fromkeys(missing))}")
+        absent = "、".join(named(c, names) for c in dict.fromkeys(missing))
+        return Violation(rule, left, right, f"{rule.description}：缺少 {absent}")
     if rule.if_operator:
         a = parse(rule.if_left).evaluate(values, missing_as_zero=True)
         b = parse(rule.if_right).evaluate(values, missing_as_zero=True)
@@ -100,11 +112,13 @@ def check(rule: Rule, values: Mapping[str, Decimal | None]) -> Violation | None:
     assert left is not None and right is not None  # missing values were skipped, zeroed or reported above
     if holds(rule.operator, left, right, rule.tolerance):
         return None
-    return Violation(rule, left, right, _message(rule, left, right))
+    return Violation(rule, left, right, _message(rule, left, right, names))
 
 
-def check_all(rules: list[Rule], values: Mapping[str, Decimal | None]) -> list[Violation]:
-    return [v for v in (check(rule, values) for rule in rules) if v is not None]
+def check_all(
+    rules: list[Rule], values: Mapping[str, Decimal | None], names: Names | None = None
+) -> list[Violation]:
+    return [v for v in (check(rule, values, names) for rule in rules) if v is not None]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from yigou.regions.models import Region
 from .enums import FlagStatus, Importance
 from .models import DataElement, Form, OutlierFlag, Rule, ValidationResult
 from .rules import Outlier, Violation, check_all, outliers
-from .values import reported
+from .values import elements, reported
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ def active_rules(form: Form) -> list[Rule]:
 
 
 def validate(form: Form, region: Region, period: Period) -> list[Violation]:
-    return check_all(active_rules(form), reported(form, region, period))
+    names = {e.code: e.label for e in elements(form)}
+    return check_all(active_rules(form), reported(form, region, period), names)
 
 
 def store(form: Form, region: Region, period: Period, violations: list[Violation]) -> list[ValidationResult]:
