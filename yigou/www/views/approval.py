@@ -4,11 +4,14 @@ timeliness table (page and XLSX), and the bulletin (简报) as DOCX or PDF."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import content_disposition_header
@@ -24,7 +27,7 @@ from yigou.core.xlsx import XLSX_CONTENT_TYPE
 from yigou.regions.checks import get_region
 from yigou.regions.enums import Level
 
-from .common import domain_errors, paginate, region_options
+from .common import View, domain_errors, paginate, region_options
 from .stats import period_from
 
 SORTS = ("period", "region", "state", "submitted")
@@ -40,6 +43,49 @@ def _month(get: QueryDict) -> tuple[str, int, int]:
     text = get.get("month", "").strip()[:7] or default_month()
     year, month = parse_month(text)
     return f"{year}-{month:02d}", year, month
+
+
+def refusals_answered(answer: Callable[..., HttpResponse]) -> Callable[[View], View]:
+    """Bad input and illegal moves are answered by `answer(request, message, **kwargs)` (a page with the message,
+    a message and a redirect, or plain text); out-of-scope and forbidden go on to `domain_errors` (404/403)."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            try:
+                return view(request, *args, **kwargs)
+            except (PermissionDeniedError, NotFoundError):
+                raise
+            except DomainError as exc:
+                return answer(request, exc.message, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _plain(request: HttpRequest, message: str, **kwargs: Any) -> HttpResponse:
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+def _page(template: str) -> Callable[..., HttpResponse]:
+    def answer(request: HttpRequest, message: str, **kwargs: Any) -> HttpResponse:
+        options = region_options(request.user, include_home=True, deepest=Level.TOWNSHIP)
+        return render(request, template, {"error": message, "region_options": options}, status=400)
+
+    return answer
+
+
+def _back_to_detail(request: HttpRequest, message: str, pk: int = 0, **kwargs: Any) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("www:approval", pk=pk)
+
+
+def _back_from_submit(request: HttpRequest, message: str, **kwargs: Any) -> HttpResponse:
+    messages.error(request, message)
+    back = request.POST.get("back", "")
+    # Only back to an approval page of this site: never an address taken from the form elsewhere.
+    return redirect(back if back.startswith("/approval/") and "//" not in back else "www:approvals")
 
 
 def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
@@ -60,19 +106,15 @@ def _own(request: HttpRequest, year: int, month: int) -> dict[str, Any] | None:
 
 @login_required
 @domain_errors
+@refusals_answered(_page("approval/list.html"))
 def approval_list(request: HttpRequest) -> HttpResponse:
     selectors.ensure_may_view(request.user)
     get = request.GET
     sort = get.get("sort", "period") if get.get("sort", "period") in SORTS else "period"
     region, state, q = get.get("region", "").strip()[:12], get.get("state", ""), get.get("q", "").strip()[:40]
-    try:
-        month_text, year, month = _month(get)
-        qs = selectors.submissions(request.user, region=region, year=year if get.get("month") else None,
-                                   month=month if get.get("month") else None, state=state, q=q, sort=sort)  # fmt: skip
-    except (PermissionDeniedError, NotFoundError):
-        raise
-    except DomainError as exc:
-        return render(request, "approval/list.html", {"error": exc.message}, status=400)
+    month_text, year, month = _month(get)
+    qs = selectors.submissions(request.user, region=region, year=year if get.get("month") else None,
+                               month=month if get.get("month") else None, state=state, q=q, sort=sort)  # fmt: skip
     if get.get("export") == "xlsx":
         return _download(exports.submissions_xlsx(qs[:10000]), XLSX_CONTENT_TYPE, "上报审核.xlsx")
     context = {
@@ -118,18 +160,11 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
+@refusals_answered(_back_from_submit)
 def approval_submit(request: HttpRequest) -> HttpResponse:
     region = get_region(request.POST.get("region", "").strip()[:12])
-    try:
-        year, month = parse_month(request.POST.get("month", "").strip()[:7])
-        submission = services.submission_submit(actor=request.user, region=region, year=year, month=month)
-    except (PermissionDeniedError, NotFoundError):
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        back = request.POST.get("back", "")
-        # Only back to an approval page of this site: never an address taken from the form elsewhere.
-        return redirect(back if back.startswith("/approval/") and "//" not in back else "www:approvals")
+    year, month = parse_month(request.POST.get("month", "").strip()[:7])
+    submission = services.submission_submit(actor=request.user, region=region, year=year, month=month)
     messages.success(request, f"已上报{submission}的数据，等待上级审核。")
     return redirect("www:approval", pk=submission.pk)
 
@@ -144,20 +179,14 @@ DECISIONS = {
 @login_required
 @require_POST
 @domain_errors
+@refusals_answered(_back_to_detail)
 def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission(request.user, pk)
     decision = DECISIONS.get(request.POST.get("action", ""))
     if decision is None:
-        messages.error(request, "请选择审核操作。")
-        return redirect("www:approval", pk=pk)
+        raise DomainError("invalid_input", detail="请选择审核操作")
     apply, done = decision
-    try:
-        apply(request.user, submission, request.POST.get("reason", "")[:500])
-    except (PermissionDeniedError, NotFoundError):
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("www:approval", pk=pk)
+    apply(request.user, submission, request.POST.get("reason", "")[:500])
     messages.success(request, f"{submission}{done}。")
     return redirect("www:approval", pk=pk)
 
@@ -176,16 +205,10 @@ def _completeness(request: HttpRequest) -> selectors.Completeness:
 
 @login_required
 @domain_errors
+@refusals_answered(_page("approval/completeness.html"))
 def completeness_page(request: HttpRequest) -> HttpResponse:
     selectors.ensure_may_view(request.user)
-    try:
-        table = _completeness(request)
-    except (PermissionDeniedError, NotFoundError):
-        raise
-    except DomainError as exc:
-        options = region_options(request.user, include_home=True, deepest=Level.TOWNSHIP)
-        context: dict[str, Any] = {"error": exc.message, "region_options": options}
-        return render(request, "approval/completeness.html", context, status=400)
+    table = _completeness(request)
     context = {"table": table, "title": exports.completeness_title(table), "month": f"{table.year}-{table.month:02d}",
                "region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP)}  # fmt: skip
     return render(request, "approval/completeness.html", context)
@@ -193,14 +216,10 @@ def completeness_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @domain_errors
+@refusals_answered(_plain)
 def completeness_export(request: HttpRequest) -> HttpResponse:
     selectors.ensure_may_view(request.user)
-    try:
-        table = _completeness(request)
-    except (PermissionDeniedError, NotFoundError):
-        raise
-    except DomainError as exc:
-        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    table = _completeness(request)
     return _download(
         exports.completeness_xlsx(table), XLSX_CONTENT_TYPE, f"{exports.completeness_title(table)}.xlsx"
     )
@@ -228,15 +247,11 @@ def _bulletin(request: HttpRequest) -> bulletins.Bulletin:
 
 @login_required
 @domain_errors
+@refusals_answered(_page("approval/bulletin.html"))
 def bulletin_page(request: HttpRequest) -> HttpResponse:
     selectors.ensure_may_view(request.user)
     options = {"region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP)}
-    try:
-        bulletin = _bulletin(request)
-    except (PermissionDeniedError, NotFoundError):
-        raise
-    except DomainError as exc:
-        return render(request, "approval/bulletin.html", {"error": exc.message, **options}, status=400)
+    bulletin = _bulletin(request)
     period_text = bulletins.table_render.period_text(bulletin.table)
     context = {
         "bulletin": bulletin,
@@ -256,20 +271,14 @@ def _bulletin_query(b: bulletins.Bulletin) -> str:
 
 @login_required
 @domain_errors
+@refusals_answered(_plain)
 def bulletin_download(request: HttpRequest, fmt: str) -> HttpResponse:
     selectors.ensure_may_view(request.user)
     if fmt not in ("docx", "pdf"):
         raise NotFoundError()
-    try:
-        bulletin = _bulletin(request)
-        if fmt == "pdf":
-            return _download(
-                bulletins.render_pdf(bulletin), bulletins.PDF_CONTENT_TYPE, bulletin.filename("pdf")
-            )
-    except (PermissionDeniedError, NotFoundError):
-        raise
-    except DomainError as exc:
-        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    bulletin = _bulletin(request)
+    if fmt == "pdf":
+        return _download(bulletins.render_pdf(bulletin), bulletins.PDF_CONTENT_TYPE, bulletin.filename("pdf"))
     return _download(bulletins.render_docx(bulletin), bulletins.DOCX_CONTENT_TYPE, bulletin.filename("docx"))
 
 
