@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from yigou.contracts.draws import contract_draw_order
 from yigou.contracts.models import Contract, ContractDraw, PreOrder
+from yigou.contracts.parties import PartiesInput
+from yigou.contracts.services import ContractInput, ItemInput, contract_create
 from yigou.core.models import AuditEntry
 
 from .example import record_direct, sign_contract
@@ -142,3 +146,27 @@ def test_the_buy_back_over_the_api_masks_names_and_refuses_below_the_floor(world
     assert [(h["name"], h["income"]) for h in body["households"]] == [("张**", "1600.00"), ("王**", "0.00")]
     assert "张德明" not in str(body)
     assert api(world, "anju").get(f"/api/v1/buybacks/{buyback.pk}/").status_code == 404
+
+
+def _fixed_contract(world, number: str) -> None:
+    contract_create(
+        actor=world.users["city"],
+        data=ContractInput(number=number, title=f"合同{number}", signed_on=D(2018, 3, 1), period_start=D(2018, 3, 1),
+                           period_end=D(2018, 12, 31)),
+        parties=PartiesInput(units=[world.units["finance"]], villages=[world.regions["510903101001"]]),
+        items=[ItemInput("腊肉", "meat_egg", "公斤", "100", price="60.00", schedule=[(D(2018, 5, 31), "40")])],
+    )  # fmt: skip
+
+
+def test_the_list_takes_as_many_queries_for_three_contracts_as_for_one(world):
+    client = api(world, "city")
+    _fixed_contract(world, "A-1")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/contracts/")
+    _fixed_contract(world, "A-2")
+    _fixed_contract(world, "A-3")
+    with CaptureQueriesContext(connection) as three:
+        body = client.get("/api/v1/contracts/").json()
+
+    assert body["count"] == 3
+    assert len(three.captured_queries) == len(one.captured_queries)

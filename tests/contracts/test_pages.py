@@ -12,6 +12,8 @@ from django.test import Client
 from yigou.contracts.draws import contract_draw_order
 from yigou.contracts.models import Contract, ContractDraw
 from yigou.core.models import AuditEntry
+from yigou.demo.identity import fake_uscc
+from yigou.registry.services import producer_register
 
 from .example import record_direct, sign_contract
 from .test_buyback import deliver, set_up
@@ -231,3 +233,32 @@ def test_closing_a_buy_back_from_the_page(world):
     buyback.refresh_from_db()
     assert buyback.status == "closed"
     assert AuditEntry.objects.filter(action="buyback_close").count() == 1
+
+
+def test_an_office_registers_a_pre_order_and_a_buy_back_through_the_forms(world):
+    admin, r = world.users["admin"], world.regions
+    enterprise = producer_register(
+        actor=admin,
+        kind="enterprise",
+        name="船山区红薯加工有限公司",
+        region=r["510903101000"],
+        uscc=fake_uscc("510903", 7),
+    )
+    c = client(world, "chuanshan")
+
+    preorder = c.post("/preorders/new/", {
+        "number": "YG-2018-030", "buyer_unit": world.units["chuanshan_bank"].pk,
+        "seller_household": world.households["wang"].number, "name": "大米", "category": "grain_oil", "unit": "公斤",
+        "quantity": "300", "price": "4.00", "signed_on": "2018-03-01", "harvest_start": "2018-09-01",
+        "harvest_end": "2018-10-31", "deposit": "200.00", "price_tolerance": "5",
+    })  # fmt: skip
+    buyback = c.post("/buybacks/new/", {
+        "title": "石佛村红薯回购", "enterprise": enterprise.pk, "villages": ["510903101002"], "name": "红薯",
+        "category": "fruit_veg", "unit": "公斤", "floor_price": "3.00", "season": "2018年秋季",
+        "season_start": "2018-09-01", "season_end": "2018-11-30", "support": "提供种苗",
+    })  # fmt: skip
+
+    assert (preorder.status_code, buyback.status_code) == (302, 302)
+    assert AuditEntry.objects.filter(action__in=["preorder_create", "buyback_create"]).count() == 2
+    assert client(world, "anju").get(preorder["Location"]).status_code == 404
+    assert client(world, "anju").get(buyback["Location"]).status_code == 404
