@@ -83,10 +83,10 @@ def test_a_zone_reporting_by_form_enters_the_text_the_ranking_and_the_warnings(w
     ]  # fmt: skip
     assert ranks(b.by_households)[0] == (1, "遂宁经济技术开发区", "2", "600.00")
     assert b.warnings == [
-        "遂宁经济技术开发区2018年4月：购买金额总额应等于农户自产与合作社产品之和：amount_total = 500，"
-        "amount_own + amount_coop = 400［重要性：高］",
-        "遂宁经济技术开发区2018年4月：贫困与非贫困群众收入之和不应超过购买金额总额：poor_income + nonpoor_income = 600，"
-        "amount_total = 500［重要性：高］",
+        "遂宁经济技术开发区2018年4月：购买金额总额应等于农户自产与合作社产品之和：购买金额·总额 = 500，"
+        "购买金额·其中农户自产 + 购买金额·其中合作社产品 = 400［重要性：高］",
+        "遂宁经济技术开发区2018年4月：贫困与非贫困群众收入之和不应超过购买金额总额：贫困群众参与·收入 + "
+        "非贫困群众参与·收入 = 600，购买金额·总额 = 500［重要性：高］",
     ]
 
 
