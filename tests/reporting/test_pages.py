@@ -150,3 +150,23 @@ def test_import_page_reports_errors_and_imports(web_for):
     response = client.post("/reporting/import/", {"file": good, "period": "2018-03"})
     assert "导入完成：共 1 行，更新 1 个数值。" in response.content.decode()
     assert web_for("auditor").get("/reporting/import/").status_code == 403
+
+
+def test_outliers_search_and_export(world, web_for):
+    builtin_form().elements.filter(code="poor_households").update(max_value=5)
+    values_save(
+        actor=world.users["anju"], region_code=ANJU, year=2018, month=3, values={"poor_households": "8"}
+    )
+    client = web_for("city")
+    assert "<td>安居区</td>" in client.get("/reporting/outliers/?q=户数").content.decode()
+    assert "<td>安居区</td>" not in client.get("/reporting/outliers/?q=收入").content.decode()
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/reporting/outliers/?export=xlsx").content)).active
+    assert [c.value for c in sheet[3]][:7] == [ANJU, "安居区", "2018-03", "户数", "户", 8, "超出设定范围"]
+
+
+def test_results_sort_by_rule_descending(world, web_for):
+    build(world)
+    client = web_for("city")
+    client.post("/reporting/results/run/", {"region": CITY, "period": "2018-03"})
+    html = client.get("/reporting/results/?sort=-rule").content.decode()
+    assert html.index("<td>R02</td>") < html.index("<td>R01</td>")

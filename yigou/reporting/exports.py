@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from yigou.core.xlsx import Sheet, write_workbook
 
 from .merge import Difference
-from .models import ValidationResult
+from .models import OutlierFlag, ValidationResult
 from .validation import number
 
 
@@ -40,3 +40,28 @@ def reconciliation_xlsx(differences: Iterable[Difference], title: str) -> bytes:
         for d in differences
     ]  # fmt: skip
     return write_workbook([Sheet("核对表", headers, rows, title=title)])
+
+
+def outliers_xlsx(flags: Iterable[OutlierFlag], title: str) -> bytes:
+    headers = [
+        "区划代码",
+        "区域",
+        "月份",
+        "指标",
+        "单位",
+        "数值",
+        "原因",
+        "历史均值",
+        "标准差",
+        "下限",
+        "上限",
+        "状态",
+        "核实说明",
+    ]
+    rows = [
+        [f.region_id, f.region.name, f"{f.year}-{f.month:02d}", f.element.name, f.element.unit, number(f.value),
+         f.get_kind_display(), number(f.expected), number(f.spread), number(f.low), number(f.high),
+         f.get_status_display(), f.note]
+        for f in flags
+    ]  # fmt: skip
+    return write_workbook([Sheet("异常值", headers, rows, title=title)])

@@ -62,10 +62,11 @@ def results(actor: Any, *, region: str = "", period: Period | None = None, impor
     return qs.order_by("region_id", "period_start", "rule__order")
 
 
-def outlier_flags(
-    actor: Any, *, region: str = "", period: Period | None = None, status: str = ""
-) -> QuerySet[OutlierFlag]:
+def outlier_flags(actor: Any, *, region: str = "", period: Period | None = None, status: str = "",
+                  q: str = "") -> QuerySet[OutlierFlag]:  # fmt: skip
     qs = _in(restrict(actor, OutlierFlag.objects.select_related("element", "region")), region)
+    if q.strip():
+        qs = qs.filter(region__name__contains=q.strip()) | qs.filter(element__name__contains=q.strip())
     if period is not None:
         months = period.months
         qs = qs.filter(year__gte=months[0][0], year__lte=months[-1][0])

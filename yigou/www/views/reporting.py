@@ -33,7 +33,8 @@ from .common import domain_errors, is_htmx, paginate, region_options
 from .stats import period_from
 
 SORTS = {"region": ("region_id", "period_start"), "-region": ("-region_id", "period_start"),
-         "rule": ("rule__order", "region_id"), "importance": ("importance", "region_id")}  # fmt: skip
+         "rule": ("rule__order", "region_id"), "-rule": ("-rule__order", "region_id"),
+         "importance": ("importance", "region_id"), "-importance": ("-importance", "region_id")}  # fmt: skip
 
 
 def _download(data: bytes, name: str) -> HttpResponse:
@@ -251,8 +252,14 @@ def outlier_list(request: HttpRequest) -> HttpResponse:
                 raise
             messages.error(request, exc.message)
         return _back(request, reverse("www:reporting_outliers"))
-    qs = selectors.outlier_flags(request.user, region=region, status=status)
+    q = request.GET.get("q", "").strip()[:40]
+    qs = selectors.outlier_flags(request.user, region=region, status=status, q=q)
+    if request.GET.get("export") == "xlsx":
+        if not can(request.user, "export"):
+            raise PermissionDeniedError()
+        return _download(exports.outliers_xlsx(qs[:10000], "异常值"), "异常值.xlsx")
     context = {"page": paginate(request, qs), "region": region, "status": status, "statuses": FlagStatus.choices,
+               "q": q, "can_export": can(request.user, "export"),
                "region_options": region_options(request.user, include_home=True),
                "may_resolve": can(request.user, "reporting.enter"), "next": request.get_full_path()}  # fmt: skip
     return render(request, "reporting/outliers.html", context)
