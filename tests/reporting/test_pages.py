@@ -170,3 +170,10 @@ def test_results_sort_by_rule_descending(world, web_for):
     client.post("/reporting/results/run/", {"region": CITY, "period": "2018-03"})
     html = client.get("/reporting/results/?sort=-rule").content.decode()
     assert html.index("<td>R02</td>") < html.index("<td>R01</td>")
+
+
+def test_an_administrator_is_asked_to_pick_a_region(web_for):
+    response = web_for("admin").get("/reporting/entry/?month=2018-03")
+    html = response.content.decode()
+    assert response.status_code == 400 and "请选择统计区域" in html
+    assert '<option value="510900000000">　遂宁市</option>' in html

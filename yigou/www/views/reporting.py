@@ -120,7 +120,9 @@ def entry_page(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         if isinstance(exc, PermissionDeniedError | NotFoundError):
             raise
-        return render(request, "reporting/entry.html", {"error": exc.message}, status=400)
+        context = {"error": exc.message, "region_options": region_options(request.user, include_home=True),
+                   "month": source.get("month", "")[:7] or default_month()}  # fmt: skip
+        return render(request, "reporting/entry.html", context, status=400)
     posted, errors, entry = None, {}, None
     if request.method == "POST":
         posted = {
