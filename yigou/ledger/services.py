@@ -92,9 +92,10 @@ def _default_source(seller_kind: str) -> str:
 
 def _certified(line: LineInput, data: PurchaseInput, n: int) -> bool:
     """A catalog product must be the seller's own; the sale counts as certified when it is valid that day."""
-    product = line.catalog_product
-    if product is None:
+    if line.catalog_product is None:
         return False
+    # The stored row decides, not a caller's copy that may predate a revocation.
+    product = Product.objects.get(pk=line.catalog_product.pk)
     if data.seller_producer is not None:
         owns = product.producer_id == data.seller_producer.pk
     else:
