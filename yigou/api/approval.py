@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from yigou.approval import bulletin as bulletins
 from yigou.approval import selectors, services
 from yigou.approval.chain import parse_month
-from yigou.approval.enums import State
+from yigou.approval.enums import Action, State
 from yigou.approval.models import Step, Submission
 from yigou.core.errors import DomainError
 
@@ -28,6 +28,9 @@ MONTH_HELP = "月份，如 2018-04（审核按月进行）"
 
 
 class StepSerializer(serializers.ModelSerializer):
+    action = serializers.CharField(read_only=True, help_text=choices_help(Action))
+    from_state = serializers.CharField(read_only=True, help_text=choices_help(State))
+    to_state = serializers.CharField(read_only=True, help_text=choices_help(State))
     actor_name = serializers.CharField(source="actor.username", read_only=True, default="")
 
     class Meta:
@@ -60,12 +63,52 @@ class SubmissionDetailSerializer(SubmissionSerializer):
         read_only_fields = fields
 
 
+class ChildStatusSerializer(serializers.Serializer):
+    region_code = serializers.CharField()
+    region_name = serializers.CharField()
+    state = serializers.CharField(help_text=choices_help(State))
+    submitted = serializers.BooleanField()
+    first_submitted_at = serializers.DateTimeField(allow_null=True)
+    on_time = serializers.BooleanField(help_text="首次上报在截止日期（含）之前")
+    approved = serializers.BooleanField()
+    decided_at = serializers.DateTimeField(allow_null=True, help_text="审核通过的时间")
+
+
+class CompletenessSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    region_name = serializers.CharField()
+    year = serializers.IntegerField()
+    month = serializers.IntegerField()
+    deadline = serializers.DateField()
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="children, submitted, on_time, approved"
+    )
+    rows = ChildStatusSerializer(many=True)
+
+
+class RankedSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    name = serializers.CharField()
+    figures = serializers.ListField(child=serializers.CharField())
+
+
+class BulletinSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    office = serializers.CharField()
+    issue = serializers.IntegerField()
+    date = serializers.DateField()
+    paragraphs = serializers.ListField(child=serializers.CharField())
+    by_amount = RankedSerializer(many=True, help_text="购买金额（元）、贫困户增收（元）")
+    by_households = RankedSerializer(many=True, help_text="带动贫困户（户）、贫困户增收（元）")
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
 class SubmitSerializer(serializers.Serializer):
     region = serializers.CharField(label="上报区划代码", max_length=12)
     month = serializers.CharField(label="月份", max_length=7, help_text=MONTH_HELP)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ApprovalReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label="原因", max_length=500)
 
 
@@ -111,21 +154,21 @@ class SubmissionViewSet(ApiViewSet):
         row = services.submission_approve(actor=request.user, submission=self._submission(pk))
         return self.output(self._submission(row.pk), SubmissionDetailSerializer)
 
-    @extend_schema(request=ReasonSerializer, responses={200: SubmissionDetailSerializer, **ERRORS})
+    @extend_schema(request=ApprovalReasonSerializer, responses={200: SubmissionDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str) -> Response:
         """退回上报（须填写原因）。"""
-        data = self.valid_input(ReasonSerializer)
+        data = self.valid_input(ApprovalReasonSerializer)
         row = services.submission_return(
             actor=request.user, submission=self._submission(pk), reason=data["reason"]
         )
         return self.output(self._submission(row.pk), SubmissionDetailSerializer)
 
-    @extend_schema(request=ReasonSerializer, responses={200: SubmissionDetailSerializer, **ERRORS})
+    @extend_schema(request=ApprovalReasonSerializer, responses={200: SubmissionDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def unlock(self, request: Request, pk: str) -> Response:
         """解锁已审核的月份（须填写原因，记入审计日志），以便更正后重新上报。"""
-        data = self.valid_input(ReasonSerializer)
+        data = self.valid_input(ApprovalReasonSerializer)
         row = services.submission_unlock(
             actor=request.user, submission=self._submission(pk), reason=data["reason"]
         )
@@ -149,7 +192,7 @@ class CompletenessView(APIView):
     @extend_schema(
         operation_id="approval_completeness",
         parameters=[str_param("region", "上级区划代码；留空为本人所在区域"), str_param("month", MONTH_HELP)],
-        responses={200: serializers.DictField(), **ERRORS},
+        responses={200: CompletenessSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
         """上报及时性与完整性：每个须上报的下级区域是否上报、何时上报、是否在截止日期前、是否审核通过。"""
@@ -174,7 +217,7 @@ class BulletinView(APIView):
         operation_id="approval_bulletin",
         parameters=[str_param("region", "区划代码；留空为本人所在区域"), str_param("period", "期间，如 2018-01..2018-04"),
                     str_param("issue", "期号（默认 1）"), str_param("office", "发文单位"), str_param("date", "日期，如 2018-05-05")],
-        responses={200: serializers.DictField(), **ERRORS},
+        responses={200: BulletinSerializer, **ERRORS},
     )  # fmt: skip
     def get(self, request: Request) -> Response:
         """以购助扶工作简报的文字：成果段落、各地排名与数据校验提示（DOCX/PDF 请在简报页面下载）。"""
