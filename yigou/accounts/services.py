@@ -53,7 +53,7 @@ def user_create(
     if role not in Role.values:
         raise DomainError("invalid_input", detail=f"角色“{role}”不在可选范围内")
     if role not in (Role.ADMIN, Role.BUYER) and organisation is None:
-        raise DomainError("invalid_input", detail="除系统管理员外，用户必须属于一个组织")
+        raise DomainError("invalid_input", detail="除系统管理员和个人采购人外，用户必须属于一个组织")
     if User.objects.filter(username=username).exists():
         raise DomainError("invalid_input", detail=f"用户名 {username} 已存在")
     user = User(
