@@ -137,3 +137,18 @@ def test_a_refused_submission_goes_back_only_to_an_approval_page(world, staff, p
 
     assert (outside["Location"], inside["Location"]) == ("/approval/", "/approval/7/")
     assert not Submission.objects.exists()
+
+
+def test_the_admin_shows_submissions_read_only_within_scope(world, staff, page_for, chain):
+    c = chain("2018-04")
+    c.submit("510903101001")
+    c.submit("510904101001")
+    anju = page_for("anju")
+
+    listed = anju.get("/admin/approval/submission/")
+    other = anju.get(f"/admin/approval/submission/{c.submission('510903101001').pk}/change/")
+    own = anju.get(f"/admin/approval/submission/{c.submission('510904101001').pk}/change/")
+
+    assert [s.region_id for s in listed.context["cl"].result_list] == ["510904101001"]
+    assert other.status_code == 302  # outside the scope: back to the admin index
+    assert own.status_code == 200 and not own.context["has_change_permission"]
