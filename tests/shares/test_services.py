@@ -197,3 +197,8 @@ def test_floors_are_set_in_scope_and_the_most_specific_applies(ex, world):
     assert floor_for("510904101001", ex.year).ratio == Decimal("18.00")
     assert floor_for("510903000000", ex.year + 5).source == "全国最低标准"
     assert floor_for("510903000000", ex.year + 5).ratio == Decimal("10.00")
+
+
+def test_submission_notes_its_flags_in_the_audit_log(ex):
+    entry = AuditEntry.objects.filter(action="share_filing_submit", target_id=str(ex.filings["E"].pk)).last()
+    assert (entry.note, entry.changes) == ("低于上年金额", {"status": ["draft", "submitted"]})

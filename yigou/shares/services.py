@@ -249,8 +249,9 @@ def filing_submit(*, actor: Any, filing: ShareFiling) -> ShareFiling:
         raise DomainError("share_not_editable", status=locked.get_status_display(), action="报送")
     flags(locked)
     locked.submitted_at, locked.submitted_by = timezone.now(), actor
-    _move(actor, locked, FilingStatus.SUBMITTED, "share_filing_submit",
-          note="低于最低比例" * locked.below_floor + "低于上年金额" * locked.below_last_year)  # fmt: skip
+    warnings = [text for flag, text in ((locked.below_floor, "低于最低比例"), (locked.below_last_year, "低于上年金额"))
+                if flag]  # fmt: skip
+    _move(actor, locked, FilingStatus.SUBMITTED, "share_filing_submit", note="；".join(warnings))
     return locked
 
 
