@@ -146,3 +146,14 @@ def test_dashboard_page_reads_the_ledger_with_one_aggregate_query(ex, page_as):
     assert len(ledger) == 1 and "SUM" in ledger[0].upper() and "GROUP BY" in ledger[0].upper()
     # session, user, organisation, home region, units, filings, the sum, three for the region picker
     assert len(queries.captured_queries) == 10
+
+
+def test_administrator_files_on_a_units_behalf(ex, page_as):
+    admin, g = page_as(ex.admin), ex.units["G"]
+    assert admin.get("/shares/mine/").status_code == 403
+    html = text(admin.get(f"/shares/mine/?unit={g.pk}&year={ex.year}"))
+    assert 'id="filing-status">未填报<' in html and 'id="done">0.00<' in html
+    r = admin.post(f"/shares/file/?unit={g.pk}&year={ex.year}", {"mode": "none", "union_per_head": "50",
+                                                                 "union_staff": "10"})  # fmt: skip
+    filing = ShareFiling.objects.get(unit=g, year=ex.year)
+    assert r.status_code == 302 and (filing.mode, filing.union_amount) == ("none", Decimal("500.00"))
