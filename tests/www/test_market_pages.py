@@ -113,10 +113,11 @@ def test_sellers_and_auditors_cannot_order(market):
 def test_a_village_publishes_a_list_with_several_items(market):
     zhang = market.world.households["zhang"]
     client = login(market, "village")
-    chooser = text(client.get("/market/new/"))
-    assert "510903101001" in chooser and "510903101002" not in chooser
-    form = client.get("/market/new/", {"village": "510903101001"})
-    assert f'value="h:{zhang.pk}"' in text(form)
+    form = text(client.get("/market/new/"))  # one village in scope: straight to the form
+    assert "发布预售清单：永兴村" in form and 'name="village" value="510903101001"' in form
+    assert f'value="h:{zhang.pk}"' in form and f'value="h:{market.world.households["wang"].pk}"' not in form
+    chooser = text(login(market, "yongxing").get("/market/new/"))
+    assert 'value="510903101001"' in chooser and 'value="510903101002"' in chooser
     data = {
         "village": "510903101001", "title": "永兴村冬季预售", "opens_on": str(TODAY), "closes_on": str(TODAY),
         "delivery": "pickup", "contact_name": "李主任", "contact_phone": "13812340000", "note": "",

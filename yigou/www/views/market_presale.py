@@ -173,6 +173,9 @@ def _owner(request: HttpRequest) -> tuple[Region | None, Producer | None]:
         return Region.objects.get(code=code), None
     if producer.isdigit():
         return None, get_visible(request.user, Producer.objects.select_related("region"), pk=int(producer))
+    villages = village_options(request.user)
+    if len(villages) == 1:  # village staff: their own village, no choice to make
+        return Region.objects.get(code=villages[0][0]), None
     return None, None
 
 
