@@ -172,7 +172,7 @@ def _attachment_row(cells: Any, row: Row, *, total: bool) -> None:
     d.cell_text(cells[0], row.region_name, bold=total, align=WD_ALIGN_PARAGRAPH.CENTER)
     for cell, column in zip(cells[1:], COLUMNS, strict=True):
         d.cell_text(
-            cell, _number(row.values[column.code]), size=6.5, bold=total, align=WD_ALIGN_PARAGRAPH.RIGHT
+            cell, _number(row.values[column.code]), size=6, bold=total, align=WD_ALIGN_PARAGRAPH.RIGHT
         )
 
 
@@ -183,6 +183,7 @@ def _attachment(doc: Any, b: Bulletin) -> None:
                 after=6)  # fmt: skip
     rows = [*b.table.rows, Row(b.table.total.region_code, "合计", b.table.total.values)]
     table = d.grid(doc, len(rows) + 2, len(COLUMNS) + 1, _widths())
+    d.narrow_margins(table)
     _attachment_header(table, table_render.row_heading(b.table))
     for index, row in enumerate(rows):
         _attachment_row(table.rows[index + 2].cells, row, total=index == len(rows) - 1)

@@ -104,6 +104,18 @@ def grid(doc: Any, rows: int, cols: int, widths_cm: list[float]) -> Any:
     return table
 
 
+def narrow_margins(table: Any, twips: int = 28) -> None:
+    """Cell padding of about 0.05 cm left and right, so the 24 columns of the statistics table keep their
+    numbers on one line in landscape A4."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
+
+
 def repeat_header(row: Any) -> None:
     """A header row repeated at the top of every page the table runs onto."""
     tr_pr = row._tr.get_or_add_trPr()
