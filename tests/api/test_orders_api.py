@@ -342,6 +342,10 @@ def test_waiting_filter_shows_what_waits_for_each_side(world, placed, client_for
     ]
     assert client_for("unit").get("/api/v1/orders/?waiting=1").json()["results"] == []
     assert client_for("unit").get("/api/v1/orders/?status=cancelled").json()["results"] == []
+    assert [r["id"] for r in client_for("city").get("/api/v1/orders/?q=财政").json()["results"]] == [
+        placed["id"]
+    ]
+    assert client_for("city").get("/api/v1/orders/?q=农商").json()["results"] == []
 
 
 def test_resolving_an_aftersale_of_another_order_is_refused(world, shop, placed, client_for):

@@ -230,6 +230,7 @@ ORDER_PARAMS = [
     bool_param("waiting", "只看等待本人处理的订单（卖方：待确认、待发货；买方：待验收、待付款）"),
     str_param("region", "卖方所在区划代码：含其全部下级"),
     int_param("presale_list", "预售清单"),
+    str_param("q", "购买方名称或预售清单名称"),
 ]
 
 
@@ -257,6 +258,8 @@ class OrderViewSet(ApiViewSet):
             rows = rows.filter(region__code__startswith=prefix_of(region))
         if presale_list is not None:
             rows = rows.filter(presale_list_id=presale_list)
+        if q := query(request, "q"):
+            rows = rows.filter(Q(buyer_name__icontains=q) | Q(presale_list__title__icontains=q))
         if query_bool(request, "waiting"):
             states = {s for side in ordering.waiting_for(request.user).values() for s in side}
             rows = rows.filter(status__in=states)
