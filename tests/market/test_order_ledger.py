@@ -224,3 +224,21 @@ def test_a_cadre_order_is_the_cadres_purchase(market):
     assert beneficiaries(purchase) == [("刘永福", D("240.00"))]
     table = build_table(world.regions["510904000000"], parse_period(f"{TODAY:%Y-%m}"))
     assert (table.total.values["amount_total"], table.total.values["buyer_cadres"]) == (D("240.00"), 1)
+
+
+def test_a_product_revoked_after_listing_cannot_be_ordered(market):
+    world = market.world
+    product = certified_vegetables(world)
+    owner = presale_publish(
+        actor=world.users["producer"], data=list_input("合作社认定蔬菜"), producer=world.producers["coop"],
+        items=[item("有机蔬菜", "100", "公斤", "5.00", "fruit_veg", seller_producer=world.producers["coop"],
+                    product=product)],
+    )  # fmt: skip
+    Product.objects.filter(pk=product.pk).update(status=ProductStatus.REVOKED)
+    before = snapshot()
+    with pytest.raises(DomainError) as refused:
+        ordering.order_place(
+            actor=market.user("buyer"), presale_list=owner, lines=[(owner.items.get().pk, "1")]
+        )
+    assert refused.value.message == "“永兴有机蔬菜”不在扶贫产品目录中或已过有效期，不能下单。"
+    assert snapshot() == before

@@ -273,3 +273,21 @@ def test_my_orders_show_what_waits_for_me_and_export(market):
     rows = export.content.decode("utf-8-sig").splitlines()
     assert rows[0].startswith("订单编号,预售清单") and len(rows) == 3
     assert login(market, "buyer").get("/orders/").content.decode().count("data-order=") == 1
+
+
+def test_the_order_and_list_pages_take_the_same_queries_for_one_row_or_many(market):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    place(market, 腊肉="1")
+    client = login(market, "village")
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    one = (queries("/orders/"), queries("/market/"), queries("/market/mine/"))
+    for _ in range(4):
+        place(market, who="bank", 土鸡蛋="1")
+    assert (queries("/orders/"), queries("/market/"), queries("/market/mine/")) == one
