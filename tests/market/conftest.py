@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.market.presale_world import Market, build_market
 from tests.world import World
 from yigou.market import certification as cert
 from yigou.market.models import Product
@@ -52,3 +53,9 @@ def applied(world: World) -> Product:
 def listed(world: World, applied: Product) -> Product:
     certify(world, applied)
     return cert.product_list(actor=world.users["chuanshan"], product=applied, today=LISTED)
+
+
+@pytest.fixture
+def market(world: World) -> Market:
+    """Pre-sale lists open today and their buyers (tests/market/presale_world.py)."""
+    return build_market(world)

@@ -6,7 +6,8 @@
 拦江村 list (安居 office "anju"): 土鸡 20 只 at 80.00 sold by 刘永福; 遂宁市财政局 is paired with 拦江村.
 Buyers: "unit" (遂宁市财政局 staff), "bank" (船山区农商银行 staff), individuals "buyer" (李四) and "buyer2" (王五).
 
-Test modules take it as a fixture: ``market = pytest.fixture(market_fixture, name="market")``.
+tests/market/conftest.py offers it as the `market` fixture; other test packages take it with
+``market = pytest.fixture(market_fixture, name="market")``.
 """
 
 from __future__ import annotations

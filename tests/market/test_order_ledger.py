@@ -18,7 +18,7 @@ from decimal import Decimal
 import pytest
 
 from tests.market.flows import paid, place, reserved, snapshot
-from tests.market.presale_world import TODAY, item, list_input, market_fixture
+from tests.market.presale_world import TODAY, item, list_input
 from yigou.core.errors import DomainError
 from yigou.core.periods import parse_period
 from yigou.ledger.models import Purchase
@@ -30,7 +30,6 @@ from yigou.market.models import Product
 from yigou.market.presale import presale_publish
 
 pytestmark = pytest.mark.django_db
-market = pytest.fixture(market_fixture, name="market")
 
 D = Decimal
 MONEY = ("amount_total", "amount_own", "amount_coop", "amount_certified", "poor_income", "nonpoor_income")

@@ -9,14 +9,12 @@ from __future__ import annotations
 import pytest
 
 from tests.market.flows import paid, place, shipped, snapshot
-from tests.market.presale_world import market_fixture
 from yigou.accounts.scope import restrict
 from yigou.core.errors import PermissionDeniedError
 from yigou.market import ordering
 from yigou.market.models import AfterSale, Order, OrderEvent, OrderLine
 
 pytestmark = pytest.mark.django_db
-market = pytest.fixture(market_fixture, name="market")
 
 SEES_U = {"admin", "city", "chuanshan", "yongxing", "village", "auditor", "unit"}
 SEES_P = {"admin", "city", "chuanshan", "yongxing", "auditor", "producer", "buyer"}

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from tests.market.flows import lines, paid, place, reserved, shipped, snapshot
-from tests.market.presale_world import TODAY, market_fixture
+from tests.market.presale_world import TODAY
 from yigou.core.errors import DomainError
 from yigou.ledger.enums import BuyerKind
 from yigou.market import ordering
@@ -21,7 +21,6 @@ from yigou.market.models import OrderEvent
 from yigou.market.presale import presale_item_change, presale_withdraw
 
 pytestmark = pytest.mark.django_db
-market = pytest.fixture(market_fixture, name="market")
 
 D = Decimal
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from tests.market.flows import place, snapshot
-from tests.market.presale_world import TODAY, item, list_input, market_fixture
+from tests.market.presale_world import TODAY, item, list_input
 from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.core.models import AuditEntry
 from yigou.market.models import PreSaleItem, PreSaleList
@@ -22,7 +22,6 @@ from yigou.market.presale import (
 )
 
 pytestmark = pytest.mark.django_db
-market = pytest.fixture(market_fixture, name="market")
 
 D = Decimal
 

@@ -8,14 +8,13 @@ import datetime as dt
 import pytest
 
 from tests.market.flows import paid, place, shipped
-from tests.market.presale_world import TODAY, item, list_input, market_fixture
+from tests.market.presale_world import TODAY, item, list_input
 from yigou.core.errors import NotFoundError
 from yigou.market import ordering, selectors
 from yigou.market.presale import presale_change, presale_publish, presale_withdraw
 from yigou.registry import services as registry
 
 pytestmark = pytest.mark.django_db
-market = pytest.fixture(market_fixture, name="market")
 
 
 def titles(rows) -> list[str]:
