@@ -91,7 +91,10 @@ def _cadres(user: Any) -> Choices:
 def _detail_context(request: HttpRequest, owner: PreSaleList, **extra: Any) -> dict[str, Any]:
     user, today = request.user, dt.date.today()
     own = selectors.is_own_list(user, owner) and _may_sell(user)
-    may_order = can(user, "market.buy") and owner.is_open_on(today)
+    # Units and individuals order in their own name; an administrator has no buyer of its own on this page.
+    may_order = (
+        scope_for(user).kind in ("unit", "person") and can(user, "market.buy") and owner.is_open_on(today)
+    )
     context: dict[str, Any] = {
         "owner": owner, "items": list(owner.items.all()), "state": selectors.list_state(owner, today),
         "state_labels": selectors.LIST_STATES, "own": own, "may_order": may_order,
