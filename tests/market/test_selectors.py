@@ -177,3 +177,9 @@ def test_after_paying_the_buyer_rates_or_asks_and_the_seller_resolves(market):
     ordering.aftersale_request(actor=market.user("unit"), order=order, kind="return", reason="变质")
     assert selectors.order_detail(market.user("unit"), order.pk).actions == {"rate"}
     assert selectors.order_detail(market.user("village"), order.pk).actions == {"resolve"}
+
+
+def test_buyers_filter_by_the_counties_that_have_open_lists(market):
+    assert [c.name for c in selectors.open_list_counties()] == ["船山区", "安居区"]
+    presale_withdraw(actor=market.user("anju"), presale_list=market.lists["anju"], reason="停止供货")
+    assert [c.name for c in selectors.open_list_counties()] == ["船山区"]

@@ -16,7 +16,7 @@ from yigou.accounts.scope import restrict, scope_for
 from yigou.assist.models import UnitVillagePairing
 from yigou.core.errors import NotFoundError
 from yigou.core.models import AuditEntry
-from yigou.regions.models import prefix_of
+from yigou.regions.models import Region, prefix_of
 
 from . import ordering
 from .enums import AfterSaleStatus, OrderStatus
@@ -87,6 +87,12 @@ def open_lists(
         .annotate(affinity=_affinity(actor, day))
         .order_by("-affinity", "closes_on", "-id")
     )
+
+
+def open_list_counties(today: dt.date | None = None) -> QuerySet[Region]:
+    """The counties that have lists open today: the region filter of the browse page (not every county in China)."""
+    codes = PreSaleList.objects.filter(_open(_today(today))).values("county_code")
+    return Region.objects.filter(code__in=codes).order_by("code")
 
 
 def seller_lists(

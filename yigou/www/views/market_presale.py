@@ -58,11 +58,10 @@ def presale_browse(request: HttpRequest) -> HttpResponse:
 
 
 def _browse_regions(user: Any) -> list[tuple[str, str]]:
-    """Open lists come from anywhere: buyers filter by the counties of the whole tree, officials by their own."""
+    """Officials filter by the places of their region; buyers by the counties that have lists open today."""
     if scope_for(user).kind == "region":
         return region_options(user, include_home=True, deepest=Level.TOWNSHIP)
-    counties = Region.objects.filter(level=Level.COUNTY).order_by("code")
-    return [(c.code, c.name) for c in counties]
+    return [(c.code, c.name) for c in selectors.open_list_counties()]
 
 
 @login_required
