@@ -238,6 +238,7 @@ def test_a_refused_step_is_shown_in_chinese_and_changes_nothing(market):
     before = snapshot()
     response = buyer.post(f"/orders/{order.pk}/receive/", {f"reject-{line.pk}": "1", f"reason-{line.pk}": ""})
     assert response.status_code == 400 and "拒收“腊肉”须填写原因" in text(response)
+    assert f'id="reject-{line.pk}" value="1" checked' in text(response)  # the choice is kept for the retry
     response = buyer.post(f"/orders/{order.pk}/pay/", {"paid_on": str(TODAY)})
     assert response.status_code == 400 and "订单当前状态为“已发货/待提货”，不能登记付款。" in text(response)
     response = buyer.post(f"/orders/{order.pk}/cancel/", {"reason": "不要了"})

@@ -80,7 +80,7 @@ def _context(request: HttpRequest, detail: selectors.OrderDetail, **extra: Any) 
         "cancel_form": ReasonForm(), "pay_form": PayForm(initial={"paid_on": dt.date.today()}),
         "rate_form": RateForm(), "aftersale_form": AfterSaleForm(), "resolve_form": ResolveForm(),
         "pending": next((a for a in detail.after_sales if a.status == AfterSaleStatus.REQUESTED), None),
-        "rejected": {}, "error": "", "buyer_kind_label": _buyer_kind_label(detail.order.buyer_kind),
+        "error": "", "buyer_kind_label": _buyer_kind_label(detail.order.buyer_kind),
     }  # fmt: skip
     context.update(extra)
     return context
@@ -186,9 +186,11 @@ def order_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     except DomainError as exc:
         if exc.status_code == 403:
             raise
-        rejected = {k: v for k, v in request.POST.items() if k.startswith(("reject-", "reason-"))}
         fresh = selectors.order_detail(request.user, pk)
-        context = _context(request, fresh, error=exc.message, failed_step=step, rejected=rejected)
+        for line in fresh.lines:  # what the refused inspection had entered, shown again
+            line.reject_checked = bool(request.POST.get(f"reject-{line.pk}"))  # type: ignore[attr-defined]
+            line.reason_entered = request.POST.get(f"reason-{line.pk}", "")[:300]  # type: ignore[attr-defined]
+        context = _context(request, fresh, error=exc.message, failed_step=step)
         return render(request, "market/order_detail.html", context, status=400)
     messages.success(request, message)
     return redirect("www:order", pk=pk)
