@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from tests.world import World
-from yigou.accounts.enums import Role
-from yigou.accounts.services import system_actor, user_create
+from yigou.accounts.enums import OrgKind, Role
+from yigou.accounts.services import organisation_create, system_actor, user_create
 from yigou.core.models import AuditEntry
 from yigou.ledger.models import Purchase
 from yigou.market import presale
@@ -206,12 +206,17 @@ def test_a_seller_account_may_not_buy(world, shop, client_for):
 @pytest.mark.parametrize(
     ("username", "sees"),
     [("unit", True), ("village", True), ("chuanshan", True), ("city", True), ("admin", True),
-     ("anju", False), ("zone", False), ("person", False)],
+     ("anju", False), ("zone", False), ("person", False), ("bank", False)],
 )  # fmt: skip
 def test_an_order_is_seen_by_buyer_and_seller_side_only(world, placed, client_for, username, sees):
     if username == "person":
         world.users["person"] = user_create(actor=system_actor(), username="person", password="x",
                                             role=Role.BUYER, organisation=None, check_password=False)  # fmt: skip
+    if username == "bank":  # staff of another assisting unit
+        org = organisation_create(actor=None, name="船山区农商银行", kind=OrgKind.UNIT,
+                                  region=world.region("510903000000"), unit=world.units["chuanshan_bank"])  # fmt: skip
+        world.users["bank"] = user_create(actor=system_actor(), username="bank", password="x", role=Role.UNIT,
+                                          organisation=org, check_password=False)  # fmt: skip
     client = client_for(username)
 
     detail = client.get(f"/api/v1/orders/{placed['id']}/")
