@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
 from collections.abc import Callable
@@ -14,12 +15,16 @@ from yigou.accounts.services import system_actor
 from yigou.registry.models import Household
 
 from .assist import build_assist
+from .certification import build_certification
+from .contracts import build_contracts
 from .households import build_households
 from .ledger import build_ledger
 from .market import build_market
 from .orders import build_orders
 from .producers import build_producers
 from .regions import build_regions
+from .reporting import build_reporting
+from .shares import build_shares
 from .users import USERNAMES, build_users
 
 SEED = "yigou-demo-suining-2018"
@@ -61,6 +66,11 @@ def load_demo(*, households: int = DEFAULT_HOUSEHOLDS, say: Callable[[str], None
             units=units, market=market, users=users, say=say,
         )  # fmt: skip
         orders = build_orders(users=users, say=say)
+        today = dt.date.today()
+        build_certification(users=users, today=today, say=say)
+        build_contracts(users=users, today=today, say=say)
+        build_shares(users=users, today=today, say=say)
+        build_reporting(users=users, say=say)  # last: approving a month locks it
     counts = {
         "villages": len(regions.all_villages()),
         "poor_villages": sum(1 for v in regions.all_villages() if v.poor_since),
