@@ -65,8 +65,9 @@ def _candidates(county: str, day: dt.date, exclude: set[int]) -> list[Producer]:
 
 
 def _goods(producer: Producer) -> tuple[str, tuple[str, str, str, str, str]]:
+    """The product's name (a short one gets its place in front: 磨溪莲藕) and what GOODS says of it."""
     name = producer.main_products if producer.main_products in GOODS else "粮油"
-    return name, GOODS[name]
+    return (f"{producer.region.name[:2]}{name}" if len(name) < 3 else name), GOODS[name]
 
 
 def _apply_input(producer: Producer, day: dt.date, flagged: bool) -> ApplyInput:
@@ -75,7 +76,7 @@ def _apply_input(producer: Producer, day: dt.date, flagged: bool) -> ApplyInput:
     # A price 30% above the reference needs the applicant's explanation and is flagged for the reviewers.
     price = str((Decimal(price) * Decimal("1.3")).quantize(Decimal("0.01"))) if flagged else price
     return ApplyInput(
-        name=f"{producer.region.name[:2]}{name}" if len(name) < 3 else name, category=category,
+        name=name, category=category,
         specification=spec, unit=unit, capacity=capacity, capacity_period=CapacityPeriod.YEAR,
         base=f"{producer.region.name}生产基地", price=price, mechanism=Mechanism.ORDER,
         households=list(Household.objects.filter(pk__in=linked).order_by("pk")),
@@ -89,8 +90,7 @@ def _references(office: User, county: str, producers: list[Producer], day: dt.da
     """Market prices observed by the county office for what its producers sell (at the plain price)."""
     seen: set[str] = set()
     for producer in producers:
-        name, (_category, spec, unit, price, _capacity) = _goods(producer)
-        shown = f"{producer.region.name[:2]}{name}" if len(name) < 3 else name
+        shown, (_category, spec, unit, price, _capacity) = _goods(producer)
         if shown in seen or office.organisation is None:
             continue
         seen.add(shown)
