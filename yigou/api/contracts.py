@@ -13,17 +13,34 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from yigou.accounts.scope import get_visible
+from yigou.accounts.scope import ensure_can, get_visible
 from yigou.assist.models import AssistingUnit, Cadre
 from yigou.contracts import selectors
-from yigou.contracts.buyback import buyback_deliver, buyback_enrol, household_incomes
+from yigou.contracts.buyback import (
+    BuyBackInput,
+    buyback_close,
+    buyback_create,
+    buyback_deliver,
+    buyback_delivery_reverse,
+    buyback_enrol,
+    household_incomes,
+)
 from yigou.contracts.draws import contract_draw_order, contract_draw_purchase
-from yigou.contracts.enums import PartySide
+from yigou.contracts.enums import PartySide, PreOrderStatus
 from yigou.contracts.exports import figures_by_contract, party_label
 from yigou.contracts.figures import ContractFigures, ItemFigures, contract_figures
-from yigou.contracts.models import BuyBack, Contract, PreOrder
+from yigou.contracts.models import BuyBack, BuyBackDelivery, Contract, PreOrder
 from yigou.contracts.parties import PartiesInput
-from yigou.contracts.preorders import preorder_draw_order, preorder_draw_purchase, preorder_figures
+from yigou.contracts.preorders import (
+    PreOrderInput,
+    PreOrderParties,
+    preorder_create,
+    preorder_draw_order,
+    preorder_draw_purchase,
+    preorder_end,
+    preorder_figures,
+    preorder_pay_deposit,
+)
 from yigou.contracts.services import ContractInput, ItemInput, contract_create, contract_transition
 from yigou.core.errors import DomainError
 from yigou.core.masking import mask_name
@@ -274,6 +291,42 @@ def settlement_dict(preorder: PreOrder, day: dt.date) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _optional_id(label: str) -> serializers.IntegerField:
+    return serializers.IntegerField(label=label, required=False, allow_null=True, default=None)
+
+
+class PreOrderInSerializer(serializers.Serializer):
+    number = serializers.CharField(label="预购编号", max_length=40)
+    name = serializers.CharField(label="品名", max_length=100)
+    category = serializers.CharField(label="品类", max_length=16)
+    unit = serializers.CharField(label="单位", max_length=16)
+    quantity = serializers.CharField(label="预购数量")
+    price = serializers.CharField(label="约定单价")
+    signed_on = serializers.DateField(label="签订日期")
+    harvest_start = serializers.DateField(label="采收开始")
+    harvest_end = serializers.DateField(label="采收结束")
+    deposit = serializers.CharField(label="定金（元）", default="0")
+    deposit_paid_on = serializers.DateField(
+        label="定金支付日期", required=False, allow_null=True, default=None
+    )
+    price_tolerance = serializers.CharField(label="价格允许偏差（%）", default="5")
+    allow_over = serializers.BooleanField(label="允许超量", default=False)
+    note = serializers.CharField(label="备注", required=False, allow_blank=True, default="")
+    buyer_unit = _optional_id("购买方：帮扶单位编号（与帮扶干部二选一）")
+    buyer_cadre = _optional_id("购买方：帮扶干部编号")
+    seller_household = _optional_id("销售方：农户编号（id，与经营主体二选一）")
+    seller_producer = _optional_id("销售方：经营主体编号")
+
+
+class DepositInSerializer(serializers.Serializer):
+    paid_on = serializers.DateField(label="定金支付日期")
+
+
+def _one(actor: Any, model: Any, pk: int | None) -> Any:
+    """A party named by id in the body; one outside the caller's reach is not found (404), like a path id."""
+    return None if pk is None else get_visible(actor, model.objects.all(), pk=pk)
+
+
 class PreOrderViewSet(ApiViewSet):
     """以产预购：未交付余额与定金结算。"""
 
@@ -294,6 +347,54 @@ class PreOrderViewSet(ApiViewSet):
     @extend_schema(parameters=[AS_OF], responses={200: PreOrderSerializer, 404: ErrorSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._detail(request, selectors.preorder(request.user, int_pk(pk)))
+
+    @extend_schema(request=PreOrderInSerializer, responses={201: PreOrderSerializer, **ERRORS})
+    def create(self, request: Request) -> Response:
+        """登记以产预购（购买方、销售方各一个）。"""
+        ensure_can(request.user, "contracts.manage")  # a role without it gets 403, whatever the body names
+        d, user = self.valid_input(PreOrderInSerializer), request.user
+        data = PreOrderInput(
+            number=d["number"], name=d["name"], category=d["category"], unit=d["unit"], quantity=d["quantity"],
+            price=d["price"], signed_on=d["signed_on"], harvest_start=d["harvest_start"],
+            harvest_end=d["harvest_end"], deposit=d["deposit"], deposit_paid_on=d["deposit_paid_on"],
+            price_tolerance=d["price_tolerance"], allow_over=d["allow_over"], note=d["note"],
+        )  # fmt: skip
+        parties = PreOrderParties(
+            buyer_unit=_one(user, AssistingUnit, d["buyer_unit"]), buyer_cadre=_one(user, Cadre, d["buyer_cadre"]),
+            seller_household=_one(user, Household, d["seller_household"]),
+            seller_producer=_one(user, Producer, d["seller_producer"]),
+        )  # fmt: skip
+        preorder = preorder_create(actor=user, data=data, parties=parties)
+        response = self._detail(request, selectors.preorder(user, preorder.pk))
+        response.status_code = 201
+        return response
+
+    @extend_schema(request=DepositInSerializer, responses={200: PreOrderSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def deposit(self, request: Request, pk: str) -> Response:
+        """登记定金已支付（须约定了定金且尚未登记）。"""
+        preorder = selectors.preorder(request.user, int_pk(pk))
+        paid_on = self.valid_input(DepositInSerializer)["paid_on"]
+        preorder_pay_deposit(actor=request.user, preorder=preorder, paid_on=paid_on)
+        return self._detail(request, selectors.preorder(request.user, preorder.pk))
+
+    def _end(self, request: Request, pk: str, status: str) -> Response:
+        preorder = selectors.preorder(request.user, int_pk(pk))
+        reason = self.valid_input(ReasonSerializer)["reason"]
+        preorder_end(actor=request.user, preorder=preorder, status=status, reason=reason)
+        return self._detail(request, selectors.preorder(request.user, preorder.pk))
+
+    @extend_schema(request=ReasonSerializer, responses={200: PreOrderSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        """结清（须填写说明；剩余定金应退还购买方）。"""
+        return self._end(request, pk, PreOrderStatus.CLOSED)
+
+    @extend_schema(request=ReasonSerializer, responses={200: PreOrderSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        """取消（须填写原因）。"""
+        return self._end(request, pk, PreOrderStatus.CANCELLED)
 
     @extend_schema(request=DrawInSerializer, responses={200: PreOrderSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -336,6 +437,32 @@ class DeliveryInSerializer(serializers.Serializer):
     note = serializers.CharField(label="备注", required=False, allow_blank=True, default="")
 
 
+class BuyBackInSerializer(serializers.Serializer):
+    title = serializers.CharField(label="项目名称", max_length=200)
+    name = serializers.CharField(label="回购产品", max_length=100)
+    category = serializers.CharField(label="品类", max_length=16)
+    unit = serializers.CharField(label="单位", max_length=16)
+    floor_price = serializers.CharField(label="保底收购价")
+    season = serializers.CharField(label="产季", max_length=60)
+    season_start = serializers.DateField(label="收购开始")
+    season_end = serializers.DateField(label="收购结束")
+    support = serializers.CharField(label="提供的种苗/技术")
+    enterprise = serializers.IntegerField(label="回购企业（经营主体编号）")
+    buyer_unit = _optional_id("登记为民营企业的帮扶单位编号（填写则交售记入台账）")
+    villages = serializers.ListField(label="回购村区划代码", child=serializers.CharField(max_length=12))
+
+
+class ReverseInSerializer(serializers.Serializer):
+    delivery = serializers.IntegerField(label="交售记录编号")
+    reason = serializers.CharField(label="冲销原因", required=False, allow_blank=True, default="")
+
+
+def delivery_dict(d: BuyBackDelivery) -> dict[str, Any]:
+    return {"id": d.pk, "household": mask_name(d.household.head_name), "number": d.household.number,
+            "date": str(d.date), "quantity": str(d.quantity), "unit_price": str(d.unit_price), "amount": str(d.amount),
+            "reverses": d.reverses_id, "purchase": d.purchase_id}  # fmt: skip
+
+
 class BuyBackViewSet(ApiViewSet):
     """包村回购：参与农户（姓名脱敏）及其收入，按保底价登记交售。"""
 
@@ -353,11 +480,27 @@ class BuyBackViewSet(ApiViewSet):
                        "village": h.household.village.name, "enrolled_on": str(h.enrolled_on),
                        "deliveries": h.deliveries, "quantity": str(h.quantity), "income": str(h.income)}
                       for h in household_incomes(buyback)]  # fmt: skip
-        return Response({**BuyBackSerializer(buyback).data, "households": households})
+        deliveries = buyback.deliveries.select_related("household").order_by("date", "id")
+        return Response({**BuyBackSerializer(buyback).data, "households": households,
+                         "deliveries": [delivery_dict(d) for d in deliveries]})  # fmt: skip
 
     @extend_schema(responses={200: BuyBackSerializer, 404: ErrorSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._detail(selectors.buyback(request.user, int_pk(pk)))
+
+    @extend_schema(request=BuyBackInSerializer, responses={201: BuyBackSerializer, **ERRORS})
+    def create(self, request: Request) -> Response:
+        """登记包村回购（回购村须在本辖区；填写民营企业单位则每次交售记入台账）。"""
+        ensure_can(request.user, "contracts.manage")  # a role without it gets 403, whatever the body names
+        d, user = self.valid_input(BuyBackInSerializer), request.user
+        data = BuyBackInput(d["title"], d["name"], d["category"], d["unit"], d["floor_price"], d["season"],
+                            d["season_start"], d["season_end"], d["support"])  # fmt: skip
+        villages = [region_by_code(user, code, field="villages") for code in d["villages"]]
+        buyback = buyback_create(actor=user, data=data, enterprise=_one(user, Producer, d["enterprise"]),
+                                 villages=villages, buyer_unit=_one(user, AssistingUnit, d["buyer_unit"]))  # fmt: skip
+        response = self._detail(selectors.buyback(user, buyback.pk))
+        response.status_code = 201
+        return response
 
     @extend_schema(request=EnrolInSerializer, responses={200: BuyBackSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -385,4 +528,28 @@ class BuyBackViewSet(ApiViewSet):
             )
         buyback_deliver(actor=request.user, buyback=buyback, household=member.household, day=d["date"],
                         qty=d["quantity"], unit_price=d["unit_price"], note=d["note"])  # fmt: skip
+        return self._detail(selectors.buyback(request.user, buyback.pk))
+
+    @extend_schema(request=ReverseInSerializer, responses={200: BuyBackSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request: Request, pk: str) -> Response:
+        """冲销一条交售记录（须填写原因；记入台账的同时冲销台账）。"""
+        buyback = selectors.buyback(request.user, int_pk(pk))
+        d = self.valid_input(ReverseInSerializer)
+        delivery = buyback.deliveries.filter(pk=d["delivery"]).first()
+        if delivery is None:
+            raise DomainError(
+                "invalid_input", detail=f"交售记录 {d['delivery']} 不属于本回购项目", field="delivery"
+            )
+        buyback_delivery_reverse(actor=request.user, delivery=delivery, reason=d["reason"])
+        return self._detail(selectors.buyback(request.user, buyback.pk))
+
+    @extend_schema(request=ReasonSerializer, responses={200: BuyBackSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        """结束回购项目（须填写说明；之后不能再登记交售）。"""
+        buyback = selectors.buyback(request.user, int_pk(pk))
+        buyback_close(
+            actor=request.user, buyback=buyback, reason=self.valid_input(ReasonSerializer)["reason"]
+        )
         return self._detail(selectors.buyback(request.user, buyback.pk))
