@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -188,11 +188,24 @@ def filing_save(*, actor: Any, unit: AssistingUnit, year: int, data: FilingInput
     before = audit.snapshot(filing, FIELDS) if filing else {}
     filing = filing or ShareFiling(unit=unit, year=year)
     _apply(filing, data)
-    filing.save()
+    _save_claiming(filing)
     audit.record(actor=actor, action="share_filing_save", target=filing,
                  changes=audit.diff(before, audit.snapshot(filing, FIELDS)))  # fmt: skip
     _sync_members(actor, filing, covered)
     return filing
+
+
+def _save_claiming(filing: ShareFiling) -> None:
+    """Save in a savepoint. The links check above reads without locking, so two requests filing for the same unit
+    at the same moment (one merging it under a shared canteen, the other filing it or merging it elsewhere) both
+    pass it; the loser hits the unique (unit, year) constraint here and gets a Chinese answer, not a 500, and the
+    whole save rolls back."""
+    try:
+        with transaction.atomic():
+            filing.save()
+    except IntegrityError:
+        raise DomainError("invalid_input", detail=f"“{filing.unit.name}”的{filing.year}年预留份额刚刚已由其他填报"
+                                                  "登记（本单位填报或合并填报），本次未保存，请刷新后重新选择") from None  # fmt: skip
 
 
 def _sync_members(actor: Any, host: ShareFiling, covered: list[AssistingUnit]) -> None:
@@ -206,8 +219,9 @@ def _sync_members(actor: Any, host: ShareFiling, covered: list[AssistingUnit]) -
     for unit in covered:
         if unit.pk in present:
             continue
-        member = ShareFiling.objects.create(unit=unit, year=host.year, mode=CanteenMode.MERGED, host=host,
-                                            status=host.status, note=f"由“{host.unit.name}”合并填报")  # fmt: skip
+        member = ShareFiling(unit=unit, year=host.year, mode=CanteenMode.MERGED, host=host, status=host.status,
+                             note=f"由“{host.unit.name}”合并填报")  # fmt: skip
+        _save_claiming(member)
         audit.record(actor=actor, action="share_filing_merge", target=member, note=member.note)
 
 
