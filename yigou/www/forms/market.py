@@ -101,15 +101,25 @@ class ReasonForm(forms.Form):
 class OrderForm(forms.Form):
     """Quantities come as `qty-<item id>` fields of the list page; this form holds the rest."""
 
+    unit = forms.ChoiceField(label="代哪个帮扶单位下单", required=False, choices=[])
     buyer_kind = forms.ChoiceField(label="以谁的名义购买", required=False, choices=BUYER_KINDS,
                                    initial=BuyerKind.UNIT)  # fmt: skip
     cadre = forms.ChoiceField(label="帮扶干部（以干部名义购买时）", required=False, choices=[])
     delivery_address = forms.CharField(label="收货地址/提货说明", required=False, max_length=300)
     note = forms.CharField(label="备注", required=False, max_length=500)
 
-    def __init__(self, *args: Any, cadres: Choices | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cadres: Choices | None = None, units: Choices | None = None, **kwargs: Any
+    ) -> None:
+        """`units` only for administrators, who have no unit of their own and must name the one they order for."""
         super().__init__(*args, **kwargs)
         self.fields["cadre"].choices = [("", "请选择"), *(cadres or [])]  # type: ignore[attr-defined]
+        if not units:  # buyers order in their own name: a posted `unit` is not theirs to choose, so not read
+            del self.fields["unit"]
+            return
+        self.fields["unit"].choices = [("", "请选择"), *units]  # type: ignore[attr-defined]
+        self.fields["unit"].required = True
+        self.fields["unit"].error_messages["required"] = "请选择代为下单的帮扶单位。"
 
 
 class PayForm(forms.Form):

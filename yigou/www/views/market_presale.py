@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from yigou.accounts.scope import can, get_visible, restrict, scope_for
-from yigou.assist.models import Cadre
+from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core.errors import DomainError, NotFoundError
 from yigou.market import ordering, presale, selectors
 from yigou.market.enums import ProductCategory
@@ -77,8 +77,16 @@ def presale_mine(request: HttpRequest) -> HttpResponse:
 # --- one list and its order form -----------------------------------------------------------------------------
 
 
+def _for_a_unit(user: Any) -> bool:
+    """An administrator orders on a unit's behalf (the service takes `unit=`); it has no buyer of its own."""
+    return scope_for(user).everything and can(user, "market.buy")
+
+
 def _cadres(user: Any) -> Choices:
     scope = scope_for(user)
+    if _for_a_unit(user):
+        cadres = restrict(user, Cadre.objects.filter(is_active=True).select_related("unit"))
+        return [(str(c.pk), f"{c.name}（{c.unit.name}）") for c in cadres.order_by("unit__name", "name")]
     if scope.kind != "unit":
         return []
     return [
@@ -87,18 +95,28 @@ def _cadres(user: Any) -> Choices:
     ]
 
 
+def _units(user: Any) -> Choices:
+    if not _for_a_unit(user):
+        return []
+    return [(str(u.pk), u.name) for u in restrict(user, AssistingUnit.objects.order_by("name"))]
+
+
+def _order_form(user: Any, data: Any = None) -> OrderForm:
+    return OrderForm(data, cadres=_cadres(user), units=_units(user))
+
+
 def _detail_context(request: HttpRequest, owner: PreSaleList, **extra: Any) -> dict[str, Any]:
     user, today = request.user, dt.date.today()
     own = selectors.is_own_list(user, owner) and _may_sell(user)
-    # Units and individuals order in their own name; an administrator has no buyer of its own on this page.
-    may_order = (
-        scope_for(user).kind in ("unit", "person") and can(user, "market.buy") and owner.is_open_on(today)
-    )
+    # Units and individuals order in their own name; an administrator on behalf of a unit it picks.
+    in_own_name = scope_for(user).kind in ("unit", "person") and can(user, "market.buy")
+    for_a_unit = _for_a_unit(user)
+    may_order = (in_own_name or for_a_unit) and owner.is_open_on(today)
     context: dict[str, Any] = {
         "owner": owner, "items": list(owner.items.all()), "state": selectors.list_state(owner, today),
         "state_labels": selectors.LIST_STATES, "own": own, "may_order": may_order,
-        "unit_buyer": scope_for(user).kind == "unit",
-        "order_form": OrderForm(cadres=_cadres(user)), "withdraw_form": ReasonForm(), "quantities": {},
+        "unit_buyer": scope_for(user).kind == "unit" or for_a_unit, "for_a_unit": for_a_unit,
+        "order_form": _order_form(user), "withdraw_form": ReasonForm(), "quantities": {},
     }  # fmt: skip
     context.update(extra)
     for item in context["items"]:
@@ -123,14 +141,16 @@ def _quantities(request: HttpRequest, owner: PreSaleList) -> dict[int, str]:
 
 
 def _place(request: HttpRequest, owner: PreSaleList, form: OrderForm, wanted: dict[int, str]) -> Any:
-    d = form.cleaned_data
+    d, user = form.cleaned_data, request.user
     cadre = None
     if d["buyer_kind"] == "cadre" and d["cadre"]:
         cadre = Cadre.objects.filter(pk=int(d["cadre"])).first()
+    for_a_unit = _for_a_unit(user)
+    unit = get_visible(user, AssistingUnit.objects.all(), pk=int(d["unit"])) if for_a_unit else None
     return ordering.order_place(
-        actor=request.user, presale_list=owner, lines=list(wanted.items()),
-        buyer_kind=d["buyer_kind"] if scope_for(request.user).kind == "unit" else "",
-        cadre=cadre, delivery_address=d["delivery_address"], note=d["note"],
+        actor=user, presale_list=owner, lines=list(wanted.items()),
+        buyer_kind=d["buyer_kind"] if scope_for(user).kind == "unit" or for_a_unit else "",
+        cadre=cadre, unit=unit, delivery_address=d["delivery_address"], note=d["note"],
     )  # fmt: skip
 
 
@@ -142,7 +162,7 @@ def presale_order(request: HttpRequest, pk: int) -> HttpResponse:
     owner = selectors.presale_list(request.user, pk)
     if not can(request.user, "market.buy"):
         raise PermissionDenied("无权下单：只有帮扶单位和个人采购人可以订购。")
-    form = OrderForm(request.POST, cadres=_cadres(request.user))
+    form = _order_form(request.user, request.POST)
     wanted = _quantities(request, owner)
     error = "" if wanted else "请至少填写一个品种的订购数量。"
     if not error and form.is_valid():
