@@ -290,7 +290,9 @@ class OrderViewSet(ApiViewSet):
             if error.code == "out_of_stock":
                 raise OutOfStockError(error.code, error.message) from None
             raise
-        return self._answer(order, created=True)
+        # order_place hands back the order with its list, region, lines, timeline and (no) after-sales in memory:
+        # the answer is built from them instead of reading the order again. The buyer always sees its own order.
+        return self.output(order, OrderDetailSerializer, created=True)
 
     @extend_schema(request=NoteInputSerializer, responses={200: OrderDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])

@@ -26,6 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from yigou.accounts.enums import Role
+from yigou.accounts.models import Organisation, User
 from yigou.accounts.scope import can, ensure_can, ensure_visible, scope_for
 from yigou.accounts.services import system_actor
 from yigou.assist.models import AssistingUnit, Cadre
@@ -76,12 +77,13 @@ def buyer_for(
     actor: Any, kind: str = "", cadre: Cadre | None = None, unit: AssistingUnit | None = None
 ) -> Buyer:
     """Who is buying: a unit's staff buy for the unit, its canteen or one of its cadres; a person for themself."""
+    _read_organisation(actor)
     ensure_can(actor, "market.buy")
     scope = scope_for(actor)
     if scope.kind == "person":
         return Buyer(BuyerKind.INDIVIDUAL, name=actor.display_name or actor.username)
     if scope.kind == "unit":
-        unit = AssistingUnit.objects.get(pk=int(scope.unit_id or 0))
+        unit = _own_unit(actor, int(scope.unit_id or 0))
     elif not scope.everything or unit is None:
         raise PermissionDeniedError()
     kind = kind or BuyerKind.UNIT
@@ -92,6 +94,23 @@ def buyer_for(
     if kind not in (BuyerKind.UNIT, BuyerKind.CANTEEN, BuyerKind.ENTERPRISE, BuyerKind.SOCIAL_ORG):
         raise DomainError("buyer_invalid", detail=f"购买方类型“{kind}”不适用于单位下单")
     return Buyer(kind, unit=unit, name=unit.name)
+
+
+def _read_organisation(actor: Any) -> None:
+    """The user's organisation and its unit in one query: scope_for (called several times by the checks) and the
+    buyer below then find both cached on the user instead of reading the organisation, then the unit."""
+    if not isinstance(actor, User) or not actor.organisation_id:
+        return
+    if User._meta.get_field("organisation").is_cached(actor):
+        return
+    actor.organisation = Organisation.objects.select_related("unit").get(pk=actor.organisation_id)
+
+
+def _own_unit(actor: Any, unit_id: int) -> AssistingUnit:
+    org = actor.organisation
+    if org is not None and org.unit_id == unit_id and org.unit is not None:
+        return org.unit
+    return AssistingUnit.objects.get(pk=unit_id)
 
 
 def _quantity(value: Any, n: int) -> Decimal:
@@ -105,7 +124,13 @@ def _quantity(value: Any, n: int) -> Decimal:
 
 
 def _lock_items(ids: list[int]) -> dict[int, PreSaleItem]:
-    qs = PreSaleItem.objects.filter(pk__in=ids).select_related("product").order_by("pk")
+    """The items with their products and their list (read afresh here, so a list withdrawn a moment ago is seen),
+    locked in id order on PostgreSQL: one query for all of it."""
+    qs = (
+        PreSaleItem.objects.filter(pk__in=ids)
+        .select_related("product", "presale_list__region")
+        .order_by("pk")
+    )
     if connection.features.has_select_for_update:
         qs = qs.select_for_update(of=("self",))
     return {item.pk: item for item in qs}
@@ -115,7 +140,11 @@ def _reserve(item: PreSaleItem, quantity: Decimal) -> None:
     taken = PreSaleItem.objects.filter(pk=item.pk, reserved__lte=F("quantity") - quantity).update(
         reserved=F("reserved") + quantity
     )
-    if not taken:
+    if taken:
+        # The row is locked (PostgreSQL) or every stock change takes its turn (SQLite): what was read plus what
+        # this UPDATE added is what the row now holds, so the order's answer can show it without reading again.
+        item.reserved = Decimal(item.reserved) + quantity
+    else:
         item.refresh_from_db(fields=["quantity", "reserved"])
         raise DomainError(
             "out_of_stock",
@@ -135,13 +164,42 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _event(order: Order, action: str, before: str, actor: Any, note: str = "") -> None:
-    OrderEvent.objects.create(
+def _event(order: Order, action: str, before: str, actor: Any, note: str = "") -> OrderEvent:
+    event = OrderEvent.objects.create(
         order=order, action=action, from_status=before, to_status=order.status, note=note[:500],
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )  # fmt: skip
     audit.record(actor=actor, action=f"order_{action}", target=order, note=note[:300],
                  changes={"status": [before, order.status]})  # fmt: skip
+    return event
+
+
+def _item_ids(lines: Sequence[tuple[int, Any]]) -> list[int]:
+    """The ids that are numbers, to read and lock before _merge words any bad line (the list is checked first)."""
+    ids: set[int] = set()
+    for item_id, _ in lines:
+        try:
+            ids.add(int(item_id))
+        except (TypeError, ValueError):
+            continue
+    return sorted(ids)
+
+
+def _current_list(presale_list: PreSaleList, items: Mapping[int, PreSaleItem]) -> PreSaleList:
+    """The list as it is now: read with its items when any belongs to it, on its own otherwise (then the order is
+    refused anyway, with the list's own error first)."""
+    for item in items.values():
+        if item.presale_list_id == presale_list.pk:
+            return item.presale_list
+    return PreSaleList.objects.select_related("region").get(pk=presale_list.pk)
+
+
+def _remember(order: Order, name: str, rows: Sequence[Any]) -> None:
+    """Keep what was just written as if prefetched, so the caller's answer reads no row again."""
+    related = getattr(order, name).all()
+    related._result_cache = list(rows)
+    related._prefetch_done = True
+    order.__dict__.setdefault("_prefetched_objects_cache", {})[name] = related
 
 
 def _merge(lines: Sequence[tuple[int, Any]]) -> dict[int, Decimal]:
@@ -170,7 +228,8 @@ def order_place(
     today = today or dt.date.today()
     buyer = buyer_for(actor, buyer_kind, cadre, unit)
     check_buyer(SimpleNamespace(buyer_kind=buyer.kind, buyer_unit=buyer.unit, buyer_cadre=buyer.cadre))
-    owner = PreSaleList.objects.get(pk=presale_list.pk)
+    items = _lock_items(_item_ids(lines))
+    owner = _current_list(presale_list, items)
     if owner.withdrawn:
         raise DomainError("invalid_input", detail=f"预售清单“{owner.title}”已撤回，不能下单")
     if not owner.is_open_on(today):
@@ -178,29 +237,31 @@ def order_place(
     if not lines:
         raise DomainError("invalid_input", detail="订单至少需要一个品种")
     wanted = _merge(lines)
-    items = _lock_items(sorted(wanted))
     if set(items) != set(wanted) or any(item.presale_list_id != owner.pk for item in items.values()):
         raise DomainError("invalid_input", detail="订购的品种不在该预售清单中")
-    order = Order.objects.create(
-        presale_list=owner, region_id=owner.region_id, county_code=owner.county_code, producer_id=owner.producer_id,
-        buyer_kind=buyer.kind, buyer_unit=buyer.unit, buyer_cadre=buyer.cadre, buyer_user=actor,
-        buyer_name=buyer.name[:200], total=Decimal("0.00"), delivery_address=delivery_address.strip()[:300],
-        note=note.strip()[:500],
-    )  # fmt: skip
-    total = Decimal("0.00")
+    rows, total = [], Decimal("0.00")
     for item_id in sorted(wanted):
         item, quantity = items[item_id], wanted[item_id]
         if item.product is not None and not item.product.certified_on(today):
             raise DomainError("product_not_certified", name=item.product.name, action="下单")
         _reserve(item, quantity)
         amount = (quantity * item.unit_price).quantize(CENT)
-        OrderLine.objects.create(
-            order=order, item=item, quantity=quantity, unit_price=item.unit_price, amount=amount
-        )
+        rows.append(OrderLine(item=item, quantity=quantity, unit_price=item.unit_price, amount=amount))
         total += amount
-    order.total = total
-    order.save(update_fields=["total"])
-    _event(order, "place", "", actor, note=f"{len(wanted)}个品种，共 {total} 元")
+    # Every line is reserved: the order is written once with its total, its lines in one INSERT.
+    order = Order.objects.create(
+        presale_list=owner, region=owner.region, county_code=owner.county_code, producer_id=owner.producer_id,
+        buyer_kind=buyer.kind, buyer_unit=buyer.unit, buyer_cadre=buyer.cadre, buyer_user=actor,
+        buyer_name=buyer.name[:200], total=total, delivery_address=delivery_address.strip()[:300],
+        note=note.strip()[:500],
+    )  # fmt: skip
+    for row in rows:
+        row.order = order
+    OrderLine.objects.bulk_create(rows)
+    event = _event(order, "place", "", actor, note=f"{len(wanted)}个品种，共 {total} 元")
+    _remember(order, "lines", rows)
+    _remember(order, "events", [event])
+    _remember(order, "after_sales", [])
     return order
 
 

@@ -1,0 +1,105 @@
+"""How many statements placing an order costs, so that the count cannot creep back up unnoticed.
+
+The buyer is the unit account (遂宁市财政局), read afresh from the database as a request would. Placing an order on
+the 永兴村 list (tests/market/presale_world.py) runs, inside its savepoint:
+  1. the buyer's organisation with its unit (one read, then cached for every scope check),
+  2. the items with their products and their list (with its region) — `FOR UPDATE OF` the items on PostgreSQL,
+  3. one conditional UPDATE per line (`reserved + q <= quantity`),
+  4. the order with its total, 5. its lines in one INSERT, 6. the timeline entry, 7. the audit entry.
+1 line: SAVEPOINT + 7 + RELEASE = 9 statements; 3 lines: two more reservations = 11. Both databases run the same
+statements (PostgreSQL's lock is a clause of the read, not a statement of its own), so the counts are equal.
+The API answers from what the service wrote: one more read, the list named in the body (its 400 comes first).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from tests.market.flows import lines
+from tests.market.presale_world import Market
+from yigou.accounts.models import User
+from yigou.market import ordering
+from yigou.market.models import Order
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+PLACE_QUERIES = {"sqlite": {1: 9, 3: 11}, "postgresql": {1: 9, 3: 11}}
+API_QUERIES = {"sqlite": {1: 10, 3: 12}, "postgresql": {1: 10, 3: 12}}
+ONE = {"腊肉": "2"}
+THREE = {"腊肉": "2", "土鸡蛋": "30", "柑橘": "7"}  # 120.00 + 45.00 + 30.17 = 195.17
+
+
+def fresh_unit_user() -> User:
+    return User.objects.get(username="unit")
+
+
+def statements(context: CaptureQueriesContext) -> list[str]:
+    return [query["sql"] for query in context.captured_queries]
+
+
+@pytest.mark.parametrize(("wanted", "total"), [(ONE, D("120.00")), (THREE, D("195.17"))])
+def test_placing_an_order_runs_an_exact_number_of_statements(market: Market, wanted, total):
+    buyer = fresh_unit_user()
+    with CaptureQueriesContext(connection) as context:
+        order = ordering.order_place(
+            actor=buyer, presale_list=market.lists["village"], lines=lines(market, **wanted)
+        )
+    sql = statements(context)
+    assert len(sql) == PLACE_QUERIES[connection.vendor][len(wanted)], "\n".join(sql)
+    assert order.total == total
+    assert sum(1 for text in sql if text.startswith("UPDATE")) == len(wanted)  # one reservation per line
+    assert sum(1 for text in sql if text.startswith('INSERT INTO "market_orderline"')) == 1
+    assert sum(1 for text in sql if text.startswith('INSERT INTO "core_auditentry"')) == 1
+    assert sum(1 for text in sql if text.startswith('INSERT INTO "market_orderevent"')) == 1
+    reads = [text for text in sql if text.startswith("SELECT")]
+    assert len(reads) == 2
+    if connection.vendor == "postgresql":
+        assert reads[1].endswith('FOR UPDATE OF "market_presaleitem"')
+        assert 'ORDER BY "market_presaleitem"."id" ASC' in reads[1]
+
+
+@pytest.mark.parametrize("wanted", [ONE, THREE])
+def test_the_order_handed_back_needs_no_further_read(market: Market, wanted):
+    order = ordering.order_place(
+        actor=fresh_unit_user(), presale_list=market.lists["village"], lines=lines(market, **wanted)
+    )
+    with CaptureQueriesContext(connection) as context:
+        kept = [
+            (line.item.name, line.quantity, line.amount, line.item.reserved) for line in order.lines.all()
+        ]
+        timeline = [(event.action, event.actor.username) for event in order.events.all()]
+        extra = (order.presale_list.title, order.region.name, list(order.after_sales.all()))
+    assert statements(context) == []
+    stored = Order.objects.get(pk=order.pk)
+    assert kept == [
+        (line.item.name, line.quantity, line.amount, line.item.reserved) for line in stored.lines.all()
+    ]
+    assert timeline == [("place", "unit")] == [(e.action, e.actor.username) for e in stored.events.all()]
+    assert extra == ("永兴村秋季农产品预售", "永兴村", [])
+
+
+@pytest.mark.parametrize(("wanted", "total"), [(ONE, "120.00"), (THREE, "195.17")])
+def test_the_order_api_answers_with_an_exact_number_of_statements(market: Market, wanted, total):
+    client = APIClient()
+    client.force_authenticate(fresh_unit_user())
+    body = {
+        "presale_list": market.lists["village"].pk,
+        "lines": [{"item": item, "quantity": quantity} for item, quantity in lines(market, **wanted)],
+    }
+    with CaptureQueriesContext(connection) as context:
+        response = client.post("/api/v1/orders/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert len(context.captured_queries) == API_QUERIES[connection.vendor][len(wanted)]
+    answer = response.json()
+    assert (answer["total"], answer["status"], answer["region_name"], answer["after_sales"]) == (
+        total, "placed", "永兴村", [],
+    )  # fmt: skip
+    # What it answered is what a later read of the order answers.
+    again = client.get(f"/api/v1/orders/{answer['id']}/").json()
+    assert answer == again
