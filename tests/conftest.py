@@ -53,3 +53,18 @@ def _allow_audit_purge() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET yigou.audit_maintenance = 'on'")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def end_stray_sessions(django_db_setup, django_db_blocker):
+    """Live-server threads can leave a PostgreSQL session open; end them so the test database can be dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
