@@ -187,3 +187,14 @@ def test_the_api_gives_the_text(world, example, api_for):
     assert body["by_amount"][0] == {"rank": 1, "name": "船山区", "figures": ["2050.00", "1150.00"]}
     assert (body["issue"], body["date"]) == (3, "2018-05-04")
     assert refused.status_code == 403
+
+
+def test_a_first_visit_shows_the_form_and_errors_without_a_period_are_answered(world, page_for):
+    admin = page_for("admin")
+
+    first = admin.get("/approval/bulletin/")
+    bad = admin.get("/approval/bulletin/?region=510900000000&issue=x")
+
+    assert first.status_code == 200 and 'name="period"' in first.content.decode()
+    assert "请选择区域" not in first.content.decode()
+    assert bad.status_code == 400 and "期号“x”必须是正整数" in bad.content.decode()

@@ -251,6 +251,8 @@ def _bulletin(request: HttpRequest) -> bulletins.Bulletin:
 def bulletin_page(request: HttpRequest) -> HttpResponse:
     selectors.ensure_may_view(request.user)
     options = {"region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP)}
+    if not request.GET.get("region") and scope_for(request.user).everything:
+        return render(request, "approval/bulletin.html", options)  # first visit: choose a region
     bulletin = _bulletin(request)
     period_text = bulletins.table_render.period_text(bulletin.table)
     context = {
