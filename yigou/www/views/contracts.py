@@ -7,6 +7,7 @@ figures on the pages are recomputed from the ledger on each request (`?as_of=YYY
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -86,6 +87,22 @@ def _as_of(request: HttpRequest) -> dt.date:
 def _refuse_unless(request: HttpRequest, capability: str) -> None:
     if not can(request.user, capability):
         raise PermissionDenied("无权执行此操作。")
+
+
+def _apply(
+    request: HttpRequest, form: Any, perform: Callable[[dict[str, Any]], str], done_url: str, pk: int,
+    failed: Callable[[Any], HttpResponse],
+) -> HttpResponse:  # fmt: skip
+    """One action form of a detail page: a refusal shows on the form (nothing written), success redirects back."""
+    if form.is_valid():
+        try:
+            done = perform(form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect(done_url, pk=pk)
+    return failed(form)
 
 
 def _household(user: Any, number: str) -> Household:
@@ -192,9 +209,9 @@ def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("www:contract", pk=pk)
 
 
-def _source(request: HttpRequest, form: DrawForm) -> Order | Purchase:
-    pk = form.cleaned_data["number"]
-    if form.cleaned_data["kind"] == "order":
+def _source(request: HttpRequest, data: dict[str, Any]) -> Order | Purchase:
+    pk = data["number"]
+    if data["kind"] == "order":
         return get_visible(request.user, Order.objects.all(), pk=pk)
     return get_visible(request.user, Purchase.objects.all(), pk=pk)
 
@@ -205,22 +222,20 @@ def _source(request: HttpRequest, form: DrawForm) -> Order | Purchase:
 def contract_draw(request: HttpRequest, pk: int) -> HttpResponse:
     _refuse_unless(request, "contracts.draw")
     contract = selectors.contract(request.user, pk)
-    form = DrawForm(request.POST)
-    if form.is_valid():
-        try:
-            source = _source(request, form)
-            if isinstance(source, Order):
-                draws = contract_draw_order(actor=request.user, order=source, contract=contract)
-            else:
-                draws = contract_draw_purchase(actor=request.user, purchase=source, contract=contract)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+
+    def perform(data: dict[str, Any]) -> str:
+        source = _source(request, data)
+        if isinstance(source, Order):
+            draws = contract_draw_order(actor=request.user, order=source, contract=contract)
         else:
-            messages.success(request, f"已计入合同：{len(draws)} 条明细。")
-            return redirect("www:contract", pk=pk)
-    return render(
-        request, "contracts/detail.html", _contract_context(request, pk, draw_form=form), status=400
-    )
+            draws = contract_draw_purchase(actor=request.user, purchase=source, contract=contract)
+        return f"已计入合同：{len(draws)} 条明细。"
+
+    def failed(form: Any) -> HttpResponse:
+        context = _contract_context(request, pk, draw_form=form)
+        return render(request, "contracts/detail.html", context, status=400)
+
+    return _apply(request, DrawForm(request.POST), perform, "www:contract", pk, failed)
 
 
 def _contract_inputs(request: HttpRequest, form: ContractForm, items: Any) -> tuple[Any, ...]:
@@ -307,6 +322,14 @@ def _preorder_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, 
     }  # fmt: skip
 
 
+def _preorder_failed(request: HttpRequest, pk: int, key: str) -> Callable[[Any], HttpResponse]:
+    def failed(form: Any) -> HttpResponse:
+        context = _preorder_context(request, pk, **{key: form})
+        return render(request, "contracts/preorder_detail.html", context, status=400)
+
+    return failed
+
+
 @login_required
 @domain_errors
 def preorder_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -319,21 +342,22 @@ def preorder_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def preorder_draw(request: HttpRequest, pk: int) -> HttpResponse:
     _refuse_unless(request, "contracts.draw")
     preorder = selectors.preorder(request.user, pk)
-    form = DrawForm(request.POST)
-    if form.is_valid():
-        try:
-            source = _source(request, form)
-            if isinstance(source, Order):
-                preorder_draw_order(actor=request.user, order=source, preorder=preorder)
-            else:
-                preorder_draw_purchase(actor=request.user, purchase=source, preorder=preorder)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+
+    def perform(data: dict[str, Any]) -> str:
+        source = _source(request, data)
+        if isinstance(source, Order):
+            preorder_draw_order(actor=request.user, order=source, preorder=preorder)
         else:
-            messages.success(request, "已计入预购。")
-            return redirect("www:preorder", pk=pk)
-    return render(
-        request, "contracts/preorder_detail.html", _preorder_context(request, pk, draw_form=form), status=400
+            preorder_draw_purchase(actor=request.user, purchase=source, preorder=preorder)
+        return "已计入预购。"
+
+    return _apply(
+        request,
+        DrawForm(request.POST),
+        perform,
+        "www:preorder",
+        pk,
+        _preorder_failed(request, pk, "draw_form"),
     )
 
 
@@ -343,18 +367,18 @@ def preorder_draw(request: HttpRequest, pk: int) -> HttpResponse:
 def preorder_finish(request: HttpRequest, pk: int) -> HttpResponse:
     _refuse_unless(request, "contracts.manage")
     preorder = selectors.preorder(request.user, pk)
-    form = PreOrderEndForm(request.POST)
-    if form.is_valid():
-        try:
-            preorder_end(actor=request.user, preorder=preorder, status=form.cleaned_data["status"],
-                         reason=form.cleaned_data["reason"])  # fmt: skip
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "预购状态已更新。")
-            return redirect("www:preorder", pk=pk)
-    return render(
-        request, "contracts/preorder_detail.html", _preorder_context(request, pk, end_form=form), status=400
+
+    def perform(data: dict[str, Any]) -> str:
+        preorder_end(actor=request.user, preorder=preorder, status=data["status"], reason=data["reason"])
+        return "预购状态已更新。"
+
+    return _apply(
+        request,
+        PreOrderEndForm(request.POST),
+        perform,
+        "www:preorder",
+        pk,
+        _preorder_failed(request, pk, "end_form"),
     )
 
 
@@ -364,17 +388,19 @@ def preorder_finish(request: HttpRequest, pk: int) -> HttpResponse:
 def preorder_deposit(request: HttpRequest, pk: int) -> HttpResponse:
     _refuse_unless(request, "contracts.manage")
     preorder = selectors.preorder(request.user, pk)
-    form = DepositForm(request.POST)
-    if form.is_valid():
-        try:
-            preorder_pay_deposit(actor=request.user, preorder=preorder, paid_on=form.cleaned_data["paid_on"])
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "定金支付已登记。")
-            return redirect("www:preorder", pk=pk)
-    context = _preorder_context(request, pk, deposit_form=form)
-    return render(request, "contracts/preorder_detail.html", context, status=400)
+
+    def perform(data: dict[str, Any]) -> str:
+        preorder_pay_deposit(actor=request.user, preorder=preorder, paid_on=data["paid_on"])
+        return "定金支付已登记。"
+
+    return _apply(
+        request,
+        DepositForm(request.POST),
+        perform,
+        "www:preorder",
+        pk,
+        _preorder_failed(request, pk, "deposit_form"),
+    )
 
 
 def _preorder_create(request: HttpRequest, form: PreOrderForm) -> Any:
@@ -457,21 +483,18 @@ def buyback_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def buyback_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
     _refuse_unless(request, "contracts.draw")
     buyback = selectors.buyback(request.user, pk)
-    form = EnrolForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            household = _household(request.user, d["household"])
-            buyback_enrol(actor=request.user, buyback=buyback, household=household, enrolled_on=d["enrolled_on"],
-                          note=d["note"])  # fmt: skip
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "农户已加入回购项目。")
-            return redirect("www:buyback", pk=pk)
-    return render(
-        request, "contracts/buyback_detail.html", _buyback_context(request, pk, enrol_form=form), status=400
-    )
+
+    def perform(d: dict[str, Any]) -> str:
+        household = _household(request.user, d["household"])
+        buyback_enrol(actor=request.user, buyback=buyback, household=household, enrolled_on=d["enrolled_on"],
+                      note=d["note"])  # fmt: skip
+        return "农户已加入回购项目。"
+
+    def failed(form: Any) -> HttpResponse:
+        context = _buyback_context(request, pk, enrol_form=form)
+        return render(request, "contracts/buyback_detail.html", context, status=400)
+
+    return _apply(request, EnrolForm(request.POST), perform, "www:buyback", pk, failed)
 
 
 @require_POST
@@ -482,21 +505,18 @@ def buyback_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = _buyback_context(request, pk)
     buyback = context["buyback"]
     form = DeliveryForm(request.POST, households=context["delivery_form"].fields["household"].choices)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            household = (
-                buyback.households.select_related("household").get(household_id=int(d["household"])).household
-            )
-            buyback_deliver(actor=request.user, buyback=buyback, household=household, day=d["day"],
-                            qty=d["quantity"], unit_price=d["unit_price"], note=d["note"])  # fmt: skip
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "交售已登记。")
-            return redirect("www:buyback", pk=pk)
-    context["delivery_form"] = form
-    return render(request, "contracts/buyback_detail.html", context, status=400)
+
+    def perform(d: dict[str, Any]) -> str:
+        enrolled = buyback.households.select_related("household").get(household_id=int(d["household"]))
+        buyback_deliver(actor=request.user, buyback=buyback, household=enrolled.household, day=d["day"],
+                        qty=d["quantity"], unit_price=d["unit_price"], note=d["note"])  # fmt: skip
+        return "交售已登记。"
+
+    def failed(form: Any) -> HttpResponse:
+        context["delivery_form"] = form
+        return render(request, "contracts/buyback_detail.html", context, status=400)
+
+    return _apply(request, form, perform, "www:buyback", pk, failed)
 
 
 @require_POST
