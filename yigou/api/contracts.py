@@ -25,7 +25,7 @@ from yigou.contracts.buyback import (
     buyback_enrol,
     household_incomes,
 )
-from yigou.contracts.draws import contract_draw_order, contract_draw_purchase
+from yigou.contracts.draws import contract_draw
 from yigou.contracts.enums import PartySide, PreOrderStatus
 from yigou.contracts.exports import figures_by_contract, party_label
 from yigou.contracts.figures import ContractFigures, ItemFigures, contract_figures
@@ -35,8 +35,7 @@ from yigou.contracts.preorders import (
     PreOrderInput,
     PreOrderParties,
     preorder_create,
-    preorder_draw_order,
-    preorder_draw_purchase,
+    preorder_draw,
     preorder_end,
     preorder_figures,
     preorder_pay_deposit,
@@ -253,10 +252,7 @@ class ContractViewSet(ApiViewSet):
         """把一个订单或一条购买记录计入合同（按品种匹配，核对当事方、价格和数量）。"""
         contract = selectors.contract(request.user, int_pk(pk))
         source = _source(request)
-        if isinstance(source, Order):
-            contract_draw_order(actor=request.user, order=source, contract=contract)
-        else:
-            contract_draw_purchase(actor=request.user, purchase=source, contract=contract)
+        contract_draw(actor=request.user, record=source, contract=contract)
         return self._detail(request, selectors.contract(request.user, contract.pk))
 
 
@@ -402,10 +398,7 @@ class PreOrderViewSet(ApiViewSet):
         """把一个订单或一条购买记录计入预购。"""
         preorder = selectors.preorder(request.user, int_pk(pk))
         source = _source(request)
-        if isinstance(source, Order):
-            preorder_draw_order(actor=request.user, order=source, preorder=preorder)
-        else:
-            preorder_draw_purchase(actor=request.user, purchase=source, preorder=preorder)
+        preorder_draw(actor=request.user, record=source, preorder=preorder)
         return self._detail(request, selectors.preorder(request.user, preorder.pk))
 
 

@@ -187,22 +187,26 @@ def _locked(actor: Any, contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
+def fresh_source(record: Order | Purchase) -> Source:
+    """The order's or the purchase's lines as they stand in the database now."""
+    if isinstance(record, Order):
+        return order_source(Order.objects.select_related("buyer_cadre").get(pk=record.pk))
+    related = ("buyer_cadre", "seller_household", "seller_producer")
+    return purchase_source(Purchase.objects.select_related(*related).get(pk=record.pk))
+
+
 @transaction.atomic
+def contract_draw(*, actor: Any, record: Order | Purchase, contract: Contract) -> list[ContractDraw]:
+    """Count an order's (or a purchase recorded directly in the ledger) matching lines against the contract;
+    lines of other products are left out."""
+    locked = _locked(actor, contract)
+    ensure_visible(actor, record)
+    return _draw_contract(actor, locked, fresh_source(record))
+
+
 def contract_draw_order(*, actor: Any, order: Order, contract: Contract) -> list[ContractDraw]:
-    """Count an order's matching lines against the contract; lines of other products are left out."""
-    locked = _locked(actor, contract)
-    ensure_visible(actor, order)
-    return _draw_contract(
-        actor, locked, order_source(Order.objects.select_related("buyer_cadre").get(pk=order.pk))
-    )
+    return contract_draw(actor=actor, record=order, contract=contract)
 
 
-@transaction.atomic
 def contract_draw_purchase(*, actor: Any, purchase: Purchase, contract: Contract) -> list[ContractDraw]:
-    """Count a purchase recorded directly in the ledger (not through an order) against the contract."""
-    locked = _locked(actor, contract)
-    ensure_visible(actor, purchase)
-    fresh = Purchase.objects.select_related("buyer_cadre", "seller_household", "seller_producer").get(
-        pk=purchase.pk
-    )
-    return _draw_contract(actor, locked, purchase_source(fresh))
+    return contract_draw(actor=actor, record=purchase, contract=contract)

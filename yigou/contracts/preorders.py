@@ -32,8 +32,7 @@ from .draws import (
     check_price,
     committed,
     draw_fields,
-    order_source,
-    purchase_source,
+    fresh_source,
 )
 from .enums import PreOrderStatus
 from .figures import DRAW_RELATED, PENDING, DrawState, states
@@ -246,20 +245,19 @@ def _draw(actor: Any, preorder: PreOrder, source: Source) -> list[PreOrderDraw]:
 
 
 @transaction.atomic
+def preorder_draw(*, actor: Any, record: Order | Purchase, preorder: PreOrder) -> list[PreOrderDraw]:
+    """Count an order's or a direct purchase's matching lines as deliveries of the pre-order."""
+    locked = _locked(actor, preorder, "contracts.draw")
+    ensure_visible(actor, record)
+    return _draw(actor, locked, fresh_source(record))
+
+
 def preorder_draw_order(*, actor: Any, order: Order, preorder: PreOrder) -> list[PreOrderDraw]:
-    locked = _locked(actor, preorder, "contracts.draw")
-    ensure_visible(actor, order)
-    return _draw(actor, locked, order_source(Order.objects.select_related("buyer_cadre").get(pk=order.pk)))
+    return preorder_draw(actor=actor, record=order, preorder=preorder)
 
 
-@transaction.atomic
 def preorder_draw_purchase(*, actor: Any, purchase: Purchase, preorder: PreOrder) -> list[PreOrderDraw]:
-    locked = _locked(actor, preorder, "contracts.draw")
-    ensure_visible(actor, purchase)
-    fresh = Purchase.objects.select_related("buyer_cadre", "seller_household", "seller_producer").get(
-        pk=purchase.pk
-    )
-    return _draw(actor, locked, purchase_source(fresh))
+    return preorder_draw(actor=actor, record=purchase, preorder=preorder)
 
 
 @dataclass

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 from yigou.accounts.scope import can, get_visible, restrict
 from yigou.assist.enums import UnitKind
 from yigou.assist.models import AssistingUnit, Cadre
+from yigou.contracts import draws as contract_draws
+from yigou.contracts import preorders as preorder_services
 from yigou.contracts import selectors
 from yigou.contracts.buyback import (
     BuyBackInput,
@@ -32,7 +34,6 @@ from yigou.contracts.buyback import (
     buyback_enrol,
     household_incomes,
 )
-from yigou.contracts.draws import contract_draw_order, contract_draw_purchase
 from yigou.contracts.enums import BuyBackStatus, ContractStatus, PartySide, PreOrderStatus
 from yigou.contracts.exports import contracts_xlsx, figures_by_contract, party_label, side_labels
 from yigou.contracts.figures import contract_figures
@@ -56,8 +57,6 @@ from yigou.contracts.preorders import (
     PreOrderInput,
     PreOrderParties,
     preorder_create,
-    preorder_draw_order,
-    preorder_draw_purchase,
     preorder_end,
     preorder_figures,
     preorder_pay_deposit,
@@ -225,10 +224,7 @@ def contract_draw(request: HttpRequest, pk: int) -> HttpResponse:
 
     def perform(data: dict[str, Any]) -> str:
         source = _source(request, data)
-        if isinstance(source, Order):
-            draws = contract_draw_order(actor=request.user, order=source, contract=contract)
-        else:
-            draws = contract_draw_purchase(actor=request.user, purchase=source, contract=contract)
+        draws = contract_draws.contract_draw(actor=request.user, record=source, contract=contract)
         return f"已计入合同：{len(draws)} 条明细。"
 
     def failed(form: Any) -> HttpResponse:
@@ -345,10 +341,7 @@ def preorder_draw(request: HttpRequest, pk: int) -> HttpResponse:
 
     def perform(data: dict[str, Any]) -> str:
         source = _source(request, data)
-        if isinstance(source, Order):
-            preorder_draw_order(actor=request.user, order=source, preorder=preorder)
-        else:
-            preorder_draw_purchase(actor=request.user, purchase=source, preorder=preorder)
+        preorder_services.preorder_draw(actor=request.user, record=source, preorder=preorder)
         return "已计入预购。"
 
     return _apply(
