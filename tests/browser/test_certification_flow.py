@@ -93,8 +93,18 @@ def apply_as_producer(page, base: str, world) -> Product:
     assert page.locator("#linked-households tbody tr").count() == 2
     assert page.inner_text("#files").strip() == "承诺函：承诺函.pdf"
     assert timeline(page) == ["申报"]
+    assert page.locator("#review-form, #decide-form").count() == 0  # an applicant neither reviews nor decides
     sign_out(page)
     return product
+
+
+def another_county_cannot_see(page, base: str, product: Product) -> None:
+    """安居区 (a neighbouring county) gets no trace of 船山区's application, not even by its address."""
+    sign_in(page, base, "anju", "/certification/")
+    assert page.inner_text("#products tbody").strip() == "没有符合条件的申报。"
+    response = page.goto(f"{base}/certification/{product.pk}/")
+    assert response is not None and response.status == 404
+    sign_out(page)
 
 
 def review_as_township(page, base: str, product: Product) -> None:
@@ -187,6 +197,7 @@ def test_a_product_is_applied_for_reviewed_certified_listed_found_by_pinyin_and_
     number, notice_end = f"510903-{today.year}-0001", today + dt.timedelta(days=5)
 
     product = apply_as_producer(page, base, world)
+    another_county_cannot_see(page, base, product)
     review_as_township(page, base, product)
     certify_as_county(page, base, product, number, notice_end)
 
