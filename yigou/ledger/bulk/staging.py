@@ -34,6 +34,7 @@ from .staging_write import write_staged
 
 log = logging.getLogger(__name__)
 COPY_CHUNK = 10_000  # rows per COPY; progress is reported between them
+TUNING = {"work_mem": "256MB", "jit": "off"}  # see _tune
 
 
 @lru_cache(maxsize=1)
@@ -49,24 +50,52 @@ def import_staged(
     if connection.vendor != "postgresql" or table.encoding == "xlsx":
         return None
     require_headers(table, layout.REQUIRED)
+    outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
+        restore = _tune(cursor, outermost)
         _drop(cursor)
         total = _stage(cursor, table, progress)
         cursor.execute(sql.FALLBACK)
         if cursor.fetchone()[0]:
-            _drop(cursor)
+            _leave(cursor, restore)
             log.info("purchase import: Python path (the file names producers or unusual numbers)")
             return None
         report = _check(cursor, actor, total)
         if staged_rows_locked(cursor):
-            _drop(cursor)  # rows in an approved (locked) month: the Python path names each of them
+            _leave(cursor, restore)  # rows in an approved (locked) month: the Python path names each of them
             return None
         report.dry_run = dry_run
         if report.ok and not dry_run and report.purchases:
             report.written = write_staged(cursor, actor, note)
-        _drop(cursor)
+        _leave(cursor, restore)
     log.info("purchase import: SQL path, %s rows, %s written", total, report.written)
     return report
+
+
+def _tune(cursor: Any, outermost: bool) -> dict[str, str]:
+    """Settings for this transaction only (set_config(..., true) is SET LOCAL); returns the values to restore.
+
+    The import's sorts and hash aggregates spill to disk at the default 4MB of work_mem; JIT compiling the
+    purchase query costs more than it saves. synchronous_commit = off only when this is the outermost
+    transaction, so that it covers exactly this import's commit: a server crash in the moment after the commit
+    may lose the whole import (never part of it: one transaction), and running the file again brings it back,
+    since purchases whose 外部编号 is already in the ledger are skipped. Constraints and triggers stay as they are.
+    """
+    settings = dict(TUNING)
+    if outermost:
+        settings["synchronous_commit"] = "off"
+    cursor.execute("SELECT name, setting FROM pg_settings WHERE name = ANY (%s)", [list(TUNING)])
+    before = {name: value + ("kB" if name == "work_mem" else "") for name, value in cursor.fetchall()}
+    for name, value in settings.items():
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    return {} if outermost else before
+
+
+def _leave(cursor: Any, before: dict[str, str]) -> None:
+    """Drop the staging tables; inside a caller's transaction, give it back its own settings."""
+    _drop(cursor)
+    for name, value in before.items():
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def _drop(cursor: Any) -> None:

@@ -327,33 +327,35 @@ WHERE p.refcount > 0
 
 PRESENCE = """
 INSERT INTO ledger_presence (kind, key, region_code, day, refcount)
-SELECT kind, key, region_code, day, n FROM imp_slot
+SELECT kind, key, region_code, day, n FROM imp_slot ORDER BY kind, key, region_code, day
 ON CONFLICT (kind, key, region_code, day) DO UPDATE SET refcount = ledger_presence.refcount + excluded.refcount
 """
 
-# Per entity, year, ancestor and month: present before (was) and/or made present by this import (is_new),
-# for the (entity, year, ancestor) groups this import touches; days collapse to months before the expansion.
+# Per entity, year, ancestor and month: present before (was) and/or made present by this import (is_new).
+# One pass: slots and earlier rows collapse to months per region, then expand to ancestors once. Groups with
+# only earlier rows (ancestors this import does not touch) give no delta in distinct_upsert, so they need no filter.
 ANCESTOR_MONTHS = f"""
 CREATE TEMP TABLE imp_am ON COMMIT DROP AS
 WITH {LEVELS},
-n AS (SELECT DISTINCT kind, key, extract(year FROM day)::int AS y, extract(month FROM day)::int AS m, region_code
-      FROM imp_slot),
-b AS (SELECT DISTINCT kind, key, extract(year FROM day)::int AS y, extract(month FROM day)::int AS m, region_code
-      FROM imp_before),
-na AS (SELECT DISTINCT n.kind, n.key, n.y, lv.level, {ANCESTOR.format(code="n.region_code")} AS anc, n.m
-       FROM n JOIN lv ON {UNDER.format(code="n.region_code")}),
-ba AS (SELECT DISTINCT b.kind, b.key, b.y, lv.level, {ANCESTOR.format(code="b.region_code")} AS anc, b.m
-       FROM b JOIN lv ON {UNDER.format(code="b.region_code")})
-SELECT kind, key, y, level, anc, m, bool_or(is_new) AS is_new, bool_or(NOT is_new) AS was
-FROM (SELECT na.*, true AS is_new FROM na
-      UNION ALL
-      SELECT ba.*, false FROM ba WHERE (kind, key, y, level, anc) IN (SELECT kind, key, y, level, anc FROM na)) x
-GROUP BY kind, key, y, level, anc, m
+s AS (SELECT kind, key, y, m, region_code, bool_or(is_new) AS is_new, bool_or(NOT is_new) AS was
+      FROM (SELECT kind, key, extract(year FROM day)::int AS y, extract(month FROM day)::int AS m, region_code,
+                   true AS is_new FROM imp_slot
+            UNION ALL
+            SELECT kind, key, extract(year FROM day)::int, extract(month FROM day)::int, region_code, false
+            FROM imp_before) u
+      GROUP BY kind, key, y, m, region_code)
+SELECT s.kind, s.key, s.y, lv.level, {ANCESTOR.format(code="s.region_code")} AS anc, s.m,
+       bool_or(s.is_new) AS is_new, bool_or(s.was) AS was
+FROM s JOIN lv ON {UNDER.format(code="s.region_code")}
+GROUP BY 1, 2, 3, 4, 5, 6
 """
 
 
 def distinct_upsert(kinds: tuple[str, ...]) -> str:
-    """m_ += 1 for months newly present; y_ moves when the first month of the year moves earlier."""
+    """m_ += 1 for months newly present; y_ moves when the first month of the year moves earlier.
+
+    The deltas are summed per column first (k), so the pivot into columns aggregates a few rows, not millions.
+    """
     columns = [f"{p}_{k}" for k in kinds for p in ("m", "y")]
     sums = [
         f"sum(CASE WHEN col = '{c[0]}' AND kind = '{c[2:]}' THEN delta ELSE 0 END) AS {c}" for c in columns
@@ -369,7 +371,9 @@ WITH g AS (
     UNION ALL SELECT anc, level, y, fb, kind, 'y', -1 FROM g WHERE fb IS NOT NULL AND fa < fb
 )
 INSERT INTO ledger_monthrollup (region_code, level, year, month, {", ".join(columns)})
-SELECT * FROM (SELECT anc, level, y, m, {", ".join(sums)} FROM d GROUP BY anc, level, y, m) s
+SELECT * FROM (SELECT anc, level, y, m, {", ".join(sums)}
+               FROM (SELECT anc, level, y, m, kind, col, sum(delta) AS delta FROM d GROUP BY 1, 2, 3, 4, 5, 6) k
+               GROUP BY anc, level, y, m) s
 WHERE {" OR ".join(f"s.{c} <> 0" for c in columns)}
 ON CONFLICT (region_code, year, month) DO UPDATE SET {updates}
 """
