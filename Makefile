@@ -34,10 +34,12 @@ demo: venv ## load the demo data into the embedded database (once; delete var/yi
 test: venv ## run the suite on SQLite, then on PostgreSQL when one is reachable (browser tests included)
 	@bash scripts/test.sh
 
-lint: venv ## ruff, ruff format --check, mypy, and the migrations check
+lint: venv ## ruff, ruff format --check, mypy, the layer contracts and the migrations check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy yigou config
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/check_private_imports.py
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m yigou.manage makemigrations --check --dry-run
 
 format: venv ## apply ruff's fixes and formatting

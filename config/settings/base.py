@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "yigou.shares",
     "yigou.reporting",
     "yigou.approval",
+    "yigou.demo",
     "yigou.api",
     "yigou.www",
 ]
@@ -180,3 +181,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Yigou's own settings, each with its default (the code reads settings.X, never a default of its own) -----
+# Imports of at least this many data rows run as a background job (Celery; in-process without a broker).
+YIGOU_IMPORT_JOB_THRESHOLD = 100_000
+# Run background imports in the request's process instead of handing them to Celery (tests, single-box installs).
+YIGOU_IMPORT_JOB_INLINE = False
+# A month's report is due on this day of the following month; per form code a different day ({"FORM": 10}).
+YIGOU_APPROVAL_DEADLINE_DAY = 5
+YIGOU_APPROVAL_DEADLINE_DAYS: dict[str, int] = {}
+# Certification: the public notice period in days and how many years a certificate stays valid.
+YIGOU_NOTICE_DAYS = 5
+YIGOU_CERT_VALIDITY_YEARS = 1
+# A product priced above its reference price by more than this share needs a written explanation and is flagged.
+YIGOU_PRICE_MARGIN = "0.20"

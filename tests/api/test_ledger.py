@@ -121,27 +121,37 @@ def test_beneficiaries_earning_more_than_the_purchase_are_refused(world, client_
     assert counts() == before
 
 
-def test_a_county_user_posting_for_another_countys_household_is_not_found(world, client_for: Callable):
+def test_a_county_user_posting_for_another_countys_household_is_refused_like_a_missing_one(
+    world, client_for: Callable
+):
     before = counts()  # anju sees 陈立 (his unit is paired with 拦江村) but not 张德明 of 船山区
+    zhang = world.households["zhang"].pk
 
     response = client_for("anju").post(URL, p1_body(world, external_id="ANJU-1"), format="json")
+    missing = client_for("anju").post(URL, p1_body(world, external_id="ANJU-2", seller_household=987654), format="json")
 
-    assert response.status_code == 404
-    assert response.json() == {"code": "not_found", "message": "记录不存在或无权访问。"}
+    assert response.status_code == 400
+    assert response.json() == {"code": "invalid_input", "message": f"输入有误：销售农户（编号 {zhang}）不存在或无权访问",
+                               "field": "seller_household"}  # fmt: skip
+    assert missing.status_code == 400
+    assert missing.json() == {"code": "invalid_input", "message": "输入有误：销售农户（编号 987654）不存在或无权访问",
+                              "field": "seller_household"}  # fmt: skip
     assert counts() == before
 
 
-@pytest.mark.parametrize("field", ["buyer_cadre", "seller_household"])
-def test_an_unknown_referenced_id_is_a_plain_not_found(world, client_for: Callable, field):
+@pytest.mark.parametrize(("field", "label"), [("buyer_cadre", "购买干部"), ("seller_household", "销售农户")])
+def test_an_unknown_referenced_id_is_refused_on_its_field(world, client_for: Callable, field, label):
     before = counts()
 
     response = client_for("admin").post(URL, p1_body(world, **{field: 987654}), format="json")
 
-    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert response.status_code == 400
+    assert response.json() == {"code": "invalid_input", "message": f"输入有误：{label}（编号 987654）不存在或无权访问",
+                               "field": field}  # fmt: skip
     assert counts() == before
 
 
-def test_a_beneficiary_outside_the_users_scope_is_not_found(world, client_for: Callable):
+def test_a_beneficiary_outside_the_users_scope_is_refused_like_a_missing_one(world, client_for: Callable):
     before = counts()
     body = {
         "date": "2018-01-20", "buyer_kind": "individual", "buyer_name": "李四", "channel": "onsite",
@@ -152,7 +162,10 @@ def test_a_beneficiary_outside_the_users_scope_is_not_found(world, client_for: C
 
     response = client_for("chuanshan").post(URL, body, format="json")
 
-    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    liu = world.households["liu"].pk
+    assert response.status_code == 400
+    assert response.json() == {"code": "invalid_input", "message": f"输入有误：受益农户（编号 {liu}）不存在或无权访问",
+                               "field": "beneficiaries"}  # fmt: skip
     assert counts() == before
 
 

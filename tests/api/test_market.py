@@ -154,13 +154,16 @@ def test_an_office_records_an_activity_organised_by_a_unit(world, client_for: Ca
     assert Activity.objects.count() == 1
 
 
-def test_an_activity_by_an_organiser_outside_scope_is_not_found(world, client_for: Callable):
+def test_an_activity_by_an_organiser_outside_scope_is_refused_like_a_missing_one(world, client_for: Callable):
     response = client_for("chuanshan").post("/api/v1/activities/", {
         "title": "采购节", "kind": "fair", "date": "2018-04-10", "region": "510903101000",
         "organiser": world.units["finance"].pk,
     }, format="json")  # fmt: skip
 
-    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    finance = world.units["finance"].pk
+    assert response.status_code == 400
+    assert response.json() == {"code": "invalid_input", "message": f"输入有误：帮扶单位（编号 {finance}）不存在或无权访问",
+                               "field": "organiser"}  # fmt: skip
     assert Activity.objects.count() == 0
 
 

@@ -18,9 +18,10 @@ import pytest
 from tests.world import World
 from yigou.accounts.enums import OrgKind, Role
 from yigou.accounts.services import organisation_create, system_actor, user_create
+from yigou.core.errors import NotFoundError
 from yigou.core.models import AuditEntry
 from yigou.ledger.models import Purchase
-from yigou.market import presale
+from yigou.market import presale, selectors
 from yigou.market.models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
 
 TODAY = dt.date.today()
@@ -134,7 +135,7 @@ def test_bad_order_lines_are_refused_in_chinese_and_change_nothing(world, shop, 
     assert counts() == before
 
 
-def test_a_closed_list_takes_no_orders(world, client_for):
+def test_a_closed_list_takes_no_orders_and_is_out_of_a_buyers_sight(world, client_for):
     closed = presale.presale_publish(
         actor=world.users["village"], data=_info("去年预售", opens=-60, closes=-30),
         village=world.region("510903101001"),
@@ -144,11 +145,12 @@ def test_a_closed_list_takes_no_orders(world, client_for):
 
     response = place(client_for("unit"), closed, (closed.items.get().pk, "1"))
 
+    # A closed list is no longer an offer: a buyer sees it no more than on the page (which answers 404).
     assert response.status_code == 400
-    opens, closes = TODAY - dt.timedelta(days=60), TODAY - dt.timedelta(days=30)
-    assert response.json() == {
-        "code": "presale_closed", "message": f"预售清单“去年预售”当前不在接单期（{opens} 至 {closes}）。",
-    }  # fmt: skip
+    assert response.json() == {"code": "invalid_input", "message": f"输入有误：预售清单（编号 {closed.pk}）不存在或无权访问",
+                               "field": "presale_list"}  # fmt: skip
+    with pytest.raises(NotFoundError):
+        selectors.presale_list(world.users["unit"], closed.pk)
     assert counts() == before
 
 
@@ -160,7 +162,7 @@ def test_a_unknown_list_and_a_malformed_body_are_400(world, shop, client_for):
     empty = client_for("unit").post("/api/v1/orders/", {"presale_list": shop.pk, "lines": []}, format="json")
 
     assert missing.status_code == 400
-    assert missing.json() == {"code": "invalid_input", "message": "输入有误：预售清单（编号 999999）不存在",
+    assert missing.json() == {"code": "invalid_input", "message": "输入有误：预售清单（编号 999999）不存在或无权访问",
                               "field": "presale_list"}  # fmt: skip
     assert empty.status_code == 400
     assert (empty.json()["code"], list(empty.json()["fields"])) == ("invalid_input", ["lines"])
@@ -360,7 +362,7 @@ def test_resolving_an_aftersale_of_another_order_is_refused(world, shop, placed,
                     {"aftersale": 12345, "approve": True, "resolution": "同意"})  # fmt: skip
 
     assert response.status_code == 400
-    assert response.json() == {"code": "invalid_input", "message": "输入有误：该售后申请不属于此订单",
+    assert response.json() == {"code": "invalid_input", "message": "输入有误：售后申请（编号 12345）不属于此订单",
                                "field": "aftersale"}  # fmt: skip
     assert (counts(), AfterSale.objects.count()) == (before, 0)
 

@@ -4,7 +4,7 @@ import pytest
 
 from yigou.assist import services
 from yigou.assist.models import AssistingUnit, CadreHouseholdPairing, UnitVillagePairing
-from yigou.core.errors import DomainError, PermissionDeniedError
+from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 
 
 def test_unit_staff_edit_their_own_unit_but_not_another(world):
@@ -46,7 +46,8 @@ def test_pairing_end_before_start_is_refused(world):
 
 
 def test_a_county_cannot_pair_into_another_county(world):
-    with pytest.raises(PermissionDeniedError):
+    # 安居区 does not see 船山区's household 张德明: told it does not exist, like a missing one.
+    with pytest.raises(NotFoundError):
         services.pair_cadre_household(actor=world.users["anju"], cadre=world.cadres["chen"],
                                       household=world.households["zhang"], start=dt.date(2018, 1, 1))  # fmt: skip
     with pytest.raises(PermissionDeniedError):

@@ -88,7 +88,11 @@ def test_another_county_cannot_name_a_household_outside_it(world):
 
     response = api(world, "anju").post("/api/v1/preorders/", preorder_body(world), format="json")
 
-    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert response.status_code == 400
+    # The buyer (船山区农商银行) is the first record named that 安居区 cannot see; the household is next.
+    bank = world.units["chuanshan_bank"].pk
+    assert response.json() == {"code": "invalid_input", "message": f"输入有误：帮扶单位（编号 {bank}）不存在或无权访问",
+                               "field": "buyer_unit"}  # fmt: skip
     assert counts(PreOrder) == before
 
 
@@ -206,7 +210,9 @@ def test_another_county_cannot_name_the_enterprise(world, enterprise):
         "/api/v1/buybacks/", buyback_body(world, enterprise, villages=["510904101001"]), format="json"
     )
 
-    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert response.status_code == 400
+    assert response.json() == {"code": "invalid_input", "message": f"输入有误：经营主体（编号 {enterprise.pk}）不存在或无权访问",
+                               "field": "enterprise"}  # fmt: skip
     assert counts(BuyBack) == before
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from tests.ledger.example import _market
 from tests.ledger.test_bulk_import import ROWS, counts, csv_bytes
+from yigou.accounts import selectors as import_jobs
 from yigou.core import jobs
 from yigou.core.errors import NotFoundError
 from yigou.core.models import ImportJob, JobStatus
@@ -141,8 +142,10 @@ def test_dispatch_waits_for_the_commit_then_uses_the_broker_or_a_daemon_thread(
 
 def test_a_job_is_seen_by_its_creator_admins_and_offices_above_the_creator(world, tmp_path):
     job = job_for(world, tmp_path, b"", user="chuanshan")
-    seen = {key: jobs.jobs_visible(user).filter(pk=job.pk).exists() for key, user in world.users.items()}
+    seen = {
+        key: import_jobs.jobs_visible(user).filter(pk=job.pk).exists() for key, user in world.users.items()
+    }
     assert seen == {"admin": True, "city": True, "chuanshan": True, "anju": False, "zone": False,
                     "yongxing": False, "village": False, "auditor": False, "unit": False, "producer": False}  # fmt: skip
     with pytest.raises(NotFoundError):
-        jobs.job_get(world.users["anju"], job.pk)
+        import_jobs.job_get(world.users["anju"], job.pk)

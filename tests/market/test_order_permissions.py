@@ -1,5 +1,8 @@
 """Who may see and act on an order: the buyer's side, the seller's side over the list's region, nobody else.
 
+A user who sees the order but stands on the wrong side is refused (403); one who does not see it is told it does
+not exist (404, exactly like a missing order), so a refusal never reveals that an order exists.
+
 Orders: U — 遂宁市财政局 (staff "unit") buys from the 永兴村 list (船山区); P — 李四 ("buyer") buys from the
 永兴 cooperative's list (永兴镇). Every refused step leaves orders, lines, stock, events, ledger and audit as they were.
 """
@@ -10,7 +13,7 @@ import pytest
 
 from tests.market.flows import paid, place, shipped, snapshot
 from yigou.accounts.scope import restrict
-from yigou.core.errors import PermissionDeniedError
+from yigou.core.errors import NotFoundError, PermissionDeniedError
 from yigou.market import ordering
 from yigou.market.models import AfterSale, Order, OrderEvent, OrderLine
 
@@ -40,6 +43,10 @@ def test_each_user_sees_exactly_the_orders_of_their_side(market, orders, key):
         assert set(rows) == {orders[name].pk for name in expected}
 
 
+def refusal(key: str, sees: set[str]) -> type[Exception]:
+    return PermissionDeniedError if key in sees else NotFoundError
+
+
 SELLER_REFUSED = ["anju", "zone", "bank", "unit", "buyer", "buyer2", "auditor", "producer"]
 BUYER_REFUSED = ["bank", "buyer", "buyer2", "anju", "village", "chuanshan", "auditor", "producer"]
 
@@ -59,7 +66,7 @@ def test_only_the_seller_side_confirms_and_ships(market, orders, key, step):
         "cancel": lambda: ordering.order_cancel(actor=actor, order=order, reason="无权取消"),
     }
     before = snapshot()
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(refusal(key, SEES_U)):
         calls[step]()
     assert snapshot() == before
 
@@ -82,7 +89,7 @@ def test_only_the_buyer_receives_pays_rates_and_asks_for_after_sales(market, ord
         ),
     }
     before = snapshot()
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(refusal(key, SEES_U)):
         calls[step]()
     assert snapshot() == before
 
@@ -92,7 +99,7 @@ def test_only_the_seller_side_resolves_after_sales(market, orders, key):
     order = paid(market, orders["U"])
     request = ordering.aftersale_request(actor=market.user("unit"), order=order, kind="refund", reason="变质")
     before = snapshot()
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(refusal(key, SEES_U)):
         ordering.aftersale_resolve(actor=market.user(key), request=request, approve=True, resolution="同意")
     assert snapshot() == before
     assert AfterSale.objects.get().status == "requested"
@@ -113,7 +120,7 @@ def test_an_individual_cannot_act_on_another_individuals_order(market, orders):
         lambda: ordering.order_cancel(actor=market.user("buyer2"), order=order, reason="x"),
         lambda: ordering.order_confirm(actor=market.user("buyer2"), order=order),
     ):
-        with pytest.raises(PermissionDeniedError) as refused:
+        with pytest.raises(NotFoundError) as refused:
             call()
-        assert refused.value.message == "该记录不在您的管辖区域内。"
+        assert refused.value.message == "记录不存在或无权访问。"
     assert snapshot() == before

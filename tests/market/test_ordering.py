@@ -15,7 +15,7 @@ from tests.market.flows import lines, paid, place, reserved, shipped, snapshot
 from tests.market.presale_world import TODAY
 from yigou.core.errors import DomainError
 from yigou.ledger.enums import BuyerKind
-from yigou.market import ordering
+from yigou.market import order_steps, ordering
 from yigou.market.enums import Inspection, OrderStatus
 from yigou.market.models import OrderEvent
 from yigou.market.presale import presale_item_change, presale_withdraw
@@ -342,7 +342,7 @@ def test_stock_may_not_be_lowered_below_what_orders_hold(market):
 
 
 def test_waiting_for_names_the_states_each_side_acts_on(market):
-    assert ordering.waiting_for(market.user("village")) == {"seller": ["placed", "confirmed"]}
-    assert ordering.waiting_for(market.user("unit")) == {"buyer": ["shipped", "received"]}
-    assert ordering.waiting_for(market.user("buyer")) == {"buyer": ["shipped", "received"]}
-    assert ordering.waiting_for(market.user("auditor")) == {}
+    assert order_steps.waiting_for(market.user("village")) == {"seller": ["placed", "confirmed"]}
+    assert order_steps.waiting_for(market.user("unit")) == {"buyer": ["shipped", "received"]}
+    assert order_steps.waiting_for(market.user("buyer")) == {"buyer": ["shipped", "received"]}
+    assert order_steps.waiting_for(market.user("auditor")) == {}

@@ -153,7 +153,8 @@ def test_a_seller_outside_the_users_county_reads_as_missing(client_for, world):
     )
     response = client_for("anju").post(reverse("www:purchase_create"), data)
     assert response.status_code == 400
-    assert errors(response.content.decode()) == ["记录不存在或无权访问。"]
+    zhang = world.households["zhang"].pk
+    assert errors(response.content.decode()) == [f"输入有误：销售农户（编号 {zhang}）不存在或无权访问"]
     assert Purchase.objects.count() == 0
 
 

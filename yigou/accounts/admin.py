@@ -12,8 +12,9 @@ from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 
+from yigou.accounts.admin_scope import ScopedAdminMixin
 from yigou.core import audit
-from yigou.core.admin_scope import ScopedAdminMixin
+from yigou.core.models import AuditEntry
 
 from .enums import Role
 from .models import Organisation, User
@@ -113,3 +114,16 @@ class OrganisationAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 # Roles and region scope decide permissions here; Django's groups are not used.
 admin.site.unregister(Group)
+
+
+# The audit log (a core model) is registered here because who may read it is decided by the region scope.
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    view_capability = "audit.view"
+    list_display = ["at", "actor_name", "action", "target_type", "target_label", "region_code", "ip"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["actor_name", "target_label", "target_id", "region_code", "note"]
+    readonly_fields = ["at", "actor", "actor_name", "action", "target_type", "target_id", "target_label", "region_code",
+              "changes", "note", "ip"]  # fmt: skip
+    fields = tuple(readonly_fields)
+    date_hierarchy = "at"

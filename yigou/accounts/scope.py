@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 from django.db import models
 from django.db.models import Q
 
-from yigou.core.errors import NotFoundError, PermissionDeniedError
+from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from yigou.regions.models import prefix_of
 
 from .enums import Role
+from .models import Organisation, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -46,7 +47,7 @@ def scope_for(user: Any) -> Scope:
     buyer = _buyer_scope(user)
     if buyer is not None:
         return buyer
-    org = user.organisation
+    org = _organisation(user)
     if org is None:
         return NOTHING
     if user.role in (Role.OFFICE, Role.VILLAGE, Role.AUDITOR):
@@ -56,6 +57,15 @@ def scope_for(user: Any) -> Scope:
     if user.role == Role.PRODUCER and org.producer_id:
         return Scope("producer", producer_id=org.producer_id)
     return NOTHING
+
+
+def _organisation(user: Any) -> Any:
+    """The user's organisation with its unit in one query: the checks after scope (a unit's buyer, its name)
+    then find the unit cached instead of reading it again."""
+    if not user.organisation_id or User._meta.get_field("organisation").is_cached(user):
+        return user.organisation
+    user.organisation = Organisation.objects.select_related("unit").filter(pk=user.organisation_id).first()
+    return user.organisation
 
 
 def _buyer_scope(user: Any) -> Scope | None:
@@ -253,6 +263,54 @@ def get_visible(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
     return row
 
 
+def _not_named(pk: object, field: str, label: str) -> DomainError:
+    return DomainError("invalid_input", detail=f"{label}（编号 {pk}）不存在或无权访问", field=field)
+
+
+def named_row(user: Any, queryset: models.QuerySet[M], pk: Any, *, field: str, label: str) -> M | None:
+    """A record a request body or form names by id: None when none is named.
+
+    A missing id and one outside the user's scope get the same 400 (`invalid_input`, "…（编号 N）不存在或无权访问")
+    on that field, so the answer never tells which; a record named in the URL path is a 404 (`get_visible`).
+    """
+    return named_in(restrict(user, queryset), pk, field=field, label=label)
+
+
+def named_required(user: Any, queryset: models.QuerySet[M], pk: Any, *, field: str, label: str) -> M:
+    """`named_row` for a field that must name a record."""
+    row = named_row(user, queryset, pk, field=field, label=label)
+    if row is None:
+        raise DomainError("invalid_input", detail=f"须指定{label}", field=field)
+    return row
+
+
+def named_in(rows: models.QuerySet[M], pk: Any, *, field: str, label: str) -> M | None:
+    """`named_row` over rows a selector has already chosen for the user (e.g. every unit that may be named as a
+    buyer, which reaches beyond the user's own scope)."""
+    if pk is None or pk == "":
+        return None
+    if not str(pk).isdigit():
+        raise _not_named(pk, field, label)
+    row = rows.filter(pk=int(pk)).first()
+    if row is None:
+        raise _not_named(pk, field, label)
+    return row
+
+
+def named_rows(user: Any, queryset: models.QuerySet[M], ids: Any, *, field: str, label: str) -> list[M]:
+    """Every record named by a list of ids, in the order named (repeats once), or the refusal of the first one
+    missing or out of scope — never a silently shorter list."""
+    wanted = list(dict.fromkeys(str(pk).strip() for pk in ids if str(pk).strip()))
+    bad = next((pk for pk in wanted if not pk.isdigit()), None)
+    if bad is not None:
+        raise _not_named(bad, field, label)
+    found = {row.pk: row for row in restrict(user, queryset).filter(pk__in=[int(pk) for pk in wanted])}
+    missing = next((pk for pk in wanted if int(pk) not in found), None)
+    if missing is not None:
+        raise _not_named(missing, field, label)
+    return [found[int(pk)] for pk in wanted]
+
+
 # What each role may do besides reading its scope.
 # Offices review (township or sector) and decide (county) certifications, keep reference prices, and may sell
 # on a village's behalf; which of review/decide a user may do also depends on the level of its region.
@@ -294,6 +352,17 @@ def can(user: Any, capability: str) -> bool:
     return capability in CAPABILITIES.get(role, set())
 
 
+def works_over_regions(user: Any) -> bool:
+    """Offices, village staff, auditors and administrators: the users who supervise regions (units, producers
+    and individual buyers do not)."""
+    return scope_for(user).kind in ("all", "region")
+
+
+def ensure_works_over_regions(user: Any, message: str | None = None) -> None:
+    if not works_over_regions(user):
+        raise PermissionDeniedError("forbidden", message)
+
+
 def ensure_can(user: Any, capability: str, obj: models.Model | None = None) -> None:
     """Refuse unless the user holds the capability and, when given, the object lies in the user's scope."""
     if not can(user, capability):
@@ -303,9 +372,10 @@ def ensure_can(user: Any, capability: str, obj: models.Model | None = None) -> N
 
 
 def ensure_visible(user: Any, obj: models.Model) -> None:
+    """A service's backstop: a record outside the user's scope is 'not found', exactly like a missing one."""
     manager = type(obj)._default_manager
     if not restrict(user, manager.filter(pk=obj.pk)).exists():
-        raise PermissionDeniedError("out_of_scope")
+        raise NotFoundError()
 
 
 def ensure_region_in_scope(user: Any, region_code: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -12,16 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yigou.accounts.scope import get_visible, restrict
-from yigou.core.errors import NotFoundError
 from yigou.core.periods import parse_period
-from yigou.ledger import selectors, services
+from yigou.ledger import references, selectors, services
 from yigou.ledger.columns import COLUMNS
 from yigou.ledger.enums import BuyerKind, Channel, Source
 from yigou.ledger.models import Purchase
 from yigou.ledger.render import JSON_CONTENT_TYPE, render_json
-from yigou.market.models import Activity, Outlet
-from yigou.registry.models import Household, Producer
 from yigou.reporting.selectors import merged_stats_table
 
 from .base import ApiViewSet
@@ -41,37 +36,9 @@ PURCHASE_PARAMS = [
     str_param("q", "销售农户户主、经营主体、购买单位、干部、购买人、产品名称，或外部编号"),
     str_param("channel", "渠道", enum=list(Channel.values)),
     str_param("buyer_kind", "购买方类型", enum=list(BuyerKind.values)),
+    str_param("sort", "排序：-date（默认，最新在前）或 date", enum=list(selectors.PURCHASE_SORTS)),
 ]
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-
-
-def _households() -> QuerySet[Household]:
-    # The service reads each household's status history and village on the sale date.
-    return Household.objects.select_related("village").prefetch_related("events")
-
-
-def _visible(actor: Any, queryset: QuerySet[Any], pk: int | None) -> Any:
-    """A referenced record the user may see, or the same plain 404 as a record that does not exist."""
-    return None if pk is None else get_visible(actor, queryset, pk=pk)
-
-
-def _beneficiaries(actor: Any, entries: list[dict[str, Any]]) -> list[tuple[Household, Any]]:
-    if not entries:
-        return []
-    ids = {entry["household"] for entry in entries}
-    found: dict[int, Household] = restrict(actor, _households()).in_bulk(ids)
-    if len(found) != len(ids):
-        raise NotFoundError()
-    return [(found[entry["household"]], entry["amount"]) for entry in entries]
-
-
-def _named(queryset: QuerySet[Any], pk: int | None) -> Any:
-    if pk is None:
-        return None
-    row = queryset.filter(pk=pk).first()
-    if row is None:
-        raise NotFoundError()
-    return row
 
 
 def purchase_input(actor: Any, data: dict[str, Any]) -> services.PurchaseInput:
@@ -79,14 +46,16 @@ def purchase_input(actor: Any, data: dict[str, Any]) -> services.PurchaseInput:
     return services.PurchaseInput(
         date=data["date"], buyer_kind=data["buyer_kind"], channel=data["channel"],
         lines=[services.LineInput(**line) for line in data["lines"]],
-        seller_household=_visible(actor, _households(), data["seller_household"]),
-        seller_producer=_visible(actor, Producer.objects.select_related("region"), data["seller_producer"]),
-        buyer_unit=_named(selectors.nameable_units(actor), data["buyer_unit"]),
-        buyer_cadre=_named(selectors.nameable_cadres(actor), data["buyer_cadre"]),
+        seller_household=references.seller_household(actor, data["seller_household"]),
+        seller_producer=references.seller_producer(actor, data["seller_producer"]),
+        buyer_unit=references.buyer_unit(actor, data["buyer_unit"]),
+        buyer_cadre=references.buyer_cadre(actor, data["buyer_cadre"]),
         buyer_name=data["buyer_name"],
-        outlet=_visible(actor, Outlet.objects.all(), data["outlet"]),
-        activity=_visible(actor, Activity.objects.all(), data["activity"]),
-        attribution=data["attribution"], beneficiaries=_beneficiaries(actor, data["beneficiaries"]),
+        outlet=references.outlet(actor, data["outlet"]),
+        activity=references.activity(actor, data["activity"]),
+        attribution=data["attribution"], beneficiaries=references.beneficiaries(
+            actor, [(entry["household"], entry["amount"]) for entry in data["beneficiaries"]]
+        ),
         distributed=data["distributed"], total=data["total"], external_id=data["external_id"],
         note=data["note"], source=Source.API,
     )  # fmt: skip
@@ -108,6 +77,7 @@ class PurchaseViewSet(ApiViewSet):
         rows = selectors.purchases(
             request.user, region=query(request, "region"), period=parse_period(period) if period else None,
             q=query(request, "q"), channel=query(request, "channel"), buyer_kind=query(request, "buyer_kind"),
+            sort=query(request, "sort") or "-date",
         )  # fmt: skip
         return self.paginated(rows)
 

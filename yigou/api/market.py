@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from yigou.accounts.scope import get_visible, restrict
+from yigou.accounts.scope import get_visible, named_row, restrict
 from yigou.assist.models import AssistingUnit
 from yigou.core.periods import parse_period
 from yigou.market import services
@@ -83,8 +83,8 @@ class ActivityCreateSerializer(serializers.Serializer):
     note = serializers.CharField(label="说明", max_length=300, required=False, allow_blank=True, default="")
 
 
-def _unit(actor: Any, pk: int | None) -> AssistingUnit | None:
-    return None if pk is None else get_visible(actor, AssistingUnit.objects.all(), pk=pk)
+def _unit(actor: Any, pk: int | None, field: str) -> AssistingUnit | None:
+    return named_row(actor, AssistingUnit.objects.all(), pk, field=field, label="帮扶单位")
 
 
 def _in_region(qs: QuerySet[Any], region: str) -> QuerySet[Any]:
@@ -115,7 +115,7 @@ class OutletViewSet(ApiViewSet):
     def create(self, request: Request) -> Response:
         data = self.valid_input(OutletCreateSerializer)
         region = region_by_code(request.user, data.pop("region"), field="region")
-        operator = _unit(request.user, data.pop("operator"))
+        operator = _unit(request.user, data.pop("operator"), "operator")
         outlet = services.outlet_open(actor=request.user, region=region, operator=operator, **data)
         return self.output(get_visible(request.user, self._outlets(), pk=outlet.pk), created=True)
 
@@ -161,6 +161,6 @@ class ActivityViewSet(ApiViewSet):
     def create(self, request: Request) -> Response:
         data = self.valid_input(ActivityCreateSerializer)
         region = region_by_code(request.user, data.pop("region"), field="region")
-        organiser = _unit(request.user, data.pop("organiser"))
+        organiser = _unit(request.user, data.pop("organiser"), "organiser")
         activity = services.activity_record(actor=request.user, region=region, organiser=organiser, **data)
         return self.output(get_visible(request.user, self._activities(), pk=activity.pk), created=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from rest_framework import serializers
@@ -16,6 +17,7 @@ from yigou.market.enums import (
     ProductCategory,
 )
 from yigou.market.models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
+from yigou.market.selectors import list_state
 
 from .common import choices_help
 
@@ -56,16 +58,29 @@ class PresaleListSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     producer_name = serializers.CharField(source="producer.name", read_only=True, default="")
     delivery_label = serializers.CharField(source="get_delivery_display", read_only=True)
-    is_open = serializers.BooleanField(read_only=True, label="今日接单")
-    paired = serializers.BooleanField(read_only=True, default=False, label="本单位结对帮扶村")
+    is_open = serializers.SerializerMethodField(label="今日接单")
+    state = serializers.SerializerMethodField(label="状态：open=接单中，upcoming=未开始，closed=已截止，withdrawn=已撤回")
+    affinity = serializers.IntegerField(
+        read_only=True, default=0, label="与本单位的帮扶关系：2=结对帮扶村，1=结对村所在县，0=其他（浏览列表按此排序）"
+    )
+    paired = serializers.SerializerMethodField(label="本单位结对帮扶村")
     items = PresaleItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = PreSaleList
         fields = ["id", "title", "region", "region_name", "county_code", "producer", "producer_name", "opens_on",
                   "closes_on", "delivery", "delivery_label", "contact_name", "contact_phone", "note", "withdrawn",
-                  "is_open", "paired", "items", "updated_at"]  # fmt: skip
+                  "is_open", "state", "affinity", "paired", "items", "updated_at"]  # fmt: skip
         read_only_fields = fields
+
+    def get_is_open(self, owner: PreSaleList) -> bool:
+        return bool(owner.is_open_on(dt.date.today()))
+
+    def get_state(self, owner: PreSaleList) -> str:
+        return list_state(owner)
+
+    def get_paired(self, owner: PreSaleList) -> bool:
+        return getattr(owner, "affinity", 0) == 2
 
 
 class PresaleItemInputSerializer(serializers.Serializer):

@@ -7,22 +7,20 @@ and every rule. A shortage answers 409 with the code `out_of_stock` and the mess
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from yigou.accounts.scope import get_visible, restrict, scope_for
-from yigou.assist.models import AssistingUnit, Cadre, UnitVillagePairing
-from yigou.core.errors import DomainError, NotFoundError
-from yigou.market import ordering, presale
+from yigou.accounts.scope import get_visible, named_row, restrict
+from yigou.assist.models import AssistingUnit, Cadre
+from yigou.core.errors import DomainError
+from yigou.market import ordering, presale, selectors
 from yigou.market.enums import OrderStatus, ProductCategory
-from yigou.market.models import AfterSale, Order, PreSaleItem, PreSaleList, Product
-from yigou.regions.models import prefix_of
+from yigou.market.models import Order, PreSaleList, Product
 from yigou.registry.models import Household, Producer
 
 from .base import ApiViewSet
@@ -65,59 +63,8 @@ class OutOfStockError(DomainError):
 # --- pre-sale lists ------------------------------------------------------------------------------------------
 
 
-def _annotated(actor: Any, rows: QuerySet[PreSaleList], today: dt.date) -> QuerySet[PreSaleList]:
-    """Every list row with `is_open` (takes orders today) and `paired` (a village the user's unit assists)."""
-    scope = scope_for(actor)
-    paired: Any = Value(False, output_field=BooleanField())
-    if scope.kind == "unit":
-        pairings = UnitVillagePairing.objects.filter(
-            unit_id=scope.unit_id, village_id=OuterRef("region_id"), start__lte=today
-        ).exclude(end__lt=today)
-        paired = Exists(pairings)
-    is_open = Case(
-        When(withdrawn=False, opens_on__lte=today, closes_on__gte=today, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-    return (
-        rows.select_related("region", "producer")
-        .prefetch_related("items__seller_producer", "items__presale_list__region")
-        .annotate(is_open=is_open, paired=paired)
-    )
-
-
-def _open_lists(today: dt.date) -> QuerySet[PreSaleList]:
-    return PreSaleList.objects.filter(withdrawn=False, opens_on__lte=today, closes_on__gte=today)
-
-
-def _browsable(actor: Any, today: dt.date) -> QuerySet[PreSaleList]:
-    """What a user may open: every list open today, and the user's own (seller-side) lists in any state."""
-    own = restrict(actor, PreSaleList.objects.all()).values("pk")
-    return PreSaleList.objects.filter(Q(pk__in=_open_lists(today).values("pk")) | Q(pk__in=own))
-
-
-def _filtered(request: Request, rows: QuerySet[PreSaleList]) -> QuerySet[PreSaleList]:
-    region, category, q = query(request, "region"), query(request, "category"), query(request, "q")
-    if region:
-        rows = rows.filter(region__code__startswith=prefix_of(region))
-    if category:
-        rows = rows.filter(pk__in=PreSaleItem.objects.filter(category=category).values("presale_list_id"))
-    if q:
-        named = PreSaleItem.objects.filter(name__icontains=q).values("presale_list_id")
-        rows = rows.filter(Q(title__icontains=q) | Q(pk__in=named))
-    return rows
-
-
-def _ref(actor: Any, queryset: QuerySet[Any], pk: int | None, field: str, what: str) -> Any:
-    """A record named in the body: one the user may not see is reported like one that does not exist (400)."""
-    if pk is None:
-        return None
-    try:
-        return get_visible(actor, queryset, pk=pk)
-    except NotFoundError:
-        raise DomainError(
-            "invalid_input", detail=f"{what}（编号 {pk}）不存在或无权访问", field=field
-        ) from None
+def _list_filters(request: Request) -> tuple[str, str, str]:
+    return query(request, "region"), query(request, "category"), query(request, "q")
 
 
 def _item_input(actor: Any, n: int, data: dict[str, Any]) -> presale.ItemInput:
@@ -126,19 +73,24 @@ def _item_input(actor: Any, n: int, data: dict[str, Any]) -> presale.ItemInput:
         name=data["name"], category=data["category"], unit=data["unit"], unit_price=data["unit_price"],
         quantity=data["quantity"], window_start=data["window_start"], window_end=data["window_end"],
         specification=data["specification"],
-        product=_ref(actor, Product.objects.all(), data["product"], field, "认定产品"),
-        seller_household=_ref(actor, Household.objects.all(), data["seller_household"], field, "销售农户"),
-        seller_producer=_ref(actor, Producer.objects.all(), data["seller_producer"], field, "销售主体"),
+        product=named_row(actor, Product.objects.all(), data["product"], field=field, label="认定产品"),
+        seller_household=named_row(actor, Household.objects.all(), data["seller_household"], field=field,
+                                   label="销售农户"),
+        seller_producer=named_row(actor, Producer.objects.all(), data["seller_producer"], field=field,
+                                  label="销售主体"),
     )  # fmt: skip
 
-
-# Buyers see the villages their unit assists first, then the lists closing soonest.
-PAIRED_FIRST = ("-paired", "closes_on", "-id")
 
 LIST_PARAMS = [
     str_param("region", "区划代码：含其全部下级"),
     str_param("category", "品类", enum=list(ProductCategory.values)),
     str_param("q", "清单名称或品名"),
+]
+
+
+MINE_PARAMS = [
+    *LIST_PARAMS,
+    str_param("state", "状态：open=接单中，upcoming=未开始，closed=已截止，withdrawn=已撤回", enum=list(selectors.LIST_STATES)),
 ]
 
 
@@ -149,24 +101,23 @@ class PresaleListViewSet(ApiViewSet):
     serializer_class = PresaleListSerializer
 
     def _one(self, pk: Any) -> PreSaleList:
-        today = dt.date.today()
-        rows = _annotated(self.request.user, _browsable(self.request.user, today), today)
-        return _first(rows, int_pk(pk))
+        return selectors.presale_list(self.request.user, int_pk(pk))
 
     @extend_schema(parameters=LIST_PARAMS, responses={200: PresaleListSerializer(many=True)})
     def list(self, request: Request) -> Response:
-        """今日接单的预售清单，可按区划、品类、名称筛选；单位账号的结对帮扶村排在前面。"""
-        today = dt.date.today()
-        rows = _annotated(request.user, _filtered(request, _open_lists(today)), today)
-        return self.paginated(rows.order_by(*PAIRED_FIRST))
+        """今日接单的预售清单，可按区划、品类、名称筛选；单位账号的结对帮扶村排在前面，其所在县次之，再按截止日期。"""
+        region, category, q = _list_filters(request)
+        return self.paginated(selectors.open_lists(request.user, region=region, category=category, q=q))
 
-    @extend_schema(parameters=LIST_PARAMS, responses={200: PresaleListSerializer(many=True)})
+    @extend_schema(parameters=MINE_PARAMS, responses={200: PresaleListSerializer(many=True)})
     @action(detail=False, methods=["get"])
     def mine(self, request: Request) -> Response:
-        """本方（管辖区域或本主体）发布的全部预售清单，含已截止和已撤回的。"""
-        today = dt.date.today()
-        rows = _filtered(request, restrict(request.user, PreSaleList.objects.all()))
-        return self.paginated(_annotated(request.user, rows, today).order_by("-opens_on", "-id"))
+        """本方（管辖区域或本主体）发布的全部预售清单，含已截止和已撤回的，最新开始的在前。"""
+        region, category, q = _list_filters(request)
+        rows = selectors.seller_lists(
+            request.user, state=query(request, "state"), region=region, category=category, q=q
+        )
+        return self.paginated(rows)
 
     @extend_schema(responses={200: PresaleListSerializer, 404: ErrorSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -180,13 +131,14 @@ class PresaleListViewSet(ApiViewSet):
         village = None
         if data["village"]:
             village = region_by_code(actor, data["village"], field="village")
-        producer = _ref(
-            actor, Producer.objects.select_related("region"), data["producer"], "producer", "经营主体"
+        producer = named_row(
+            actor, Producer.objects.select_related("region"), data["producer"], field="producer", label="经营主体"
         )
-        if village is not None or producer is not None:
-            # Who may sell here is told before any seller or product in the items is looked up.
-            region_code = village.code if village is not None else producer.region_id
-            presale.ensure_may_sell(actor, region_code, producer.pk if producer is not None else None)
+        # Who may sell here is told before any seller or product in the items is looked up.
+        if village is not None:
+            presale.ensure_may_sell(actor, village.code, producer.pk if producer is not None else None)
+        elif producer is not None:
+            presale.ensure_may_sell(actor, producer.region_id, producer.pk)
         items = [_item_input(actor, n, item) for n, item in enumerate(data.pop("items"))]
         info = presale.ListInput(
             title=data["title"], opens_on=data["opens_on"], closes_on=data["closes_on"],
@@ -199,30 +151,13 @@ class PresaleListViewSet(ApiViewSet):
         return self.output(self._one(owner.pk), created=True)
 
 
-def _first(rows: QuerySet[Any], pk: int) -> Any:
-    row = rows.filter(pk=pk).first()
-    if row is None:
-        raise NotFoundError()
-    return row
-
-
 # --- orders --------------------------------------------------------------------------------------------------
 
 
-def _orders(actor: Any) -> QuerySet[Order]:
-    return restrict(actor, Order.objects.select_related("presale_list", "region"))
-
-
 def _detail_rows(actor: Any) -> QuerySet[Order]:
-    return _orders(actor).prefetch_related("lines__item", "events__actor", "after_sales")
-
-
-def _unit_for(actor: Any, pk: int | None) -> AssistingUnit | None:
-    return _ref(actor, AssistingUnit.objects.all(), pk, "unit", "购买单位")
-
-
-def _cadre_for(actor: Any, pk: int | None) -> Cadre | None:
-    return _ref(actor, Cadre.objects.all(), pk, "cadre", "干部")
+    return restrict(actor, Order.objects.select_related("presale_list", "region")).prefetch_related(
+        "lines__item", "events__actor", "after_sales"
+    )
 
 
 ORDER_PARAMS = [
@@ -230,7 +165,9 @@ ORDER_PARAMS = [
     bool_param("waiting", "只看等待本人处理的订单（卖方：待确认、待发货；买方：待验收、待付款）"),
     str_param("region", "卖方所在区划代码：含其全部下级"),
     int_param("presale_list", "预售清单"),
-    str_param("q", "购买方名称或预售清单名称"),
+    str_param("side", "哪一方的订单：buyer=我买的，seller=我卖的；不填为本账号的全部", enum=list(selectors.SIDES)),
+    str_param("sort", "排序：-created（默认，最新在前）、created、-total、total", enum=list(selectors.ORDER_SORTS)),
+    str_param("q", "购买方名称、预售清单名称或订单编号"),
 ]
 
 
@@ -241,33 +178,24 @@ class OrderViewSet(ApiViewSet):
     serializer_class = OrderSerializer
 
     def _order(self, pk: Any) -> Order:
-        return _first(_orders(self.request.user), int_pk(pk))
+        return get_visible(self.request.user, Order.objects.all(), pk=int_pk(pk))
 
     def _answer(self, order: Order, *, created: bool = False) -> Response:
-        fresh = _first(_detail_rows(self.request.user), order.pk)
+        fresh = get_visible(self.request.user, _detail_rows(self.request.user), pk=order.pk)
         return self.output(fresh, OrderDetailSerializer, created=created)
 
     @extend_schema(parameters=ORDER_PARAMS, responses={200: OrderSerializer(many=True), 400: ErrorSerializer})
     def list(self, request: Request) -> Response:
-        rows = _orders(request.user)
-        status, region = query(request, "status"), query(request, "region")
-        presale_list = query_int(request, "presale_list")
-        if status:
-            rows = rows.filter(status=status)
-        if region:
-            rows = rows.filter(region__code__startswith=prefix_of(region))
-        if presale_list is not None:
-            rows = rows.filter(presale_list_id=presale_list)
-        if q := query(request, "q"):
-            rows = rows.filter(Q(buyer_name__icontains=q) | Q(presale_list__title__icontains=q))
-        if query_bool(request, "waiting"):
-            states = {s for side in ordering.waiting_for(request.user).values() for s in side}
-            rows = rows.filter(status__in=states)
+        rows = selectors.orders(
+            request.user, side=query(request, "side"), status=query(request, "status"), q=query(request, "q"),
+            waiting=bool(query_bool(request, "waiting")), sort=query(request, "sort") or "-created",
+            region=query(request, "region"), presale_list=query_int(request, "presale_list"),
+        )  # fmt: skip
         return self.paginated(rows)
 
     @extend_schema(responses={200: OrderDetailSerializer, 404: ErrorSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return self.output(_first(_detail_rows(request.user), int_pk(pk)), OrderDetailSerializer)
+        return self.output(get_visible(request.user, _detail_rows(request.user), pk=int_pk(pk)), OrderDetailSerializer)
 
     @extend_schema(request=OrderPlaceSerializer, responses={201: OrderDetailSerializer, 409: ErrorSerializer,
                                                             **ERRORS})  # fmt: skip
@@ -275,16 +203,14 @@ class OrderViewSet(ApiViewSet):
         """下单：全部品种一次锁定库存，任一品种不足则整单不成立（409 out_of_stock，库存不足…）。"""
         data = self.valid_input(OrderPlaceSerializer)
         actor = request.user
-        presale_list = PreSaleList.objects.filter(pk=data["presale_list"]).first()
-        if presale_list is None:
-            raise DomainError("invalid_input", detail=f"预售清单（编号 {data['presale_list']}）不存在",
-                              field="presale_list")  # fmt: skip
+        presale_list = selectors.named_presale_list(actor, data["presale_list"])
         try:
             order = ordering.order_place(
                 actor=actor, presale_list=presale_list,
                 lines=[(line["item"], line["quantity"]) for line in data["lines"]],
-                buyer_kind=data["buyer_kind"], cadre=_cadre_for(actor, data["cadre"]),
-                unit=_unit_for(actor, data["unit"]), delivery_address=data["delivery_address"], note=data["note"],
+                buyer_kind=data["buyer_kind"],
+                cadre=named_row(actor, Cadre.objects.all(), data["cadre"], field="cadre", label="干部"),
+                unit=named_row(actor, AssistingUnit.objects.all(), data["unit"], field="unit", label="购买单位"), delivery_address=data["delivery_address"], note=data["note"],
             )  # fmt: skip
         except DomainError as error:
             if error.code == "out_of_stock":
@@ -363,9 +289,7 @@ class OrderViewSet(ApiViewSet):
         """卖方处理售后：同意则订单退款，台账中的购买记录被冲销；拒绝须填写意见。"""
         order = self._order(pk)
         data = self.valid_input(AfterSaleResolveSerializer)
-        request_row = AfterSale.objects.filter(pk=data["aftersale"], order=order).first()
-        if request_row is None:
-            raise DomainError("invalid_input", detail="该售后申请不属于此订单", field="aftersale")
+        request_row = selectors.named_aftersale(request.user, order, data["aftersale"])
         ordering.aftersale_resolve(actor=request.user, request=request_row, approve=data["approve"],
                                    resolution=data["resolution"])  # fmt: skip
         return self._answer(order)

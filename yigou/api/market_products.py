@@ -14,8 +14,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from yigou.accounts.scope import get_visible, restrict
-from yigou.core.errors import DomainError, NotFoundError
+from yigou.accounts.scope import get_visible, named_required, named_rows
+from yigou.core.errors import NotFoundError
 from yigou.market import catalog
 from yigou.market import certification as cert
 from yigou.market.enums import CapacityPeriod, FileKind, ProductAction, ProductCategory, ProductStatus
@@ -202,10 +202,7 @@ class CatalogViewSet(ApiViewSet):
 
 
 def _households(actor: Any, ids: list[int]) -> list[Household]:
-    found = list(restrict(actor, Household.objects.filter(pk__in=ids)))
-    if len(found) != len(set(ids)):
-        raise DomainError("invalid_input", detail="所选农户不存在或不在您的管辖范围内", field="households")
-    return found
+    return named_rows(actor, Household.objects.all(), ids, field="households", label="农户")
 
 
 class ProductViewSet(ApiViewSet):
@@ -243,7 +240,7 @@ class ProductViewSet(ApiViewSet):
     def create(self, request: Request) -> Response:
         """申报扶贫产品（multipart 可同时上传材料：commitment 必须）。"""
         d = self.valid_input(ProductApplySerializer)
-        producer = get_visible(request.user, Producer.objects.all(), pk=d["producer"])
+        producer = named_required(request.user, Producer.objects.all(), d["producer"], field="producer", label="经营主体")
         files = [(kind, f) for kind in FileKind.values for f in d.get(kind) or []]
         data = cert.ApplyInput(
             name=d["name"], category=d["category"], specification=d["specification"], unit=d["unit"],
@@ -286,7 +283,9 @@ class ProductViewSet(ApiViewSet):
         """处理异议；异议成立则不予认定。"""
         d = self.valid_input(ProductResolveSerializer)
         product = self._product(pk)
-        objection = get_visible(request.user, Objection.objects.filter(product=product), pk=d["objection"])
+        objection = named_required(
+            request.user, Objection.objects.filter(product=product), d["objection"], field="objection", label="异议"
+        )
         cert.objection_resolve(actor=request.user, objection=objection, upheld=d["upheld"],
                                resolution=d["resolution"])  # fmt: skip
         return self._fresh(product)
@@ -396,7 +395,7 @@ class BlacklistViewSet(ApiViewSet):
     @extend_schema(request=BlacklistCreateSerializer, responses={201: BlacklistingSerializer, **ERRORS})
     def create(self, request: Request) -> Response:
         d = self.valid_input(BlacklistCreateSerializer)
-        producer = get_visible(request.user, Producer.objects.all(), pk=d["producer"])
+        producer = named_required(request.user, Producer.objects.all(), d["producer"], field="producer", label="经营主体")
         return self.output(cert.producer_blacklist(actor=request.user, producer=producer, reason=d["reason"]),
                            created=True)  # fmt: skip
 

@@ -14,10 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yigou.accounts.models import User
-from yigou.accounts.scope import scope_for
-from yigou.assist import selectors as assist_selectors
 from yigou.assist.models import AssistingUnit
-from yigou.core.errors import DomainError, PermissionDeniedError
+from yigou.core.errors import DomainError
 from yigou.shares import selectors, services
 from yigou.shares.enums import CanteenMode, FilingStatus
 from yigou.shares.floors import check_year, floor_set
@@ -135,17 +133,6 @@ class FloorInputSerializer(serializers.Serializer):
     note = serializers.CharField(label="依据", required=False, allow_blank=True, default="", max_length=300)
 
 
-def _filing_unit(actor: Any, unit_id: int | None) -> AssistingUnit:
-    scope = scope_for(actor)
-    if scope.kind == "unit":
-        return selectors.own_unit(actor)
-    if not scope.everything:
-        raise PermissionDeniedError()
-    if unit_id is None:
-        raise DomainError("invalid_input", detail="须指定预算单位编号", field="unit")
-    return assist_selectors.unit(actor, unit_id)
-
-
 def _named(unit: AssistingUnit, ids: list[int], field: str) -> list[AssistingUnit]:
     """Units a filing names must be registered in the same county or city as the filing unit."""
     known = {u.pk: u for u in neighbours(unit)}
@@ -180,12 +167,15 @@ class ShareFilingViewSet(ApiViewSet):
         int_param("year", "年度"), str_param("status", "状态", enum=list(FilingStatus.values)),
         str_param("q", "单位名称或拼音首字母"), str_param("region", "区划代码：含其全部下级"),
         str_param("flagged", "1：只看低于最低比例或低于上年金额的填报", enum=["1"]),
+        str_param("merged", "1：含并入共用食堂主单位填报的单位（主管部门默认不含，与审核页面相同；单位账号总能看到本单位的填报）", enum=["1"]),
+        str_param("sort", "排序：-submitted（默认，最近报送在前）、name、reserved", enum=list(selectors.FILING_SORTS)),
     ])  # fmt: skip
     def list(self, request: Request) -> Response:
         rows = selectors.filings(
             request.user, year=query_int(request, "year"), status=query(request, "status"), q=query(request, "q"),
             region=query(request, "region"), flagged=query(request, "flagged") == "1",
-        ).order_by("-year", "unit__name_initials", "pk")  # fmt: skip
+            merged=True if query(request, "merged") == "1" else None, sort=query(request, "sort") or "-submitted",
+        )  # fmt: skip
         return self.paginated(rows)
 
     @extend_schema(responses={200: FilingDetailSerializer, 404: ErrorSerializer})
@@ -196,7 +186,7 @@ class ShareFilingViewSet(ApiViewSet):
     def create(self, request: Request) -> Response:
         """保存（新建或修改）本单位某年度的填报草稿；已报送或已审核的不能修改。"""
         d = self.valid_input(FilingInputSerializer)
-        unit = _filing_unit(request.user, d.get("unit"))
+        unit = selectors.filing_unit(request.user, d.get("unit"))
         filing = services.filing_save(actor=request.user, unit=unit, year=d["year"], data=_input(unit, d))
         return self.output(selectors.filing(request.user, filing.pk), FilingDetailSerializer, created=True)
 

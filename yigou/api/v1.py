@@ -7,13 +7,15 @@ from .approval import BulletinView, CompletenessView, SubmissionViewSet
 from .assist import CadreViewSet, UnitViewSet
 from .audit import AuditViewSet
 from .auth import MeView, TokenRevokeView, TokenView
-from .contracts import BuyBackViewSet, ContractViewSet, PreOrderViewSet
+from .buybacks import BuyBackViewSet
+from .contracts import ContractViewSet
 from .households import HouseholdViewSet, MemberViewSet
 from .ledger import PurchaseViewSet, StatsColumnsView, StatsTableView
 from .market import ActivityViewSet, OutletViewSet
 from .market_orders import OrderViewSet, PresaleListViewSet
 from .market_products import BlacklistViewSet, CatalogViewSet, ProductViewSet, ReferencePriceViewSet
 from .pairings import HouseholdPairingViewSet, VillagePairingViewSet
+from .preorders import PreOrderViewSet
 from .producers import ProducerViewSet
 from .regions import RegionViewSet
 from .reporting import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from yigou.core.admin_scope import ScopedAdminMixin, masked_phone
+from yigou.accounts.admin_scope import ScopedAdminMixin, masked_phone
 
 from .models import AssistingUnit, Cadre, CadreHouseholdPairing, UnitVillagePairing
 

@@ -1,4 +1,4 @@
-"""Background import jobs: the only place that creates and changes ImportJob rows, and who may see them.
+"""Background import jobs: the only place that creates and changes ImportJob rows (who may see them: accounts).
 
 Progress and state changes are single-row UPDATEs in their own autocommit statements, never inside the
 import's write transaction, so a page polling the job sees them while the import is still running.
@@ -13,25 +13,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
-
-from yigou.accounts.enums import Role
-from yigou.accounts.scope import scope_for
-from yigou.core.errors import NotFoundError
 
 from .importing import ImportReport
 from .models import ImportJob, JobStatus
 
 log = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 100_000
 MAX_STORED_ERRORS = 1000  # a file of bad rows must not become a JSON blob of a million errors
 
 
 def job_threshold() -> int:
     """Files with at least this many data rows are imported in the background."""
-    return int(getattr(settings, "YIGOU_IMPORT_JOB_THRESHOLD", DEFAULT_THRESHOLD))
+    return int(settings.YIGOU_IMPORT_JOB_THRESHOLD)
 
 
 def job_create(*, actor: Any, kind: str, file_path: str, filename: str, total_rows: int) -> ImportJob:
@@ -91,7 +85,7 @@ def job_dispatch(job: ImportJob, task: Any) -> None:
     """
 
     def start() -> None:
-        if getattr(settings, "YIGOU_IMPORT_JOB_INLINE", False):
+        if settings.YIGOU_IMPORT_JOB_INLINE:
             task(job.pk)
         elif settings.CELERY_TASK_ALWAYS_EAGER:
             threading.Thread(
@@ -101,24 +95,3 @@ def job_dispatch(job: ImportJob, task: Any) -> None:
             task.delay(job.pk)
 
     transaction.on_commit(start)
-
-
-def jobs_visible(actor: Any) -> QuerySet[ImportJob]:
-    """The creator, administrators, and offices whose region contains the creator's region."""
-    qs = ImportJob.objects.select_related("created_by")
-    scope = scope_for(actor)
-    if scope.everything:
-        return qs
-    if scope.kind == "none":
-        return qs.none()
-    condition = Q(created_by=actor)
-    if actor.role == Role.OFFICE and scope.kind == "region":
-        condition |= Q(region_code__startswith=scope.region_prefix) & ~Q(region_code="")
-    return qs.filter(condition)
-
-
-def job_get(actor: Any, pk: int) -> ImportJob:
-    job = jobs_visible(actor).filter(pk=pk).first()
-    if job is None:
-        raise NotFoundError()
-    return job

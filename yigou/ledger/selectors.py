@@ -17,6 +17,8 @@ from yigou.regions.models import Region, prefix_of
 from .models import Beneficiary, Purchase
 from .table import StatsTable, build_table
 
+PURCHASE_SORTS = {"-date": ("-date", "-id"), "date": ("date", "id")}
+
 
 def purchases(
     actor: Any,
@@ -26,7 +28,9 @@ def purchases(
     q: str = "",
     channel: str = "",
     buyer_kind: str = "",
+    sort: str = "-date",
 ) -> QuerySet[Purchase]:
+    """The purchases the user may see, filtered; newest first (or oldest first with sort="date")."""
     qs = restrict(actor, Purchase.objects.select_related(
         "region", "buyer_unit", "buyer_cadre", "seller_household", "seller_producer", "outlet", "activity"
     ))  # fmt: skip
@@ -45,7 +49,7 @@ def purchases(
             | Q(buyer_unit__name__contains=text) | Q(buyer_cadre__name__contains=text)
             | Q(buyer_name__contains=text) | Q(lines__product__contains=text) | Q(external_id=text)
         ).distinct()  # fmt: skip
-    return qs.order_by("-date", "-id")
+    return qs.order_by(*PURCHASE_SORTS.get(sort, PURCHASE_SORTS["-date"]))
 
 
 def purchase(actor: Any, pk: int) -> Purchase:

@@ -134,7 +134,7 @@ def _values(
     return {code: values[code] for code in CODES}
 
 
-def _footnotes(rows: list[Row], total: Row) -> list[str]:
+def table_footnotes(rows: list[Row], total: Row) -> list[str]:
     notes = []
     for code in DISTINCT_SOURCES:
         summed = sum(int(r.values[code]) for r in rows)
@@ -171,7 +171,7 @@ def build_table(region: Region, period: Period) -> StatsTable:
 
     rows = [row(c, activities.get(c.code, 0), outlets.get(c.code, Counter())) for c in children]
     total = row(region, total_activities, total_outlets)
-    return StatsTable(region, period, rows, total, _footnotes(rows, total))
+    return StatsTable(region, period, rows, total, table_footnotes(rows, total))
 
 
 def _sum_counters(counters: Any) -> Counter[str]:

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from yigou.accounts.scope import get_visible, restrict, scope_for
+from yigou.accounts.scope import can, get_visible, restrict, scope_for
 from yigou.regions.enums import Level
 from yigou.regions.models import prefix_of
+from yigou.registry.models import Producer
 
 from .certification_rules import office_region
 from .enums import ProductStatus as S
@@ -140,6 +141,20 @@ def products(user: Any, f: ProductFilter = ProductFilter()) -> QuerySet[Product]
         open_objections=Count("objections", filter=Q(objections__resolved_at__isnull=True), distinct=True),
     )
     return qs.order_by(*STAFF_SORTS.get(f.sort, STAFF_SORTS["-created"]))
+
+
+def may_apply_any(user: Any) -> bool:
+    """Producer staff apply for their producer; offices (township/county) on behalf of producers in their region."""
+    return can(user, "market.apply") or office_region(user) is not None
+
+
+def applicant_producers(user: Any) -> QuerySet[Producer]:
+    """The producers this user may apply for: its own, or the active ones in an office's region."""
+    scope = scope_for(user)
+    rows = restrict(user, Producer.objects.filter(is_active=True).select_related("region")).order_by("name")
+    if scope.kind == "producer":
+        return rows.filter(pk=int(scope.producer_id or 0))
+    return rows if may_apply_any(user) else rows.none()
 
 
 def product(user: Any, pk: int) -> Product:

@@ -27,11 +27,11 @@ from .models import Blacklisting, Product, ProductStep
 
 
 def notice_days() -> int:
-    return int(getattr(settings, "YIGOU_NOTICE_DAYS", 5))
+    return int(settings.YIGOU_NOTICE_DAYS)
 
 
 def validity_years() -> int:
-    return int(getattr(settings, "YIGOU_CERT_VALIDITY_YEARS", 1))
+    return int(settings.YIGOU_CERT_VALIDITY_YEARS)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

@@ -25,9 +25,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from yigou.accounts.enums import Role
 from yigou.accounts.models import Organisation, User
-from yigou.accounts.scope import can, ensure_can, ensure_visible, scope_for
+from yigou.accounts.scope import ensure_can, ensure_visible, scope_for
 from yigou.accounts.services import system_actor
 from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core import audit
@@ -41,7 +40,7 @@ from yigou.registry.enums import ProducerKind
 
 from .enums import AfterSaleKind, AfterSaleStatus, Inspection, OrderStatus
 from .models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
-from .presale import ensure_may_sell
+from .order_steps import BUYER, check_step
 
 CENT, MILLI = Decimal("0.01"), Decimal("0.001")
 P = ParamSpec("P")
@@ -265,60 +264,28 @@ def order_place(
     return order
 
 
-# Who may act on an order: the seller side (the list's producer, or offices/villages over its region) or the buyer.
-def _is_seller(actor: Any, order: Order) -> bool:
-    try:
-        ensure_may_sell(actor, order.region_id, order.producer_id)
-    except PermissionDeniedError:
-        return False
-    return True
-
-
-def _is_buyer(actor: Any, order: Order) -> bool:
-    scope = scope_for(actor)
-    if scope.everything:
-        return True
-    if scope.kind == "person":
-        return order.buyer_user_id == actor.pk
-    return (
-        scope.kind == "unit"
-        and can(actor, "market.buy")
-        and scope.unit_id in (order.buyer_unit_id, getattr(order.buyer_cadre, "unit_id", None))
-    )
-
-
 def _locked(order: Order, actor: Any) -> Order:
     ensure_visible(actor, order)
     return Order.objects.select_for_update().get(pk=order.pk)
 
 
-def _require(order: Order, states: set[str], action: str) -> None:
-    if order.status not in states:
-        raise DomainError("order_transition_illegal", current=order.get_status_display(), action=action)
-
-
-def _transition(actor: Any, order: Order, side: str, states: set[str], target: str, action: str, label: str,
-                note: str = "") -> Order:  # fmt: skip
+def _transition(actor: Any, order: Order, step: str, target: str, note: str = "") -> Order:
     locked = _locked(order, actor)
-    if not (_is_seller if side == "seller" else _is_buyer)(actor, locked):
-        raise PermissionDeniedError()
-    _require(locked, states, label)
+    check_step(actor, locked, step)
     before, locked.status = locked.status, target
     locked.save(update_fields=["status", "updated_at"])
-    _event(locked, action, before, actor, note)
+    _event(locked, step, before, actor, note)
     return locked
 
 
 @transaction.atomic
 def order_confirm(*, actor: Any, order: Order, note: str = "") -> Order:
-    return _transition(actor, order, "seller", {OrderStatus.PLACED}, OrderStatus.CONFIRMED, "confirm", "确认订单",
-                       note)  # fmt: skip
+    return _transition(actor, order, "confirm", OrderStatus.CONFIRMED, note)
 
 
 @transaction.atomic
 def order_ship(*, actor: Any, order: Order, note: str = "") -> Order:
-    return _transition(actor, order, "seller", {OrderStatus.CONFIRMED}, OrderStatus.SHIPPED, "ship", "发货",
-                       note)  # fmt: skip
+    return _transition(actor, order, "ship", OrderStatus.SHIPPED, note)
 
 
 @serialised_on_sqlite
@@ -326,10 +293,7 @@ def order_ship(*, actor: Any, order: Order, note: str = "") -> Order:
 def order_cancel(*, actor: Any, order: Order, reason: str) -> Order:
     """Before shipping: the buyer any time, the seller with a reason. Afterwards only after-sales apply."""
     locked = _locked(order, actor)
-    buyer, seller = _is_buyer(actor, locked), _is_seller(actor, locked)
-    if not (buyer or seller):
-        raise PermissionDeniedError()
-    _require(locked, {OrderStatus.PLACED, OrderStatus.CONFIRMED}, "取消（已发货的订单请申请售后）")
+    buyer = BUYER in check_step(actor, locked, "cancel")
     if not reason.strip():
         raise DomainError("invalid_input", detail="取消订单须填写原因")
     for line in locked.lines.all():
@@ -350,9 +314,7 @@ def order_receive(
     Rejected lines give their stock back; an order with nothing accepted ends as 验收全部拒收.
     """
     locked = _locked(order, actor)
-    if not _is_buyer(actor, locked):
-        raise PermissionDeniedError()
-    _require(locked, {OrderStatus.SHIPPED}, "验收")
+    check_step(actor, locked, "receive")
     rejected = dict(rejected or {})
     lines = list(locked.lines.all())
     unknown = set(rejected) - {line.pk for line in lines}
@@ -433,9 +395,7 @@ def order_pay(
     today = today or dt.date.today()
     paid_on = paid_on or today
     locked = _locked(order, actor)
-    if not _is_buyer(actor, locked):
-        raise PermissionDeniedError()
-    _require(locked, {OrderStatus.RECEIVED}, "登记付款")
+    check_step(actor, locked, "pay")
     if paid_on > today:
         raise DomainError("invalid_input", detail=f"付款日期 {paid_on} 晚于今天")
     placed_on = locked.created_at.astimezone().date()  # the server's calendar, as `today` and the ledger use
@@ -454,9 +414,7 @@ def order_pay(
 @transaction.atomic
 def order_rate(*, actor: Any, order: Order, rating: int, comment: str = "") -> Order:
     locked = _locked(order, actor)
-    if not _is_buyer(actor, locked):
-        raise PermissionDeniedError()
-    _require(locked, {OrderStatus.PAID}, "评价")
+    check_step(actor, locked, "rate")
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise DomainError("invalid_input", detail="评分须为1到5的整数")
     before = locked.status
@@ -469,9 +427,7 @@ def order_rate(*, actor: Any, order: Order, rating: int, comment: str = "") -> O
 @transaction.atomic
 def aftersale_request(*, actor: Any, order: Order, kind: str, reason: str) -> AfterSale:
     locked = _locked(order, actor)
-    if not _is_buyer(actor, locked):
-        raise PermissionDeniedError()
-    _require(locked, {OrderStatus.PAID, OrderStatus.RATED}, "申请售后")
+    check_step(actor, locked, "aftersale")
     if kind not in AfterSaleKind.values:
         raise DomainError("invalid_input", detail=f"售后类型“{kind}”不在可选范围内")
     if not reason.strip():
@@ -489,8 +445,7 @@ def aftersale_request(*, actor: Any, order: Order, kind: str, reason: str) -> Af
 def aftersale_resolve(*, actor: Any, request: AfterSale, approve: bool, resolution: str) -> AfterSale:
     """The seller approves (the order's purchases are reversed in the ledger) or declines with a reason."""
     locked = _locked(request.order, actor)
-    if not _is_seller(actor, locked):
-        raise PermissionDeniedError()
+    check_step(actor, locked, "resolve")
     current = AfterSale.objects.select_for_update().get(pk=request.pk)
     if current.status != AfterSaleStatus.REQUESTED:
         raise DomainError("invalid_input", detail="该售后申请已处理")
@@ -516,45 +471,3 @@ def _reverse_purchases(order: Order, reason: str) -> None:
     ledger_actor = system_actor()
     for purchase in Purchase.objects.filter(order=order, reverses__isnull=True, reversal__isnull=True):
         purchase_reverse(actor=ledger_actor, purchase=purchase, reason=reason[:300])
-
-
-def waiting_for(actor: Any) -> dict[str, list[str]]:
-    """Which states wait for this user's action, by side: shown as the to-do counts on the orders page."""
-    sides: dict[str, list[str]] = {}
-    if can(actor, "market.sell"):
-        sides["seller"] = [OrderStatus.PLACED, OrderStatus.CONFIRMED]
-    if can(actor, "market.buy") or getattr(actor, "role", "") == Role.BUYER:
-        sides["buyer"] = [OrderStatus.SHIPPED, OrderStatus.RECEIVED]
-    return sides
-
-
-def is_seller(actor: Any, order: Order) -> bool:
-    return _is_seller(actor, order)
-
-
-def is_buyer(actor: Any, order: Order) -> bool:
-    return _is_buyer(actor, order)
-
-
-def actions_for(actor: Any, order: Order) -> set[str]:
-    """The steps this user may take on this order now: the pages show exactly these buttons."""
-    seller, buyer = _is_seller(actor, order), _is_buyer(actor, order)
-    status, actions = order.status, set()
-    if seller and status == OrderStatus.PLACED:
-        actions.add("confirm")
-    if seller and status == OrderStatus.CONFIRMED:
-        actions.add("ship")
-    if (seller or buyer) and status in (OrderStatus.PLACED, OrderStatus.CONFIRMED):
-        actions.add("cancel")
-    if buyer and status == OrderStatus.SHIPPED:
-        actions.add("receive")
-    if buyer and status == OrderStatus.RECEIVED:
-        actions.add("pay")
-    if buyer and status == OrderStatus.PAID:
-        actions.add("rate")
-    pending = order.after_sales.filter(status=AfterSaleStatus.REQUESTED).exists()
-    if buyer and status in (OrderStatus.PAID, OrderStatus.RATED) and not pending:
-        actions.add("aftersale")
-    if seller and pending:
-        actions.add("resolve")
-    return actions

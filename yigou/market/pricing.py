@@ -27,7 +27,7 @@ CENT = Decimal("0.01")
 
 
 def price_margin() -> Decimal:
-    return Decimal(str(getattr(settings, "YIGOU_PRICE_MARGIN", "0.20")))
+    return Decimal(str(settings.YIGOU_PRICE_MARGIN))
 
 
 def money(value: Any, what: str) -> Decimal:

@@ -7,6 +7,8 @@ browse and open it; closed and withdrawn lists, their history and every order st
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,11 +16,12 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefet
 
 from yigou.accounts.scope import restrict, scope_for
 from yigou.assist.models import UnitVillagePairing
-from yigou.core.errors import NotFoundError
+from yigou.core.errors import DomainError, NotFoundError
 from yigou.core.models import AuditEntry
 from yigou.regions.models import Region, prefix_of
+from yigou.registry.models import Producer
 
-from . import ordering
+from . import order_steps
 from .enums import AfterSaleStatus, OrderStatus
 from .models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
 
@@ -89,6 +92,19 @@ def open_lists(
     )
 
 
+def browses_own_region(actor: Any) -> bool:
+    """Offices and village staff filter open lists by the places of their own region; buyers by county."""
+    return scope_for(actor).kind == "region"
+
+
+def own_producer(actor: Any) -> Any:
+    """Producer staff sell as their producer and choose no other; None for everyone else."""
+    scope = scope_for(actor)
+    if scope.kind != "producer":
+        return None
+    return restrict(actor, Producer.objects.select_related("region")).filter(pk=int(scope.producer_id or 0)).first()
+
+
 def open_list_counties(today: dt.date | None = None) -> QuerySet[Region]:
     """The counties that have lists open today: the region filter of the browse page (not every county in China)."""
     codes = PreSaleList.objects.filter(_open(_today(today))).values("county_code")
@@ -96,11 +112,17 @@ def open_list_counties(today: dt.date | None = None) -> QuerySet[Region]:
 
 
 def seller_lists(
-    actor: Any, *, state: str = "", q: str = "", region: str = "", today: dt.date | None = None
+    actor: Any,
+    *,
+    state: str = "",
+    q: str = "",
+    region: str = "",
+    category: str = "",
+    today: dt.date | None = None,
 ) -> QuerySet[PreSaleList]:
-    """The lists on the user's selling side (their region or their producer), in every state."""
+    """The lists on the user's selling side (their region or their producer), in every state, newest first."""
     day = _today(today)
-    rows = _filtered(restrict(actor, PreSaleList.objects.all()), region, "", q)
+    rows = _filtered(restrict(actor, PreSaleList.objects.all()), region, category, q)
     states = {
         "open": _open(day),
         "upcoming": Q(withdrawn=False, opens_on__gt=day),
@@ -109,8 +131,11 @@ def seller_lists(
     }
     if state in states:
         rows = rows.filter(states[state])
-    return rows.select_related("region", "producer").annotate(
-        n_items=Count("items", distinct=True), n_orders=Count("orders", distinct=True)
+    return (
+        rows.select_related("region", "producer")
+        .prefetch_related(_items())
+        .annotate(n_items=Count("items", distinct=True), n_orders=Count("orders", distinct=True))
+        .order_by("-opens_on", "-id")
     )
 
 
@@ -135,6 +160,16 @@ def presale_list(actor: Any, pk: int, today: dt.date | None = None) -> PreSaleLi
     )
     if found is None or scope_for(actor).kind == "none":
         raise NotFoundError()
+    return found
+
+
+def named_presale_list(actor: Any, pk: int) -> PreSaleList:
+    """The list an order form names: the same rows as `presale_list`, refused on the field when not among them."""
+    # The same rows as `presale_list` in one plain query: placing an order reads the items itself.
+    own = restrict(actor, PreSaleList.objects.all()).values("pk")
+    found = PreSaleList.objects.filter(Q(pk=pk) & (_open(_today(None)) | Q(pk__in=own))).first()
+    if found is None or scope_for(actor).kind == "none":
+        raise DomainError("invalid_input", detail=f"预售清单（编号 {pk}）不存在或无权访问", field="presale_list")
     return found
 
 
@@ -165,21 +200,36 @@ def sides(actor: Any) -> list[str]:
 
 
 def _side(actor: Any, side: str) -> QuerySet[Order]:
+    """One side's orders, or with side "" every order of the sides the user has."""
     rows = restrict(actor, Order.objects.all())
-    if side not in sides(actor):
+    if side not in sides(actor) and not (side == "" and sides(actor)):
         return rows.none()
     return rows
 
 
 def orders(
-    actor: Any, *, side: str, status: str = "", q: str = "", waiting: bool = False, sort: str = "-created"
+    actor: Any,
+    *,
+    side: str = "",
+    status: str = "",
+    q: str = "",
+    waiting: bool = False,
+    sort: str = "-created",
+    region: str = "",
+    presale_list: int | None = None,
 ) -> QuerySet[Order]:
-    """Orders of one side; `waiting` keeps those that wait for this user's next step."""
+    """Orders of one side (or of all the user's sides); `waiting` keeps those that wait for this user's next
+    step on that side — a state the side acts on, or for the seller a pending after-sale request."""
     rows = _side(actor, side)
     if status in OrderStatus.values:
         rows = rows.filter(status=status)
+    if region:
+        rows = rows.filter(region__code__startswith=prefix_of(region))
+    if presale_list is not None:
+        rows = rows.filter(presale_list_id=presale_list)
     if waiting:
-        rows = rows.filter(_waiting_q(actor, side))
+        conditions = [_waiting_q(actor, one) for one in ([side] if side else sides(actor))]
+        rows = rows.filter(functools.reduce(operator.or_, conditions)) if conditions else rows.none()
     if q:
         number = int(q) if q.isdigit() else None
         match = Q(buyer_name__icontains=q) | Q(presale_list__title__icontains=q)
@@ -194,11 +244,20 @@ def _pending_aftersale() -> Exists:
 
 
 def _waiting_q(actor: Any, side: str) -> Q:
-    states = ordering.waiting_for(actor).get(side, [])
+    states = order_steps.waiting_for(actor).get(side, [])
     condition = Q(status__in=states)
     if side == "seller":
         condition |= Q(_pending_aftersale())
     return condition
+
+
+def named_aftersale(actor: Any, order: Order, pk: int) -> AfterSale:
+    """An after-sale request named for resolution: one of this (visible) order's, else refused on the field."""
+    visible = restrict(actor, Order.objects.filter(pk=order.pk))
+    row = AfterSale.objects.filter(pk=pk, order__in=visible).first()
+    if row is None:
+        raise DomainError("invalid_input", detail=f"售后申请（编号 {pk}）不属于此订单", field="aftersale")
+    return row
 
 
 @dataclass
@@ -221,7 +280,7 @@ class Todo:
 def todo(actor: Any) -> dict[str, Todo]:
     """To-do counts per side in two queries each: the states that wait for me, and after-sales to resolve."""
     result: dict[str, Todo] = {}
-    for side, states in ordering.waiting_for(actor).items():
+    for side, states in order_steps.waiting_for(actor).items():
         if side not in sides(actor):
             continue
         rows = _side(actor, side)
@@ -265,4 +324,4 @@ def order_detail(actor: Any, pk: int) -> OrderDetail:
         event.label = EVENT_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
     after_sales = list(order.after_sales.select_related("requested_by", "resolved_by").order_by("created_at"))
     purchases = list(restrict(actor, order.purchases.all()).order_by("id"))
-    return OrderDetail(order, lines, timeline, after_sales, ordering.actions_for(actor, order), purchases)
+    return OrderDetail(order, lines, timeline, after_sales, order_steps.actions_for(actor, order), purchases)

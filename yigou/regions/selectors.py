@@ -30,6 +30,26 @@ def ancestors(region: Region) -> list[Region]:
     return list(reversed(chain))
 
 
+def visible_ancestors(actor: Any, region: Region) -> list[Region]:
+    """The breadcrumb above a region, cut where the user's scope begins."""
+    scope = scope_for(actor)
+    return [r for r in ancestors(region) if scope.everything or r.code.startswith(scope.region_prefix)]
+
+
+def must_choose_region(actor: Any) -> bool:
+    """Administrators have no home region: a region page asks them to choose one first."""
+    return scope_for(actor).everything
+
+
+def default_region_code(actor: Any) -> str:
+    """Where a region page starts when none is asked for: the home region, or the top of the tree for admins
+    (an empty code lets the page's own selector choose the home region)."""
+    if not scope_for(actor).everything:
+        return ""
+    top = Region.objects.filter(parent__isnull=True).order_by("code").first()
+    return top.code if top else ""
+
+
 def subtree(code: str) -> QuerySet[Region]:
     return Region.objects.filter(code__startswith=prefix_of(code))
 

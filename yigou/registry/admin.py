@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from yigou.core.admin_scope import ReadOnlyInlineMixin, ScopedAdminMixin, masked_id, masked_phone
+from yigou.accounts.admin_scope import ReadOnlyInlineMixin, ScopedAdminMixin, masked_id, masked_phone
 
 from .models import CoopMember, Household, IdentificationStep, Linkage, Member, Producer, StatusEvent
 

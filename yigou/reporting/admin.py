@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from yigou.accounts.admin_scope import ScopedAdminMixin
 from yigou.core import audit
-from yigou.core.admin_scope import ScopedAdminMixin
 
 from .models import DataElement, Form, Rule
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from yigou.core.periods import Period
 from yigou.ledger.columns import BY_CODE, CODES
-from yigou.ledger.table import Number, Row, StatsTable, _footnotes, build_table
+from yigou.ledger.table import Number, Row, StatsTable, build_table, table_footnotes
 from yigou.regions.models import Region
 
 from .builtin import ensure_builtin_form
@@ -144,7 +144,7 @@ def merge(region: Region, period: Period, form: Form | None = None) -> Merged:
         if has_values(values):
             total = _reported_row(region, values, by_code)
     names = {r.region_code: r.region_name for r in rows}
-    notes = _footnotes(rows, total) + _notes(sources, names, differences, period)
+    notes = table_footnotes(rows, total) + _notes(sources, names, differences, period)
     return Merged(StatsTable(region, period, rows, total, notes), sources, differences)
 
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from yigou.accounts.scope import get_visible, restrict, scope_for
+from yigou.accounts.scope import can, get_visible, named_row, restrict, scope_for
 from yigou.assist.models import AssistingUnit
-from yigou.core.errors import PermissionDeniedError
+from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.regions.models import Region, prefix_of
 
 from . import completion as comp
-from .enums import FILED, CanteenMode, FilingStatus
+from .enums import EDITABLE, FILED, CanteenMode, FilingStatus
 from .floors import Floor, floors_for
 from .models import ShareFiling, ShareFloor
 
@@ -23,9 +23,32 @@ ZERO = Decimal("0.00")
 RANKED = 5
 
 
-def filings(actor: Any, *, year: int | None = None, status: str = "", q: str = "",
-            region: str = "", flagged: bool = False) -> QuerySet[ShareFiling]:  # fmt: skip
+FILING_SORTS: dict[str, tuple[Any, ...]] = {
+    "name": ("unit__name_initials", "pk"),
+    "-submitted": (F("submitted_at").desc(nulls_last=True), "-pk"),
+    "reserved": ("-reserved_amount", "pk"),
+}
+
+
+def filings(
+    actor: Any,
+    *,
+    year: int | None = None,
+    status: str = "",
+    q: str = "",
+    region: str = "",
+    flagged: bool = False,
+    merged: bool | None = None,
+    sort: str = "-submitted",
+) -> QuerySet[ShareFiling]:
+    """Filings in the user's scope, latest submitted first. A filing merged into its host canteen's (共用食堂) is
+    reviewed as part of the host's, so supervisors' lists leave it out unless `merged` asks for it; a unit's own
+    staff always see their unit's filing (merged=None decides by who asks)."""
     qs = restrict(actor, ShareFiling.objects.select_related("unit", "unit__region", "host__unit"))
+    if merged is None:
+        merged = files_as_own_unit(actor)
+    if not merged:
+        qs = qs.exclude(mode=CanteenMode.MERGED)
     if year:
         qs = qs.filter(year=year)
     if status:
@@ -38,7 +61,7 @@ def filings(actor: Any, *, year: int | None = None, status: str = "", q: str = "
         qs = qs.filter(unit__region__code__startswith=prefix_of(region))
     if flagged:
         qs = qs.filter(Q(below_floor=True) | Q(below_last_year=True))
-    return qs
+    return qs.order_by(*FILING_SORTS.get(sort, FILING_SORTS["-submitted"]))
 
 
 def filing(actor: Any, pk: int) -> ShareFiling:
@@ -50,6 +73,33 @@ def filing(actor: Any, pk: int) -> ShareFiling:
 def floors(actor: Any, *, year: int | None = None) -> QuerySet[ShareFloor]:
     qs = restrict(actor, ShareFloor.objects.select_related("region"))
     return qs.filter(year=year) if year else qs
+
+
+def files_as_own_unit(actor: Any) -> bool:
+    """Unit staff file and follow their own unit's share; supervisors see every unit of their region."""
+    return scope_for(actor).kind == "unit"
+
+
+def filing_unit(actor: Any, unit_pk: Any) -> AssistingUnit:
+    """The unit a filing is for: unit staff their own unit; an administrator must name one it may see."""
+    scope = scope_for(actor)
+    if scope.kind == "unit":
+        return own_unit(actor)
+    if not scope.everything:
+        raise PermissionDeniedError()
+    unit = named_row(actor, AssistingUnit.objects.select_related("region"), unit_pk, field="unit", label="预算单位")
+    if unit is None:
+        raise DomainError("invalid_input", detail="须指定预算单位编号", field="unit")
+    return unit
+
+
+def may_submit(actor: Any, filing: ShareFiling) -> bool:
+    """The unit's own staff (or an administrator) submit a filing that is still a draft or returned."""
+    scope = scope_for(actor)
+    own = scope.everything or scope.unit_id == filing.unit_id
+    return (
+        own and can(actor, "shares.file") and filing.status in EDITABLE and filing.mode != CanteenMode.MERGED
+    )
 
 
 def own_unit(actor: Any) -> AssistingUnit:

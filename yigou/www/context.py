@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from yigou.accounts.scope import can, scope_for
+from yigou.accounts.scope import can, works_over_regions
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -16,5 +16,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_can_import": can(user, "import") or can(user, "ledger.record"),
         "nav_can_audit": can(user, "audit.view"),
         # Statistics are by region: unit and producer accounts are refused there, so the menu does not offer them.
-        "nav_can_stats": scope_for(user).kind in ("all", "region"),
+        "nav_can_stats": works_over_regions(user),
     }

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from yigou.accounts import selectors as account_selectors
 from yigou.accounts.scope import can
 from yigou.assist.exports import export_units
 from yigou.assist.importers import COLUMNS as UNIT_COLUMNS
@@ -257,7 +258,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @domain_errors
 @require_GET
 def import_jobs(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, jobs.jobs_visible(request.user))
+    page = paginate(request, account_selectors.jobs_visible(request.user))
     return render(request, "www/io/jobs.html", {"page": page})
 
 
@@ -265,7 +266,7 @@ def import_jobs(request: HttpRequest) -> HttpResponse:
 @domain_errors
 @require_GET
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "www/io/job.html", {"job": jobs.job_get(request.user, pk)})
+    return render(request, "www/io/job.html", {"job": account_selectors.job_get(request.user, pk)})
 
 
 @login_required
@@ -273,4 +274,4 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The fragment the job page polls (htmx, every 2 s) until the job is done or failed."""
-    return render(request, "www/io/_job_status.html", {"job": jobs.job_get(request.user, pk)})
+    return render(request, "www/io/_job_status.html", {"job": account_selectors.job_get(request.user, pk)})

@@ -17,13 +17,14 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from yigou.accounts.scope import can, scope_for
+from yigou.accounts.scope import can
 from yigou.approval import bulletin as bulletins
 from yigou.approval import exports, selectors, services
 from yigou.approval.chain import form_of, parse_month
 from yigou.approval.enums import State
 from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from yigou.core.xlsx import XLSX_CONTENT_TYPE
+from yigou.regions import selectors as region_selectors
 from yigou.regions.checks import get_region
 from yigou.regions.enums import Level
 
@@ -239,7 +240,7 @@ def _bulletin_options(get: QueryDict) -> dict[str, Any]:
 
 def _bulletin(request: HttpRequest) -> bulletins.Bulletin:
     code = request.GET.get("region", "").strip()[:12]
-    if not code and scope_for(request.user).everything:
+    if not code and region_selectors.must_choose_region(request.user):
         raise DomainError("invalid_input", detail="请选择区域")
     return bulletins.bulletin_for(request.user, code, period_from(request.GET, request.user),
                                   **_bulletin_options(request.GET))  # fmt: skip
@@ -251,7 +252,7 @@ def _bulletin(request: HttpRequest) -> bulletins.Bulletin:
 def bulletin_page(request: HttpRequest) -> HttpResponse:
     selectors.ensure_may_view(request.user)
     options = {"region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP)}
-    if not request.GET.get("region") and scope_for(request.user).everything:
+    if not request.GET.get("region") and region_selectors.must_choose_region(request.user):
         return render(request, "approval/bulletin.html", options)  # first visit: choose a region
     bulletin = _bulletin(request)
     period_text = bulletins.table_render.period_text(bulletin.table)

@@ -11,7 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yigou.accounts.scope import can, get_visible, restrict
+from yigou.accounts.scope import can, get_visible, named_required, restrict
 from yigou.core.errors import DomainError
 from yigou.market import catalog
 from yigou.market import certification as cert
@@ -65,8 +65,10 @@ def cert_blacklist(request: HttpRequest) -> HttpResponse:
     options = _blacklistable(request.user) if can(request.user, "market.decide") else []
     form = BlacklistForm(request.POST or None, producers=options) if options else None
     if request.method == "POST" and form is not None and form.is_valid():
-        producer = get_visible(request.user, Producer.objects.all(), pk=int(form.cleaned_data["producer"]))
         try:
+            producer = named_required(
+                request.user, Producer.objects.all(), form.cleaned_data["producer"], field="producer", label="经营主体"
+            )
             cert.producer_blacklist(actor=request.user, producer=producer, reason=form.cleaned_data["reason"])
         except DomainError as exc:
             form.add_error(None, exc.message)

@@ -16,11 +16,10 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yigou.accounts.scope import can, get_visible, restrict, scope_for
+from yigou.accounts.scope import can, get_visible
 from yigou.core.errors import DomainError
 from yigou.market import catalog
 from yigou.market import certification as cert
-from yigou.market.certification_rules import office_region
 from yigou.market.enums import ProductCategory, ProductStatus
 from yigou.market.models import Objection, Product, ProductFile
 from yigou.market.pricing import price_margin
@@ -38,10 +37,6 @@ from ..forms.certification import (
     ReviewForm,
 )
 from .common import domain_errors, paginate, region_options
-
-
-def may_apply_any(user: Any) -> bool:
-    return can(user, "market.apply") or office_region(user) is not None
 
 
 def _filter(request: HttpRequest) -> catalog.ProductFilter:
@@ -79,22 +74,13 @@ def cert_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, rows), "f": f, "queues": catalog.QUEUES.items(),
         "status_options": ProductStatus.choices, "category_options": ProductCategory.choices,
         "region_options": region_options(request.user, deepest=Level.TOWNSHIP),
-        "can_apply": may_apply_any(request.user), "can_prices": can(request.user, "market.prices"),
+        "can_apply": catalog.may_apply_any(request.user), "can_prices": can(request.user, "market.prices"),
         "query": request.GET.urlencode(),
     }  # fmt: skip
     return render(request, "market/cert_list.html", context)
 
 
 # --- application -------------------------------------------------------------------------------------------------
-
-
-def _producers(user: Any) -> list[Producer]:
-    """Producers this user may apply for: its own, or those in an office's region."""
-    scope = scope_for(user)
-    qs = restrict(user, Producer.objects.filter(is_active=True).select_related("region")).order_by("name")
-    if scope.kind == "producer":
-        return list(qs.filter(pk=int(scope.producer_id or 0)))
-    return list(qs) if may_apply_any(user) else []
 
 
 def _household_choices(producer: Producer) -> list[tuple[str, str]]:
@@ -124,7 +110,7 @@ def _pick_producer(request: HttpRequest, options: list[Producer]) -> Producer | 
 @login_required
 @domain_errors
 def cert_apply(request: HttpRequest) -> HttpResponse:
-    options = _producers(request.user)
+    options = list(catalog.applicant_producers(request.user))
     if not options:
         raise PermissionDenied("您没有可以申报扶贫产品的经营主体。")
     producer = _pick_producer(request, options)
@@ -195,7 +181,7 @@ def _allowed(user: Any, product: Product) -> dict[str, bool]:
         "list": decide and status == ProductStatus.NOTICE,
         "recheck": decide and status == ProductStatus.LISTED,
         "revoke": decide and status in (ProductStatus.NOTICE, ProductStatus.LISTED),
-        "resubmit": status == ProductStatus.RETURNED and may_apply_any(user),
+        "resubmit": status == ProductStatus.RETURNED and catalog.may_apply_any(user),
     }
 
 

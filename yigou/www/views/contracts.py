@@ -19,12 +19,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from yigou.accounts.scope import can, get_visible, restrict
+from yigou.accounts.scope import can, restrict
 from yigou.assist.enums import UnitKind
 from yigou.assist.models import AssistingUnit, Cadre
 from yigou.contracts import draws as contract_draws
 from yigou.contracts import preorders as preorder_services
-from yigou.contracts import selectors
+from yigou.contracts import references, selectors
 from yigou.contracts.buyback import (
     BuyBackInput,
     buyback_close,
@@ -37,20 +37,6 @@ from yigou.contracts.buyback import (
 from yigou.contracts.enums import BuyBackStatus, ContractStatus, PartySide, PreOrderStatus
 from yigou.contracts.exports import contracts_xlsx, figures_by_contract, party_label, side_labels
 from yigou.contracts.figures import contract_figures
-from yigou.contracts.forms import (
-    BuyBackForm,
-    ContractForm,
-    DeliveryForm,
-    DepositForm,
-    DrawForm,
-    EnrolForm,
-    ItemFormSet,
-    PreOrderEndForm,
-    PreOrderForm,
-    ReasonForm,
-    ReverseDeliveryForm,
-    numbers_list,
-)
 from yigou.contracts.models import BuyBackDelivery
 from yigou.contracts.parties import PartiesInput
 from yigou.contracts.preorders import (
@@ -69,7 +55,21 @@ from yigou.ledger.models import Purchase
 from yigou.market.models import Order, ReferencePrice
 from yigou.regions.models import Region
 from yigou.registry.enums import ProducerKind
-from yigou.registry.models import Household, Producer
+from yigou.registry.models import Producer
+from yigou.www.forms.contracts import (
+    BuyBackForm,
+    ContractForm,
+    DeliveryForm,
+    DepositForm,
+    DrawForm,
+    EnrolForm,
+    ItemFormSet,
+    PreOrderEndForm,
+    PreOrderForm,
+    ReasonForm,
+    ReverseDeliveryForm,
+    numbers_list,
+)
 
 from .common import domain_errors, paginate, region_options, village_options
 
@@ -104,13 +104,6 @@ def _apply(
     return failed(form)
 
 
-def _household(user: Any, number: str) -> Household:
-    found = restrict(user, Household.objects.all()).filter(number=number.strip()).first()
-    if found is None:
-        raise NotFoundError(message=f"未找到户编号为 {number.strip()} 的农户（或不在您的管辖范围内）。")
-    return found
-
-
 def _options(user: Any) -> dict[str, Choices]:
     units = restrict(user, AssistingUnit.objects.order_by("name"))
     cadres = restrict(user, Cadre.objects.select_related("unit").order_by("name"))
@@ -123,14 +116,6 @@ def _options(user: Any) -> dict[str, Choices]:
         "private_units": [("", "—")] + [(u.pk, u.name) for u in units if u.kind == UnitKind.PRIVATE],
         "villages": village_options(user),
     }
-
-
-def _pick(user: Any, model: Any, ids: list[str]) -> list[Any]:
-    found = {
-        str(row.pk): row
-        for row in restrict(user, model.objects.filter(pk__in=[i for i in ids if i.isdigit()]))
-    }
-    return [found[i] for i in ids if i in found]
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -209,10 +194,10 @@ def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _source(request: HttpRequest, data: dict[str, Any]) -> Order | Purchase:
-    pk = data["number"]
+    number = data["number"]
     if data["kind"] == "order":
-        return get_visible(request.user, Order.objects.all(), pk=pk)
-    return get_visible(request.user, Purchase.objects.all(), pk=pk)
+        return references.draw_source(request.user, order=number)
+    return references.draw_source(request.user, purchase=number)
 
 
 @require_POST
@@ -241,20 +226,22 @@ def _contract_inputs(request: HttpRequest, form: ContractForm, items: Any) -> tu
         period_end=d["period_end"], price_tolerance=d["price_tolerance"], allow_over=d["allow_over"], note=d["note"],
     )  # fmt: skip
     parties = PartiesInput(
-        units=_pick(user, AssistingUnit, d["buyer_units"]), cadres=_pick(user, Cadre, d["buyer_cadres"]),
+        units=references.every(user, AssistingUnit, d["buyer_units"], field="buyer_units"),
+        cadres=references.every(user, Cadre, d["buyer_cadres"], field="buyer_cadres"),
         villages=list(Region.objects.filter(code__in=d["seller_villages"]).order_by("code")),
-        households=[_household(user, n) for n in numbers_list(d["seller_households"])],
-        producers=_pick(user, Producer, d["seller_producers"]),
+        households=[references.household_by_number(user, n, field="seller_households")
+                    for n in numbers_list(d["seller_households"])],
+        producers=references.every(user, Producer, d["seller_producers"], field="seller_producers"),
     )  # fmt: skip
     rows = []
     for item in items.forms:
         c = getattr(item, "cleaned_data", None)
         if not c:
             continue
-        reference = _pick(user, ReferencePrice, [c["reference"]]) if c["reference"] else []
+        reference = references.one(user, ReferencePrice, c["reference"] or None, field="reference")
         rows.append(ItemInput(
             name=c["name"], category=c["category"], unit=c["unit"], quantity=c["quantity"], price_rule=c["price_rule"],
-            price=c["price"], markup_percent=c["markup_percent"], reference=reference[0] if reference else None,
+            price=c["price"], markup_percent=c["markup_percent"], reference=reference,
             schedule=c["schedule"],
         ))  # fmt: skip
     return data, parties, rows
@@ -405,10 +392,11 @@ def _preorder_create(request: HttpRequest, form: PreOrderForm) -> Any:
         allow_over=d["allow_over"], note=d["note"],
     )  # fmt: skip
     parties = PreOrderParties(
-        buyer_unit=next(iter(_pick(user, AssistingUnit, [d["buyer_unit"]])), None),
-        buyer_cadre=next(iter(_pick(user, Cadre, [d["buyer_cadre"]])), None),
-        seller_household=_household(user, d["seller_household"]) if d["seller_household"].strip() else None,
-        seller_producer=next(iter(_pick(user, Producer, [d["seller_producer"]])), None),
+        buyer_unit=references.one(user, AssistingUnit, d["buyer_unit"], field="buyer_unit"),
+        buyer_cadre=references.one(user, Cadre, d["buyer_cadre"], field="buyer_cadre"),
+        seller_household=references.household_by_number(user, d["seller_household"], field="seller_household")
+        if d["seller_household"].strip() else None,
+        seller_producer=references.one(user, Producer, d["seller_producer"], field="seller_producer"),
     )  # fmt: skip
     return preorder_create(actor=user, data=data, parties=parties)
 
@@ -478,7 +466,7 @@ def buyback_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
     buyback = selectors.buyback(request.user, pk)
 
     def perform(d: dict[str, Any]) -> str:
-        household = _household(request.user, d["household"])
+        household = references.household_by_number(request.user, d["household"], field="household")
         buyback_enrol(actor=request.user, buyback=buyback, household=household, enrolled_on=d["enrolled_on"],
                       note=d["note"])  # fmt: skip
         return "农户已加入回购项目。"
@@ -562,8 +550,8 @@ def buyback_new(request: HttpRequest) -> HttpResponse:
             buyback = buyback_create(
                 actor=request.user, data=BuyBackInput(d["title"], d["name"], d["category"], d["unit"], d["floor_price"],
                                                       d["season"], d["season_start"], d["season_end"], d["support"]),
-                enterprise=get_visible(request.user, Producer.objects.all(), pk=int(d["enterprise"])),
-                buyer_unit=next(iter(_pick(request.user, AssistingUnit, [d["buyer_unit"]])), None),
+                enterprise=references.one(request.user, Producer, d["enterprise"], field="enterprise"),
+                buyer_unit=references.one(request.user, AssistingUnit, d["buyer_unit"], field="buyer_unit"),
                 villages=list(Region.objects.filter(code__in=d["villages"]).order_by("code")),
             )  # fmt: skip
         except DomainError as exc:

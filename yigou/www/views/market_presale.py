@@ -17,10 +17,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yigou.accounts.scope import can, get_visible, restrict, scope_for
-from yigou.assist.models import AssistingUnit, Cadre
+from yigou.accounts.scope import can, get_visible, named_row, restrict
 from yigou.core.errors import DomainError, NotFoundError
-from yigou.market import ordering, presale, selectors
+from yigou.market import buyers, ordering, presale, selectors
 from yigou.market.enums import ProductCategory
 from yigou.market.models import PreSaleItem, PreSaleList
 from yigou.regions.enums import Level
@@ -51,7 +50,7 @@ def presale_browse(request: HttpRequest) -> HttpResponse:
         "q": q, "region": region, "category": category,
         "category_options": ProductCategory.choices,
         "region_options": _browse_regions(request.user),
-        "paired": scope_for(request.user).kind == "unit",
+        "paired": buyers.seat(request.user).ranks_by_pairing,
         "may_sell": _may_sell(request.user),
     }  # fmt: skip
     return render(request, "market/presale_browse.html", context)
@@ -59,7 +58,7 @@ def presale_browse(request: HttpRequest) -> HttpResponse:
 
 def _browse_regions(user: Any) -> list[tuple[str, str]]:
     """Officials filter by the places of their region; buyers by the counties that have lists open today."""
-    if scope_for(user).kind == "region":
+    if selectors.browses_own_region(user):
         return region_options(user, include_home=True, deepest=Level.TOWNSHIP)
     return [(c.code, c.name) for c in selectors.open_list_counties()]
 
@@ -68,7 +67,7 @@ def _browse_regions(user: Any) -> list[tuple[str, str]]:
 def presale_mine(request: HttpRequest) -> HttpResponse:
     get = request.GET
     q, state = get.get("q", "").strip()[:60], get.get("state", "")
-    rows = selectors.seller_lists(request.user, state=state, q=q).order_by("-opens_on", "-id")
+    rows = selectors.seller_lists(request.user, state=state, q=q)
     context = {"page": paginate(request, rows), "q": q, "state": state, "state_options": selectors.LIST_STATES.items(),
                "may_sell": _may_sell(request.user), "today": dt.date.today()}  # fmt: skip
     return render(request, "market/presale_mine.html", context)
@@ -77,28 +76,15 @@ def presale_mine(request: HttpRequest) -> HttpResponse:
 # --- one list and its order form -----------------------------------------------------------------------------
 
 
-def _for_a_unit(user: Any) -> bool:
-    """An administrator orders on a unit's behalf (the service takes `unit=`); it has no buyer of its own."""
-    return scope_for(user).everything and can(user, "market.buy")
-
-
 def _cadres(user: Any) -> Choices:
-    scope = scope_for(user)
-    if _for_a_unit(user):
-        cadres = restrict(user, Cadre.objects.filter(is_active=True).select_related("unit"))
-        return [(str(c.pk), f"{c.name}（{c.unit.name}）") for c in cadres.order_by("unit__name", "name")]
-    if scope.kind != "unit":
-        return []
-    return [
-        (str(c.pk), c.name)
-        for c in Cadre.objects.filter(unit_id=scope.unit_id, is_active=True).order_by("name")
-    ]
+    rows = buyers.cadres(user)
+    if buyers.seat(user).for_a_unit:
+        return [(str(c.pk), f"{c.name}（{c.unit.name}）") for c in rows]
+    return [(str(c.pk), c.name) for c in rows]
 
 
 def _units(user: Any) -> Choices:
-    if not _for_a_unit(user):
-        return []
-    return [(str(u.pk), u.name) for u in restrict(user, AssistingUnit.objects.order_by("name"))]
+    return [(str(u.pk), u.name) for u in buyers.units(user)]
 
 
 def _order_form(user: Any, data: Any = None) -> OrderForm:
@@ -108,14 +94,12 @@ def _order_form(user: Any, data: Any = None) -> OrderForm:
 def _detail_context(request: HttpRequest, owner: PreSaleList, **extra: Any) -> dict[str, Any]:
     user, today = request.user, dt.date.today()
     own = selectors.is_own_list(user, owner) and _may_sell(user)
-    # Units and individuals order in their own name; an administrator on behalf of a unit it picks.
-    in_own_name = scope_for(user).kind in ("unit", "person") and can(user, "market.buy")
-    for_a_unit = _for_a_unit(user)
-    may_order = (in_own_name or for_a_unit) and owner.is_open_on(today)
+    seat = buyers.seat(user)
+    may_order = seat.may_order and owner.is_open_on(today)
     context: dict[str, Any] = {
         "owner": owner, "items": list(owner.items.all()), "state": selectors.list_state(owner, today),
         "state_labels": selectors.LIST_STATES, "own": own, "may_order": may_order,
-        "unit_buyer": scope_for(user).kind == "unit" or for_a_unit, "for_a_unit": for_a_unit,
+        "unit_buyer": seat.chooses_kind, "for_a_unit": seat.for_a_unit,
         "order_form": _order_form(user), "withdraw_form": ReasonForm(), "quantities": {},
     }  # fmt: skip
     context.update(extra)
@@ -141,15 +125,14 @@ def _quantities(request: HttpRequest, owner: PreSaleList) -> dict[int, str]:
 
 
 def _place(request: HttpRequest, owner: PreSaleList, form: OrderForm, wanted: dict[int, str]) -> Any:
-    d, user = form.cleaned_data, request.user
+    d, user, seat = form.cleaned_data, request.user, buyers.seat(request.user)
     cadre = None
     if d["buyer_kind"] == "cadre" and d["cadre"]:
-        cadre = Cadre.objects.filter(pk=int(d["cadre"])).first()
-    for_a_unit = _for_a_unit(user)
-    unit = get_visible(user, AssistingUnit.objects.all(), pk=int(d["unit"])) if for_a_unit else None
+        cadre = named_row(user, buyers.cadres(user), d["cadre"], field="cadre", label="干部")
+    unit = named_row(user, buyers.units(user), d["unit"], field="unit", label="购买单位") if seat.for_a_unit else None
     return ordering.order_place(
         actor=user, presale_list=owner, lines=list(wanted.items()),
-        buyer_kind=d["buyer_kind"] if scope_for(user).kind == "unit" or for_a_unit else "",
+        buyer_kind=d["buyer_kind"] if seat.chooses_kind else "",
         cadre=cadre, unit=unit, delivery_address=d["delivery_address"], note=d["note"],
     )  # fmt: skip
 
@@ -182,11 +165,9 @@ def presale_order(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _owner(request: HttpRequest) -> tuple[Region | None, Producer | None]:
     """The village or producer a new list is for: producer staff always their own; others choose one in scope."""
-    scope = scope_for(request.user)
-    if scope.kind == "producer":
-        return None, get_visible(
-            request.user, Producer.objects.select_related("region"), pk=scope.producer_id
-        )
+    own = selectors.own_producer(request.user)
+    if own is not None:
+        return None, own
     source = request.POST if request.method == "POST" else request.GET
     code, producer = source.get("village", "").strip(), source.get("producer", "").strip()
     if code:

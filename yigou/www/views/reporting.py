@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from yigou.accounts.scope import can, scope_for
+from yigou.accounts.scope import can, ensure_works_over_regions
 from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from yigou.core.periods import parse_period
 from yigou.core.tabular import read_table
@@ -41,11 +41,6 @@ def _download(data: bytes, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
-
-
-def _ensure_region_user(user: Any) -> None:
-    if scope_for(user).kind not in ("all", "region"):
-        raise PermissionDeniedError()
 
 
 def default_month(today: dt.date | None = None) -> str:
@@ -112,7 +107,7 @@ def _entry_context(request: HttpRequest, region: Region, year: int, month: int, 
 @login_required
 @domain_errors
 def entry_page(request: HttpRequest) -> HttpResponse:
-    _ensure_region_user(request.user)
+    ensure_works_over_regions(request.user)
     source = request.POST if request.method == "POST" else request.GET
     try:
         region = selectors.region_for(request.user, source.get("region", "").strip()[:12])
@@ -169,7 +164,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @domain_errors
 def result_list(request: HttpRequest) -> HttpResponse:
-    _ensure_region_user(request.user)
+    ensure_works_over_regions(request.user)
     get = request.GET
     region, importance, q = (
         get.get("region", "").strip()[:12],
@@ -200,7 +195,7 @@ def result_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @domain_errors
 def run_validation(request: HttpRequest) -> HttpResponse:
-    _ensure_region_user(request.user)
+    ensure_works_over_regions(request.user)
     region, period = request.POST.get("region", "").strip()[:12], request.POST.get("period", "").strip()[:40]
     try:
         found = selectors.validation_run(request.user, region, period)
@@ -218,7 +213,7 @@ def run_validation(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 def reconciliation(request: HttpRequest) -> HttpResponse:
-    _ensure_region_user(request.user)
+    ensure_works_over_regions(request.user)
     period_text = period_from(request.GET, request.user)
     try:
         merged = selectors.merged(request.user, request.GET.get("region", "").strip()[:12], period_text)
@@ -242,7 +237,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 def outlier_list(request: HttpRequest) -> HttpResponse:
-    _ensure_region_user(request.user)
+    ensure_works_over_regions(request.user)
     region, status = request.GET.get("region", "").strip()[:12], request.GET.get("status", FlagStatus.OPEN)
     if request.method == "POST":
         try:

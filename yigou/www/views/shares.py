@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from yigou.accounts.scope import can, scope_for
-from yigou.assist import selectors as assist_selectors
+from yigou.accounts.scope import can, works_over_regions
 from yigou.assist.models import AssistingUnit
 from yigou.core.errors import DomainError
 from yigou.core.xlsx import XLSX_CONTENT_TYPE
@@ -41,8 +40,6 @@ ROW_SORTS = {
     "done": lambda r: (-r.done, r.unit.pk),
     "-done": lambda r: (r.done, r.unit.pk),
 }
-FILING_SORTS = {"name": ("unit__name_initials", "pk"), "-submitted": ("-submitted_at", "-pk"),
-                "reserved": ("-reserved_amount", "pk")}  # fmt: skip
 
 
 def _today() -> dt.date:
@@ -61,10 +58,9 @@ def _years() -> list[int]:
 @login_required
 @domain_errors
 def dashboard(request: HttpRequest) -> HttpResponse:
-    kind = scope_for(request.user).kind
-    if kind == "unit":
+    if selectors.files_as_own_unit(request.user):
         return redirect("www:shares_mine")
-    if kind not in ("all", "region"):
+    if not works_over_regions(request.user):
         raise PermissionDenied("预留份额汇总仅向扶贫办、审计和系统管理员开放。")
     year, get = _year(request), request.GET
     region = selectors.dashboard_region(request.user, get.get("region", "")[:12])
@@ -98,12 +94,10 @@ def export(request: HttpRequest) -> HttpResponse:
 
 def _unit_for(request: HttpRequest) -> AssistingUnit:
     """Unit staff work on their own unit; an administrator names one (?unit=)."""
-    if scope_for(request.user).everything:
-        pk = request.GET.get("unit", "") or request.POST.get("unit", "")
-        if not pk.isdigit():
-            raise PermissionDenied("请从单位页面进入，并指定单位。")
-        return assist_selectors.unit(request.user, int(pk))
-    return selectors.own_unit(request.user)
+    pk = request.GET.get("unit", "") or request.POST.get("unit", "")
+    if not pk and not selectors.files_as_own_unit(request.user):
+        raise PermissionDenied("请从单位页面进入，并指定单位。")
+    return selectors.filing_unit(request.user, pk)
 
 
 @login_required
@@ -146,14 +140,13 @@ def file(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def filing_list(request: HttpRequest) -> HttpResponse:
-    if scope_for(request.user).kind not in ("all", "region"):
+    if not works_over_regions(request.user):
         raise PermissionDenied("预留份额审核仅向扶贫办、审计和系统管理员开放。")
     get = request.GET
     year, status, q = _year(request), get.get("status", "")[:16], get.get("q", "").strip()[:60]
     sort, flagged = get.get("sort", "-submitted"), get.get("flagged", "") == "1"
     region = get.get("region", "")[:12]
-    qs = selectors.filings(request.user, year=year, status=status, q=q, region=region, flagged=flagged)
-    qs = qs.exclude(mode=CanteenMode.MERGED).order_by(*FILING_SORTS.get(sort, FILING_SORTS["-submitted"]))
+    qs = selectors.filings(request.user, year=year, status=status, q=q, region=region, flagged=flagged, sort=sort)
     context = {
         "page": paginate(request, qs), "year": year, "years": _years(), "status": status, "q": q, "sort": sort,
         "flagged": flagged, "region": region, "status_options": selectors.STATUS_OPTIONS,
@@ -165,13 +158,11 @@ def filing_list(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, filing: ShareFiling, **forms: Any) -> HttpResponse:
     share = selectors.unit_share(request.user, filing.unit, filing.year, _today())
     reviewable = filing.status == FilingStatus.SUBMITTED and filing.mode != CanteenMode.MERGED
-    own = scope_for(request.user).everything or scope_for(request.user).unit_id == filing.unit_id
     context = {
         "filing": filing, "share": share, "members": list(filing.members.select_related("unit")),
         "floor": floor_for(filing.unit.region_id, filing.year),
         "may_review": reviewable and can(request.user, "shares.review"),
-        "may_submit": own and can(request.user, "shares.file") and filing.status in EDITABLE
-        and filing.mode != CanteenMode.MERGED,
+        "may_submit": selectors.may_submit(request.user, filing),
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
     }  # fmt: skip
@@ -235,7 +226,7 @@ def filing_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @domain_errors
 def floors(request: HttpRequest) -> HttpResponse:
-    if scope_for(request.user).kind not in ("all", "region"):
+    if not works_over_regions(request.user):
         raise PermissionDenied("预留比例下限仅向扶贫办、审计和系统管理员开放。")
     may_set = can(request.user, "shares.floor")
     regions = region_options(request.user, include_home=True, deepest=Level.COUNTY)

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
-from yigou.accounts.scope import can, scope_for
+from yigou.accounts.scope import can
 from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from yigou.ledger import render as table_render
 from yigou.ledger import selectors
@@ -23,7 +23,6 @@ from yigou.ledger.columns import COLUMNS
 from yigou.ledger.table import Row, StatsTable
 from yigou.regions import selectors as region_selectors
 from yigou.regions.enums import Level
-from yigou.regions.models import Region
 from yigou.reporting.selectors import merged_stats_table
 
 from .common import domain_errors, paginate
@@ -61,11 +60,7 @@ def period_from(get: QueryDict, user: Any = None) -> str:
 
 def _region_code(user: Any, get: QueryDict) -> str:
     code = get.get("region", "").strip()[:12]
-    if code or not scope_for(user).everything:
-        return code
-    # Administrators have no home region: start from the top of the tree.
-    top = Region.objects.filter(parent__isnull=True).order_by("code").first()
-    return top.code if top else ""
+    return code or region_selectors.default_region_code(user)
 
 
 @dataclass
@@ -81,12 +76,6 @@ def _cells(row: Row) -> list[Cell]:
         text = f"{value:,.2f}" if isinstance(value, Decimal) else f"{int(value):,}"
         cells.append(Cell(text, column.kind))
     return cells
-
-
-def _crumbs(user: Any, region: Region) -> list[Region]:
-    scope = scope_for(user)
-    chain = region_selectors.ancestors(region)
-    return [r for r in chain if scope.everything or r.code.startswith(scope.region_prefix)]
 
 
 def _pickers(table: StatsTable, get: QueryDict) -> dict[str, str]:
@@ -105,7 +94,7 @@ def _table_context(request: HttpRequest, table: StatsTable) -> dict[str, Any]:
         "table": table, "title": table_render.title(table), "period_text": period_text,
         "groups": table_render.header_groups(), "row_heading": table_render.row_heading(table),
         "rows": [(row, _cells(row)) for row in table.rows], "total_cells": _cells(table.total),
-        "crumbs": _crumbs(request.user, region), "pickers": _pickers(table, request.GET),
+        "crumbs": region_selectors.visible_ancestors(request.user, region), "pickers": _pickers(table, request.GET),
         "can_export": can(request.user, "export"), "is_village": region.level == Level.VILLAGE,
     }  # fmt: skip
     if context["is_village"]:

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from yigou.accounts.commands import actor_from, add_actor_argument, write_export
 from yigou.assist.exports import export_units
 from yigou.core.errors import DomainError
-from yigou.registry.management.commands._io import actor_from, add_actor_argument, write_export
 
 
 class Command(BaseCommand):

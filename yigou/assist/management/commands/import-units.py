@@ -1,7 +1,7 @@
 """`yigou import-units FILE [--dry-run] [--as USERNAME] [--json]` — assisting units."""
 
+from yigou.accounts.commands import ImportCommand
 from yigou.assist.importers import import_units
-from yigou.registry.management.commands._io import ImportCommand
 
 
 class Command(ImportCommand):

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from yigou.accounts.commands import actor_from, add_actor_argument, report_table
 from yigou.core.errors import DomainError
 from yigou.core.importing import ImportReport
 from yigou.core.jobs import report_json
 from yigou.core.tabular import read_table
 from yigou.ledger.bulk.service import purchases_import
-from yigou.registry.management.commands._io import actor_from, add_actor_argument, report_table
 
 
 def summary(report: ImportReport) -> str:

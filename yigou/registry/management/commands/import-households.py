@@ -1,8 +1,7 @@
 """`yigou import-households FILE [--dry-run] [--as USERNAME] [--json]` — households, one row per person."""
 
+from yigou.accounts.commands import ImportCommand
 from yigou.registry.importers import import_households
-
-from ._io import ImportCommand
 
 
 class Command(ImportCommand):

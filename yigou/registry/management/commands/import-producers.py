@@ -1,8 +1,7 @@
 """`yigou import-producers FILE [--dry-run] [--as USERNAME] [--json]` — cooperatives, enterprises, family farms."""
 
+from yigou.accounts.commands import ImportCommand
 from yigou.registry.importers import import_producers
-
-from ._io import ImportCommand
 
 
 class Command(ImportCommand):

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from yigou.accounts.commands import actor_from, add_actor_argument, report_table
 from yigou.core.errors import DomainError
 from yigou.core.tabular import read_table
-from yigou.registry.management.commands._io import actor_from, add_actor_argument, report_table
 from yigou.reporting.importing import FormImport, form_import
 
 from .validate import IMPORTANCE

@@ -12,13 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yigou.accounts.scope import can, restrict
-from yigou.core.errors import DomainError, NotFoundError
+from yigou.core.errors import DomainError
+from yigou.ledger import references
 from yigou.ledger import selectors as ledger_selectors
 from yigou.ledger.enums import Attribution
 from yigou.ledger.services import PurchaseInput, purchase_record
 from yigou.market.models import Activity, Outlet
 from yigou.registry import selectors as registry_selectors
-from yigou.registry.models import Household, Producer
+from yigou.registry.models import Household
 
 from ...forms.ledger import LineFormSet, PurchaseForm, beneficiary_amounts
 from ..common import domain_errors
@@ -48,26 +49,6 @@ def form_options(user: Any) -> dict[str, list[tuple[Any, str]]]:
     }
 
 
-def _pick(user: Any, model: Any, pk: Any) -> Any:
-    """A row the form named, re-read through the user's scope (a forged id reads as missing)."""
-    return _named(restrict(user, model.objects.all()), pk)
-
-
-def _named(queryset: Any, pk: Any) -> Any:
-    """A row the form named, re-read among those the user may choose from (a forged id reads as missing)."""
-    if not pk:
-        return None
-    row = queryset.filter(pk=int(pk)).first()
-    if row is None:
-        raise NotFoundError()
-    return row
-
-
-def _beneficiaries(user: Any, amounts: dict[Any, Any]) -> list[tuple[Household, Any]]:
-    households = {h.pk: h for h in registry_selectors.households(user).filter(pk__in=list(amounts))}
-    return [(households[pk], amount) for pk, amount in amounts.items() if pk in households]
-
-
 def _input(request: HttpRequest, form: PurchaseForm, rows: BaseFormSet) -> PurchaseInput:
     user, d = request.user, form.cleaned_data
     producer = d["seller_kind"] == "producer"
@@ -78,13 +59,13 @@ def _input(request: HttpRequest, form: PurchaseForm, rows: BaseFormSet) -> Purch
     return PurchaseInput(
         date=d["date"], buyer_kind=d["buyer_kind"], channel=d["channel"],
         lines=[row.as_input() for row in rows if row.has_changed() and row.cleaned_data],
-        seller_household=None if producer else _pick(user, Household, d["seller_household"]),
-        seller_producer=_pick(user, Producer, d["seller_producer"]) if producer else None,
-        buyer_unit=_named(ledger_selectors.nameable_units(user), d["buyer_unit"]),
-        buyer_cadre=_named(ledger_selectors.nameable_cadres(user), d["buyer_cadre"]),
-        buyer_name=d["buyer_name"], outlet=_pick(user, Outlet, d["outlet"]),
-        activity=_pick(user, Activity, d["activity"]), attribution=rule,
-        beneficiaries=_beneficiaries(user, amounts) if rule == Attribution.ENTERED else [],
+        seller_household=None if producer else references.seller_household(user, d["seller_household"]),
+        seller_producer=references.seller_producer(user, d["seller_producer"]) if producer else None,
+        buyer_unit=references.buyer_unit(user, d["buyer_unit"]),
+        buyer_cadre=references.buyer_cadre(user, d["buyer_cadre"]),
+        buyer_name=d["buyer_name"], outlet=references.outlet(user, d["outlet"]),
+        activity=references.activity(user, d["activity"]), attribution=rule,
+        beneficiaries=references.beneficiaries(user, list(amounts.items())) if rule == Attribution.ENTERED else [],
         total=d["total"], note=d["note"],
     )  # fmt: skip
 

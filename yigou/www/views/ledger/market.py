@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yigou.accounts.scope import can, get_visible, restrict
+from yigou.accounts.scope import can, get_visible, named_row, restrict
 from yigou.assist import selectors as assist_selectors
 from yigou.assist.models import AssistingUnit
 from yigou.core.errors import DomainError
@@ -129,8 +129,9 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            organiser = get_visible(request.user, AssistingUnit.objects.all(), pk=int(d["organiser"])) if d[
-                "organiser"] else None  # fmt: skip
+            organiser = named_row(
+                request.user, AssistingUnit.objects.all(), d["organiser"], field="organiser", label="帮扶单位"
+            )
             activity = services.activity_record(
                 actor=request.user, region=_region(d["region"]), title=d["title"], kind=d["kind"], date=d["date"],
                 organiser=organiser, organiser_name=d["organiser_name"], note=d["note"],

@@ -24,8 +24,6 @@ from yigou.registry.enums import HouseholdStatus
 from ...forms.ledger import ReverseForm
 from ..common import domain_errors, paginate, region_options
 
-SORTS = {"-date": ("-date", "-id"), "date": ("date", "id")}
-
 
 @dataclass
 class PurchaseFilter:
@@ -43,7 +41,7 @@ def _filter_from(request: HttpRequest) -> PurchaseFilter:
     return PurchaseFilter(
         q=get.get("q", "").strip()[:40], region=get.get("region", "").strip()[:12],
         period=get.get("period", "").strip()[:40], channel=get.get("channel", "")[:16],
-        buyer_kind=get.get("buyer_kind", "")[:16], sort=sort if sort in SORTS else "-date",
+        buyer_kind=get.get("buyer_kind", "")[:16], sort=sort if sort in selectors.PURCHASE_SORTS else "-date",
     )  # fmt: skip
 
 
@@ -61,7 +59,7 @@ def purchase_list(request: HttpRequest) -> HttpResponse:
     flt = _filter_from(request)
     period, period_error = _period(flt)
     qs = selectors.purchases(request.user, region=flt.region, period=period, q=flt.q, channel=flt.channel,
-                             buyer_kind=flt.buyer_kind).order_by(*SORTS[flt.sort])  # fmt: skip
+                             buyer_kind=flt.buyer_kind, sort=flt.sort)  # fmt: skip
     context = {
         "page": paginate(request, qs.prefetch_related("lines")),
         "flt": flt,

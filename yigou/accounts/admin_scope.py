@@ -15,9 +15,9 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
-from yigou.accounts.scope import can, restrict, scope_for
+from yigou.core.masking import mask_id_number, mask_phone
 
-from .masking import mask_id_number, mask_phone
+from .scope import can, restrict, scope_for
 
 
 class ScopedAdminMixin:

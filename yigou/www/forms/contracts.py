@@ -9,10 +9,10 @@ from typing import Any
 
 from django import forms
 
+from yigou.contracts.enums import PreOrderStatus, PriceRule
 from yigou.market.enums import ProductCategory
-from yigou.www.forms.widgets import date_field
 
-from .enums import PreOrderStatus, PriceRule
+from .widgets import date_field
 
 Choices = list[tuple[Any, str]]
 SEPARATORS = re.compile(r"[,，;；\s]+")

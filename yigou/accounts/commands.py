@@ -1,4 +1,4 @@
-"""What the import and export commands share: the acting user, reading the file, printing the report."""
+"""What every app's import and export commands share: the acting user (`--as`), reading the file, printing the report."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from yigou.accounts.models import User
-from yigou.accounts.services import system_actor
 from yigou.core.errors import DomainError
 from yigou.core.importing import ImportReport
 from yigou.core.tabular import read_table
 from yigou.core.xlsx import display_width
+
+from .models import User
+from .services import system_actor
 
 
 def add_actor_argument(parser: CommandParser) -> None:
