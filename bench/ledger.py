@@ -78,8 +78,15 @@ def bench_table(kind: str, codes: list[str], child_length: int) -> float:
     for i in range(RAW_RUNS):
         start = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute(RAW_TABLE, {"child": child_length, "prefix": codes[i % len(codes)][: child_length - 2] + "%",
-                                       "start": period.start, "end": period.end})  # fmt: skip
+            cursor.execute(
+                RAW_TABLE,
+                {
+                    "child": child_length,
+                    "prefix": codes[i % len(codes)][: child_length - 2] + "%",
+                    "start": period.start,
+                    "end": period.end,
+                },
+            )
             cursor.fetchall()
         raw.append(time.perf_counter() - start)
     return report(f"statistics table for a {kind}, 2018-01..2018-04 (exact distinct counts)", samples, raw)
@@ -94,8 +101,10 @@ def import_file(path: Path) -> None:
         for n in range(IMPORT_ROWS):
             village = villages[n % len(villages)]
             number = f"{village}{(n // len(villages)) % 61 + 1:04d}"
-            handle.write(f"IMP{n:08d},2018-{n % 12 + 1:02d}-{n % 28 + 1:02d},帮扶单位,单位{n % 5000 + 1},现场采购,,"
-                         f"{number},大米,粮油,{n % 9 + 1},公斤,5.50,,,,\n")  # fmt: skip
+            handle.write(
+                f"IMP{n:08d},2018-{n % 12 + 1:02d}-{n % 28 + 1:02d},帮扶单位,单位{n % 5000 + 1},现场采购,,"
+                f"{number},大米,粮油,{n % 9 + 1},公斤,5.50,,,,\n"
+            )
 
 
 def bench_import() -> None:
@@ -143,20 +152,32 @@ def bench_api() -> None:
     households = list(
         Region.objects.get(code=county[:6] + "001001").households.values_list("pk", flat=True)[:20]
     )
-    body = {"date": "2018-06-01", "buyer_kind": "unit", "buyer_unit": 1, "channel": "onsite",
-            "lines": [{"product": "土鸡蛋", "quantity": "30", "unit": "个", "unit_price": "1.50"}]}  # fmt: skip
+    body = {
+        "date": "2018-06-01",
+        "buyer_kind": "unit",
+        "buyer_unit": 1,
+        "channel": "onsite",
+        "lines": [{"product": "土鸡蛋", "quantity": "30", "unit": "个", "unit_price": "1.50"}],
+    }
     ours, trivial = [], []
     for i in range(API_RUNS):
         start = time.perf_counter()
-        response = client.post("/api/v1/purchases/", json.dumps({**body, "seller_household": households[i % 20]}),
-                               content_type="application/json")  # fmt: skip
+        response = client.post(
+            "/api/v1/purchases/",
+            json.dumps({**body, "seller_household": households[i % 20]}),
+            content_type="application/json",
+        )
         ours.append(time.perf_counter() - start)
         assert response.status_code == 201, response.content
         start = time.perf_counter()
         client.get("/api/v1/auth/me/")
         trivial.append(time.perf_counter() - start)
-    report("recording one purchase through the API (validation, ledger rows, rollups, audit)", ours, trivial,
-           baseline="trivial endpoint of the same app (GET /api/v1/auth/me/)")  # fmt: skip
+    report(
+        "recording one purchase through the API (validation, ledger rows, rollups, audit)",
+        ours,
+        trivial,
+        baseline="trivial endpoint of the same app (GET /api/v1/auth/me/)",
+    )
 
 
 def main() -> None:
@@ -180,8 +201,10 @@ def main() -> None:
     bench_import()
     sample = Region.objects.get(code=counties[0])
     result = timed(f"verify {sample.code} from the raw ledger", verify, sample)
-    print(f"  verify: {result.purchases:,} purchases, {result.rows_checked:,} rollup rows, "
-          f"{len(result.differences)} differences")  # fmt: skip
+    print(
+        f"  verify: {result.purchases:,} purchases, {result.rows_checked:,} rollup rows, "
+        f"{len(result.differences)} differences"
+    )
 
 
 if __name__ == "__main__":

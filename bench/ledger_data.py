@@ -55,8 +55,19 @@ def regions(counties: int, townships: int, villages: int) -> list[str]:
                 village = f"{county[:6]}{t:03d}{v:03d}"
                 rows.append((village, f"村{v}", township, 5))
                 village_codes.append(village)
-    full = [(c, n, p, lvl, "admin", lvl == 5 and int(c[-3:]) % 3 == 0, 2014 if lvl == 5 and int(c[-3:]) % 3 == 0 else None, "")
-            for c, n, p, lvl in rows]  # fmt: skip
+    full = [
+        (
+            c,
+            n,
+            p,
+            lvl,
+            "admin",
+            lvl == 5 and int(c[-3:]) % 3 == 0,
+            2014 if lvl == 5 and int(c[-3:]) % 3 == 0 else None,
+            "",
+        )
+        for c, n, p, lvl in rows
+    ]
     _copy(
         "regions_region",
         ["code", "name", "parent_id", "level", "kind", "is_poor", "poor_since", "full_name"],
@@ -144,5 +155,9 @@ def generate(*, counties: int, purchases_count: int) -> dict[str, int]:
     buyers(5000, 20000, village_codes[0][:6] + "000000")
     purchases(purchases_count, household_count, 5000, 20000)
     reset_sequences()
-    return {"counties": counties, "villages": len(village_codes), "households": household_count,
-            "purchases": purchases_count}  # fmt: skip
+    return {
+        "counties": counties,
+        "villages": len(village_codes),
+        "households": household_count,
+        "purchases": purchases_count,
+    }

@@ -74,14 +74,23 @@ REGIONS = [
 def seed() -> tuple[list[PreSaleList], PreSaleItem, list[str]]:
     """The village, one household seller, BUYERS units with one API user each, the lists; returns tokens."""
     for code, name, parent, level in REGIONS:
-        Region.objects.create(code=code, name=name, parent_id=parent, level=level, kind=Kind.ADMIN,
-                              is_poor=level == Level.VILLAGE)  # fmt: skip
+        Region.objects.create(
+            code=code,
+            name=name,
+            parent_id=parent,
+            level=level,
+            kind=Kind.ADMIN,
+            is_poor=level == Level.VILLAGE,
+        )
     admin = system_actor()
     village = Region.objects.get(code="510903101001")
     household = registry.household_register(
-        actor=admin, village=village,
-        members=[registry.MemberInput("张德明", fake_id_number("510903", dt.date(1962, 3, 15), 1, male=True))],
-    )  # fmt: skip
+        actor=admin,
+        village=village,
+        members=[
+            registry.MemberInput("张德明", fake_id_number("510903", dt.date(1962, 3, 15), 1, male=True))
+        ],
+    )
     city = Region.objects.get(code="510900000000")
     tokens = []
     for n in range(BUYERS):
@@ -89,21 +98,45 @@ def seed() -> tuple[list[PreSaleList], PreSaleItem, list[str]]:
             actor=admin, region=city, name=f"遂宁市第{n + 1}采购单位", kind="government"
         )
         org = organisation_create(actor=None, name=unit.name, kind=OrgKind.UNIT, region=city, unit=unit)
-        user = user_create(actor=admin, username=f"bench-buyer-{n}", password="x", role=Role.UNIT,
-                           organisation=org, check_password=False)  # fmt: skip
+        user = user_create(
+            actor=admin,
+            username=f"bench-buyer-{n}",
+            password="x",
+            role=Role.UNIT,
+            organisation=org,
+            check_password=False,
+        )
         tokens.append(Token.objects.create(user=user).key)
 
     def publish(title: str, names: list[str], stock: Decimal, unit: str = "斤") -> PreSaleList:
-        items = [presale.ItemInput(name=name, category="grain_oil", unit=unit, unit_price=Decimal("6.50"),
-                                   quantity=stock, window_start=TODAY, window_end=TODAY + dt.timedelta(days=30),
-                                   seller_household=household) for name in names]  # fmt: skip
-        info = presale.ListInput(title=title, opens_on=TODAY - dt.timedelta(days=1),
-                                 closes_on=TODAY + dt.timedelta(days=30), contact_name="王主任",
-                                 contact_phone="13812345678")  # fmt: skip
+        items = [
+            presale.ItemInput(
+                name=name,
+                category="grain_oil",
+                unit=unit,
+                unit_price=Decimal("6.50"),
+                quantity=stock,
+                window_start=TODAY,
+                window_end=TODAY + dt.timedelta(days=30),
+                seller_household=household,
+            )
+            for name in names
+        ]
+        info = presale.ListInput(
+            title=title,
+            opens_on=TODAY - dt.timedelta(days=1),
+            closes_on=TODAY + dt.timedelta(days=30),
+            contact_name="王主任",
+            contact_phone="13812345678",
+        )
         return presale.presale_publish(actor=admin, data=info, items=items, village=village)
 
-    lists = [publish(f"永兴村预售{k + 1}", [f"大米{k + 1}-{i + 1}" for i in range(ITEMS_PER_LIST)],
-                     Decimal(1_000_000)) for k in range(LISTS)]  # fmt: skip
+    lists = [
+        publish(
+            f"永兴村预售{k + 1}", [f"大米{k + 1}-{i + 1}" for i in range(ITEMS_PER_LIST)], Decimal(1_000_000)
+        )
+        for k in range(LISTS)
+    ]
     scarce = publish("永兴村限量土鸡", ["土鸡"], Decimal(STOCK), "只").items.get()
     return lists, scarce, tokens
 
@@ -121,10 +154,25 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     gunicorn = Path(sys.executable).parent / "gunicorn"
     log = (ROOT / "var" / "bench-orders-server.log").open("wb")  # 409s are logged as warnings: keep them out
     server = subprocess.Popen(
-        [str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-         "--backlog", "2048", "--timeout", "120", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}, stdout=log, stderr=log,
-    )  # fmt: skip
+        [
+            str(gunicorn),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--backlog",
+            "2048",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"},
+        stdout=log,
+        stderr=log,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -155,7 +203,9 @@ def call(
     return response.status, json.loads(data) if data else None
 
 
-def run_clients(count: int, total: int, work: Callable[[int, int], tuple[int, Any]]) -> tuple[list[float], float, Counter[int]]:  # fmt: skip
+def run_clients(
+    count: int, total: int, work: Callable[[int, int], tuple[int, Any]]
+) -> tuple[list[float], float, Counter[int]]:
     """`total` calls of work(client, n) spread over `count` threads; latencies, wall time, status counts."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
@@ -185,8 +235,10 @@ def run_clients(count: int, total: int, work: Callable[[int, int], tuple[int, An
 
 
 def line(name: str, latencies: list[float], wall: float, unit: str) -> str:
-    return (f"  {name}: {len(latencies) / wall:8.1f} {unit}/s  p50 {percentile(latencies, .5) * 1000:7.2f} ms  "
-            f"p95 {percentile(latencies, .95) * 1000:7.2f} ms  p99 {percentile(latencies, .99) * 1000:7.2f} ms")  # fmt: skip
+    return (
+        f"  {name}: {len(latencies) / wall:8.1f} {unit}/s  p50 {percentile(latencies, 0.5) * 1000:7.2f} ms  "
+        f"p95 {percentile(latencies, 0.95) * 1000:7.2f} ms  p99 {percentile(latencies, 0.99) * 1000:7.2f} ms"
+    )
 
 
 # --- the two runs -----------------------------------------------------------------------------------------------
@@ -199,8 +251,13 @@ def bench_throughput(port: int, lists: list[PreSaleList], tokens: list[str]) -> 
     for _ in range(ORDERS):
         k = rng.randrange(LISTS)
         picked = rng.sample(menus[k], rng.randint(1, 2))
-        bodies.append({"presale_list": lists[k].pk, "buyer_kind": "unit",
-                       "lines": [{"item": i, "quantity": str(rng.randint(1, 3))} for i in picked]})  # fmt: skip
+        bodies.append(
+            {
+                "presale_list": lists[k].pk,
+                "buyer_kind": "unit",
+                "lines": [{"item": i, "quantity": str(rng.randint(1, 3))} for i in picked],
+            }
+        )
 
     def place(client: int, n: int) -> tuple[int, Any]:
         return call(port, "POST", "/api/v1/orders/", tokens[client], bodies[n])
@@ -211,15 +268,19 @@ def bench_throughput(port: int, lists: list[PreSaleList], tokens: list[str]) -> 
     run_clients(CLIENTS, 4 * CLIENTS, me)  # warm every worker's connection and code paths
     ours, ours_wall, ours_status = run_clients(CLIENTS, ORDERS, place)
     trivial, trivial_wall, trivial_status = run_clients(CLIENTS, ORDERS, me)
-    print(f"\nconcurrent order placement: {ORDERS:,} orders from {CLIENTS} API clients (token auth), "
-          f"gunicorn {WORKERS} workers")  # fmt: skip
+    print(
+        f"\nconcurrent order placement: {ORDERS:,} orders from {CLIENTS} API clients (token auth), "
+        f"gunicorn {WORKERS} workers"
+    )
     print(line("POST /api/v1/orders/ ", ours, ours_wall, "orders"))
     print(line("GET /api/v1/auth/me/ ", trivial, trivial_wall, "req"))
     ratio_p50 = percentile(ours, 0.5) / percentile(trivial, 0.5)
     ratio_p99 = percentile(ours, 0.99) / percentile(trivial, 0.99)
     ratio_rate = (len(trivial) / trivial_wall) / (len(ours) / ours_wall)
-    print(f"  ratio : {ratio_p50:.1f}× the trivial endpoint's p50, {ratio_p99:.1f}× its p99; "
-          f"{ratio_rate:.1f}× fewer orders/s than its req/s")  # fmt: skip
+    print(
+        f"  ratio : {ratio_p50:.1f}× the trivial endpoint's p50, {ratio_p99:.1f}× its p99; "
+        f"{ratio_rate:.1f}× fewer orders/s than its req/s"
+    )
     check(ours_status == Counter({201: ORDERS}), f"every order placed (statuses {dict(ours_status)})")
     check(
         trivial_status == Counter({200: ORDERS}),
@@ -282,13 +343,17 @@ def bench_contention(port: int, item: PreSaleItem, tokens: list[str]) -> None:
     placed = Order.objects.filter(presale_list_id=item.presale_list_id)
     sold = sum(OrderLine.objects.filter(item=item).values_list("quantity", flat=True), Decimal(0))
     print(f"\ncontention: {BUYERS} buyers at once, 1 unit each, {STOCK} in stock ({wall:.2f} s)")
-    print(f"  answers : {dict(sorted(statuses.items()))}; latency p50 {percentile([a[2] for a in answers], .5) * 1000:.1f} ms, "
-          f"p99 {percentile([a[2] for a in answers], .99) * 1000:.1f} ms")  # fmt: skip
+    print(
+        f"  answers : {dict(sorted(statuses.items()))}; latency p50 {percentile([a[2] for a in answers], 0.5) * 1000:.1f} ms, "
+        f"p99 {percentile([a[2] for a in answers], 0.99) * 1000:.1f} ms"
+    )
     print(
         f"  orders placed {placed.count()}, units sold {sold:f}, reserved {item.reserved:f} of {item.quantity:f}"
     )
-    print(f"  reserved observed {len(seen)} times during the run: min {min(seen, default=0):f}, "
-          f"max {max(seen, default=0):f}")  # fmt: skip
+    print(
+        f"  reserved observed {len(seen)} times during the run: min {min(seen, default=0):f}, "
+        f"max {max(seen, default=0):f}"
+    )
     if told:
         print(f"  a refused buyer reads: {told[0]['message']}")
     check(statuses == Counter({201: STOCK, 409: BUYERS - STOCK}), f"{STOCK} × 201 and {BUYERS - STOCK} × 409")
@@ -322,12 +387,16 @@ def main() -> None:
             "The orders benchmark needs PostgreSQL (row locks, several gunicorn workers); skipped on SQLite."
         )
         return
-    print(f"Orders benchmark — scale {'small' if SMALL else 'full'}: {ORDERS:,} orders, contention {BUYERS} buyers "
-          f"for {STOCK} units")  # fmt: skip
+    print(
+        f"Orders benchmark — scale {'small' if SMALL else 'full'}: {ORDERS:,} orders, contention {BUYERS} buyers "
+        f"for {STOCK} units"
+    )
     start = time.perf_counter()
     lists, scarce, tokens = seed()
-    print(f"  seeded {BUYERS} buyer units with API tokens, {LISTS} lists of {ITEMS_PER_LIST} items "
-          f"({time.perf_counter() - start:.1f} s)")  # fmt: skip
+    print(
+        f"  seeded {BUYERS} buyer units with API tokens, {LISTS} lists of {ITEMS_PER_LIST} items "
+        f"({time.perf_counter() - start:.1f} s)"
+    )
     connection.close()  # the server's workers and the watcher take their own connections
     port = free_port()
     server = start_server(port)

@@ -71,17 +71,35 @@ def build_households(villages: list[str], rng: random.Random) -> None:
         village = villages[i % len(villages)]
         name = person(rng)
         number = f"{village}{i // len(villages) + 1:04d}"
-        batch_h.append(Household(number=number, village_id=village, county_code=village[:6] + "000000",
-                                 head_name=name, head_initials=initials(name), size=1))  # fmt: skip
+        batch_h.append(
+            Household(
+                number=number,
+                village_id=village,
+                county_code=village[:6] + "000000",
+                head_name=name,
+                head_initials=initials(name),
+                size=1,
+            )
+        )
         if len(batch_h) == 5000 or i == HOUSEHOLDS - 1:
             saved = Household.objects.bulk_create(batch_h)
             for hh in saved:
                 # Birth day from pk // 500 and order from pk % 500: unique for every household.
                 born = dt.date(1950, 1, 1) + dt.timedelta(days=hh.pk // 500)
                 idn = fake_id_number(hh.village_id[:6], born, hh.pk % 500, male=True)
-                batch_m.append(Member(household=hh, name=hh.head_name, name_initials=hh.head_initials,
-                                      relation="head", sex="male", birth_date="1970-01-01", id_number=idn,
-                                      id_hash=lookup_hash(idn), id_tail=idn[-4:]))  # fmt: skip
+                batch_m.append(
+                    Member(
+                        household=hh,
+                        name=hh.head_name,
+                        name_initials=hh.head_initials,
+                        relation="head",
+                        sex="male",
+                        birth_date="1970-01-01",
+                        id_number=idn,
+                        id_hash=lookup_hash(idn),
+                        id_tail=idn[-4:],
+                    )
+                )
             Member.objects.bulk_create(batch_m, batch_size=5000)
             batch_h, batch_m = [], []
 
@@ -125,8 +143,9 @@ def bench_register(user: User, villages: list[str]) -> None:
             village.code[:6], dt.date(2005, 1, 1) + dt.timedelta(days=i), i % 500, male=False
         )
         start = time.perf_counter()
-        services.household_register(actor=user, village=village, members=[services.MemberInput(person(rng), idn)],
-                                    number=f"B{i:07d}")  # fmt: skip
+        services.household_register(
+            actor=user, village=village, members=[services.MemberInput(person(rng), idn)], number=f"B{i:07d}"
+        )
         orm.append(time.perf_counter() - start)
         start = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
@@ -136,8 +155,10 @@ def bench_register(user: User, villages: list[str]) -> None:
                 " VALUES (%s, %s, %s, %s, %s, '', '', 1, 'non_poor', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
                 [f"R{i:07d}", village.code, village.county_code, "某", "m"],
             )
-            cursor.execute("INSERT INTO core_auditentry (at, actor_name, action, target_type, target_id, target_label,"
-                           " region_code, changes, note) VALUES (CURRENT_TIMESTAMP, 'b', 'create', 'h', '1', '', '', '{}', '')")  # fmt: skip
+            cursor.execute(
+                "INSERT INTO core_auditentry (at, actor_name, action, target_type, target_id, target_label,"
+                " region_code, changes, note) VALUES (CURRENT_TIMESTAMP, 'b', 'create', 'h', '1', '', '', '{}', '')"
+            )
             encrypt(idn)
         raw.append(time.perf_counter() - start)
     report("household registration (service: validate, encrypt, audit)", orm, raw)
@@ -146,8 +167,10 @@ def bench_register(user: User, villages: list[str]) -> None:
 def main() -> None:
     rng = random.Random(2018)
     counties = max(1, HOUSEHOLDS // 10_000)
-    print(f"Registry benchmark — scale {SCALE}: {HOUSEHOLDS:,} households in {counties} counties, "
-          f"database {connection.vendor}")  # fmt: skip
+    print(
+        f"Registry benchmark — scale {SCALE}: {HOUSEHOLDS:,} households in {counties} counties, "
+        f"database {connection.vendor}"
+    )
     started = time.perf_counter()
     villages = build_regions(counties)
     build_households(villages, rng)

@@ -13,10 +13,14 @@ def percentile(samples: list[float], q: float) -> float:
 def report(name: str, ours: list[float], raw: list[float], *, baseline: str = "raw database") -> float:
     ratio = statistics.median(raw) / statistics.median(ours)
     print(f"\n{name}")
-    print(f"  yigou : {len(ours) / sum(ours):9.1f} ops/s  p50 {percentile(ours, .5) * 1000:8.2f} ms  "
-          f"p95 {percentile(ours, .95) * 1000:8.2f} ms")  # fmt: skip
-    print(f"  {baseline}: {len(raw) / sum(raw):9.1f} ops/s  p50 {percentile(raw, .5) * 1000:8.2f} ms  "
-          f"p95 {percentile(raw, .95) * 1000:8.2f} ms")  # fmt: skip
+    print(
+        f"  yigou : {len(ours) / sum(ours):9.1f} ops/s  p50 {percentile(ours, 0.5) * 1000:8.2f} ms  "
+        f"p95 {percentile(ours, 0.95) * 1000:8.2f} ms"
+    )
+    print(
+        f"  {baseline}: {len(raw) / sum(raw):9.1f} ops/s  p50 {percentile(raw, 0.5) * 1000:8.2f} ms  "
+        f"p95 {percentile(raw, 0.95) * 1000:8.2f} ms"
+    )
     if ratio >= 1:
         print(f"  ratio : {ratio:.1f}× faster than the {baseline} (median latency)")
     else:

@@ -59,48 +59,70 @@ class World:
 def _regions(world: World) -> None:
     for code, name, parent, level, kind, poor in REGIONS:
         world.regions[code] = Region.objects.create(
-            code=code, name=name, parent_id=parent, level=level, kind=kind, is_poor=poor,
+            code=code,
+            name=name,
+            parent_id=parent,
+            level=level,
+            kind=kind,
+            is_poor=poor,
             poor_since=2014 if poor else None,
-        )  # fmt: skip
+        )
 
 
 def _user(world: World, key: str, role: str, org: Organisation | None, **extra: object) -> None:
     world.users[key] = user_create(
-        actor=system_actor(), username=key, password=PASSWORD, role=role, organisation=org,
-        display_name=key, check_password=False, **extra,
-    )  # fmt: skip
+        actor=system_actor(),
+        username=key,
+        password=PASSWORD,
+        role=role,
+        organisation=org,
+        display_name=key,
+        check_password=False,
+        **extra,
+    )
 
 
 def _office(world: World, key: str, code: str, role: str = Role.OFFICE, **extra: object) -> None:
-    org = organisation_create(actor=None, name=f"{world.regions[code].name}扶贫办", kind=OrgKind.OFFICE,
-                              region=world.regions[code])  # fmt: skip
+    org = organisation_create(
+        actor=None, name=f"{world.regions[code].name}扶贫办", kind=OrgKind.OFFICE, region=world.regions[code]
+    )
     _user(world, key, role, org, **extra)
 
 
 def _households(world: World, admin: User) -> None:
     r = world.regions
     world.households["zhang"] = registry.household_register(
-        actor=admin, village=r["510903101001"], phone="13800001111", address="永兴村3组",
+        actor=admin,
+        village=r["510903101001"],
+        phone="13800001111",
+        address="永兴村3组",
         members=[
             registry.MemberInput("张德明", person("510903", 1962, 1)),
-            registry.MemberInput("李秀英", person("510903", 1965, 2, male=False), relation=Relation.SPOUSE,
-                                 health="chronic"),
+            registry.MemberInput(
+                "李秀英", person("510903", 1965, 2, male=False), relation=Relation.SPOUSE, health="chronic"
+            ),
         ],
-    )  # fmt: skip
+    )
     world.households["wang"] = registry.household_register(
         actor=admin,
         village=r["510903101002"],
         members=[registry.MemberInput("王建国", person("510903", 1970, 3))],
     )
     world.households["liu"] = registry.household_register(
-        actor=admin, village=r["510904101001"], phone="13900002222",
+        actor=admin,
+        village=r["510904101001"],
+        phone="13900002222",
         members=[registry.MemberInput("刘永福", person("510904", 1958, 4))],
-    )  # fmt: skip
+    )
     for key in ("zhang", "liu"):
         registry.household_record_event(
-            actor=admin, household=world.households[key], kind=EventKind.IDENTIFIED, date=dt.date(2014, 10, 1),
-            reason="2014年建档立卡", source="import",
-        )  # fmt: skip
+            actor=admin,
+            household=world.households[key],
+            kind=EventKind.IDENTIFIED,
+            date=dt.date(2014, 10, 1),
+            reason="2014年建档立卡",
+            source="import",
+        )
     for key in world.households:
         world.households[key].refresh_from_db()
 
@@ -108,29 +130,52 @@ def _households(world: World, admin: User) -> None:
 def _producers(world: World, admin: User) -> None:
     r = world.regions
     world.producers["coop"] = registry.producer_register(
-        actor=admin, kind=ProducerKind.COOPERATIVE, name="船山区永兴蔬菜专业合作社", region=r["510903101000"],
-        uscc=fake_uscc("510903", 1), contact_name="赵社长", contact_phone="13811112222",
-    )  # fmt: skip
+        actor=admin,
+        kind=ProducerKind.COOPERATIVE,
+        name="船山区永兴蔬菜专业合作社",
+        region=r["510903101000"],
+        uscc=fake_uscc("510903", 1),
+        contact_name="赵社长",
+        contact_phone="13811112222",
+    )
     world.producers["anju_coop"] = registry.producer_register(
-        actor=admin, kind=ProducerKind.COOPERATIVE, name="安居区拦江黑猪养殖专业合作社", region=r["510904101000"],
+        actor=admin,
+        kind=ProducerKind.COOPERATIVE,
+        name="安居区拦江黑猪养殖专业合作社",
+        region=r["510904101000"],
         uscc=fake_uscc("510904", 2),
-    )  # fmt: skip
+    )
     registry.linkage_add(
-        actor=admin, producer=world.producers["coop"], household=world.households["zhang"],
-        mechanism=Mechanism.ORDER, start=dt.date(2017, 3, 1), expected_income=Decimal("1500.00"),
-    )  # fmt: skip
+        actor=admin,
+        producer=world.producers["coop"],
+        household=world.households["zhang"],
+        mechanism=Mechanism.ORDER,
+        start=dt.date(2017, 3, 1),
+        expected_income=Decimal("1500.00"),
+    )
     registry.coop_member_add(
-        actor=admin, producer=world.producers["coop"], name="", household=world.households["zhang"],
-        shares=Decimal("10"), capital=Decimal("2000.00"), joined_on=dt.date(2017, 3, 1),
-    )  # fmt: skip
+        actor=admin,
+        producer=world.producers["coop"],
+        name="",
+        household=world.households["zhang"],
+        shares=Decimal("10"),
+        capital=Decimal("2000.00"),
+        joined_on=dt.date(2017, 3, 1),
+    )
 
 
 def _assist(world: World, admin: User) -> None:
     r = world.regions
     world.units["finance"] = assist.unit_register(
-        actor=admin, region=r["510900000000"], name="遂宁市财政局", kind="government", is_budget_unit=True,
-        has_canteen=True, has_union=True, staff_count=120,
-    )  # fmt: skip
+        actor=admin,
+        region=r["510900000000"],
+        name="遂宁市财政局",
+        kind="government",
+        is_budget_unit=True,
+        has_canteen=True,
+        has_union=True,
+        staff_count=120,
+    )
     world.units["chuanshan_bank"] = assist.unit_register(
         actor=admin, region=r["510903000000"], name="船山区农商银行", kind="soe"
     )
@@ -167,10 +212,20 @@ def build_world() -> World:
     _households(world, admin)
     _producers(world, admin)
     _assist(world, admin)
-    unit_org = organisation_create(actor=None, name="遂宁市财政局", kind=OrgKind.UNIT,
-                                   region=world.regions["510900000000"], unit=world.units["finance"])  # fmt: skip
+    unit_org = organisation_create(
+        actor=None,
+        name="遂宁市财政局",
+        kind=OrgKind.UNIT,
+        region=world.regions["510900000000"],
+        unit=world.units["finance"],
+    )
     _user(world, "unit", Role.UNIT, unit_org)
-    producer_org = organisation_create(actor=None, name="永兴蔬菜合作社", kind=OrgKind.PRODUCER,
-                                       region=world.regions["510903101000"], producer=world.producers["coop"])  # fmt: skip
+    producer_org = organisation_create(
+        actor=None,
+        name="永兴蔬菜合作社",
+        kind=OrgKind.PRODUCER,
+        region=world.regions["510903101000"],
+        producer=world.producers["coop"],
+    )
     _user(world, "producer", Role.PRODUCER, producer_org)
     return world

@@ -15,9 +15,13 @@ ALL = {
     "household_pairings": {"chen", "sun"},
 }
 CHUANSHAN = {
-    "households": {"zhang", "wang"}, "producers": {"coop"}, "units": {"chuanshan_bank"}, "cadres": {"sun"},
-    "village_pairings": {"chuanshan_bank"}, "household_pairings": {"sun"},
-}  # fmt: skip
+    "households": {"zhang", "wang"},
+    "producers": {"coop"},
+    "units": {"chuanshan_bank"},
+    "cadres": {"sun"},
+    "village_pairings": {"chuanshan_bank"},
+    "household_pairings": {"sun"},
+}
 NOTHING = {key: set() for key in ALL}
 
 EXPECTED = {
@@ -27,17 +31,25 @@ EXPECTED = {
     "chuanshan": CHUANSHAN,
     "yongxing": CHUANSHAN,
     "anju": {
-        "households": {"liu"}, "producers": {"anju_coop"}, "units": {"finance"}, "cadres": {"chen"},
-        "village_pairings": {"finance"}, "household_pairings": {"chen"},
+        "households": {"liu"},
+        "producers": {"anju_coop"},
+        "units": {"finance"},
+        "cadres": {"chen"},
+        "village_pairings": {"finance"},
+        "household_pairings": {"chen"},
     },
     "zone": NOTHING,
     "village": {**CHUANSHAN, "households": {"zhang"}, "producers": set()},
     "unit": {
-        "households": {"liu"}, "producers": set(), "units": {"finance"}, "cadres": {"chen"},
-        "village_pairings": {"finance"}, "household_pairings": {"chen"},
+        "households": {"liu"},
+        "producers": set(),
+        "units": {"finance"},
+        "cadres": {"chen"},
+        "village_pairings": {"finance"},
+        "household_pairings": {"chen"},
     },
     "producer": {**NOTHING, "households": {"zhang"}, "producers": {"coop"}},
-}  # fmt: skip
+}
 
 
 def visible(world, user):

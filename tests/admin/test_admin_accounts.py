@@ -27,9 +27,14 @@ def test_only_system_administrators_manage_users(world, username):
 
 def user_form(user: User, **changes: object) -> dict:
     data = {
-        "username": user.username, "display_name": user.display_name, "email": user.email, "role": user.role,
-        "organisation": user.organisation_id or "", "is_active": "on", "is_staff": "on",
-    }  # fmt: skip
+        "username": user.username,
+        "display_name": user.display_name,
+        "email": user.email,
+        "role": user.role,
+        "organisation": user.organisation_id or "",
+        "is_active": "on",
+        "is_staff": "on",
+    }
     if user.can_reveal_pii:
         data["can_reveal_pii"] = "on"
     data.update(changes)
@@ -59,8 +64,9 @@ def test_a_non_admin_without_organisation_is_refused(world):
     anju = world.users["anju"]
     count = AuditEntry.objects.count()
 
-    response = admin_client(world, "admin").post(f"/admin/accounts/user/{anju.pk}/change/",
-                                                 user_form(anju, organisation=None))  # fmt: skip
+    response = admin_client(world, "admin").post(
+        f"/admin/accounts/user/{anju.pk}/change/", user_form(anju, organisation=None)
+    )
 
     assert response.status_code == 200
     assert "除系统管理员和个人采购人外，用户必须属于一个组织。" in response.content.decode()

@@ -58,8 +58,12 @@ def test_county_user_cannot_open_another_countys_household(world):
 def test_changelists_follow_the_scope(world, username, model, expected):
     response = admin_client(world, username).get(f"/admin/{model}/")
 
-    rows = {"registry/household": world.households, "registry/producer": world.producers,
-            "assist/assistingunit": world.units, "assist/cadre": world.cadres}[model]  # fmt: skip
+    rows = {
+        "registry/household": world.households,
+        "registry/producer": world.producers,
+        "assist/assistingunit": world.units,
+        "assist/cadre": world.cadres,
+    }[model]
     assert response.status_code == 200
     assert changelist_ids(response) == sorted(rows[key].pk for key in expected)
 

@@ -81,10 +81,14 @@ def test_me_tells_role_region_and_capabilities(world, client_for: Callable):
     body = client_for("chuanshan").get("/api/v1/auth/me/").json()
 
     assert body == {
-        "username": "chuanshan", "display_name": "chuanshan", "role": "office", "role_label": "扶贫办（市/县/乡）",
-        "organisation": "船山区扶贫办", "region": "510903000000",
+        "username": "chuanshan",
+        "display_name": "chuanshan",
+        "role": "office",
+        "role_label": "扶贫办（市/县/乡）",
+        "organisation": "船山区扶贫办",
+        "region": "510903000000",
         "capabilities": sorted(CAPABILITIES[Role.OFFICE] | {"pii.reveal"}),
-    }  # fmt: skip
+    }
     assert "users.manage" not in body["capabilities"]
     assert "pii.reveal" not in client_for("city").get("/api/v1/auth/me/").json()["capabilities"]
 

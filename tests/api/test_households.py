@@ -79,8 +79,11 @@ def test_reveal_gives_the_plaintext_and_writes_exactly_one_audit_entry(world, cl
     entries = list(AuditEntry.objects.filter(action="reveal"))
     assert len(entries) == 1
     assert (entries[0].actor, entries[0].target_type, entries[0].target_id, entries[0].region_code) == (
-        world.users["chuanshan"], "registry.member", str(member.pk), "510903101001",
-    )  # fmt: skip
+        world.users["chuanshan"],
+        "registry.member",
+        str(member.pk),
+        "510903101001",
+    )
 
 
 def test_reveal_outside_scope_is_not_found_and_not_audited(world, client_for: Callable):
@@ -117,8 +120,12 @@ def test_reveal_is_post_only(world, client_for: Callable):
 
 
 def new_household(id_number: str, village: str = "510903101002") -> dict:
-    return {"village": village, "phone": "13812345678", "address": "石佛村1组",
-            "members": [{"name": "赵大山", "id_number": id_number}]}  # fmt: skip
+    return {
+        "village": village,
+        "phone": "13812345678",
+        "address": "石佛村1组",
+        "members": [{"name": "赵大山", "id_number": id_number}],
+    }
 
 
 def test_registers_a_household_through_the_service(world, client_for: Callable):
@@ -129,8 +136,11 @@ def test_registers_a_household_through_the_service(world, client_for: Callable):
     assert response.status_code == 201
     body = response.json()
     assert (body["number"], body["head_name"], body["size"], body["status"]) == (
-        "5109031010020002", "赵大山", 1, "non_poor",
-    )  # fmt: skip
+        "5109031010020002",
+        "赵大山",
+        1,
+        "non_poor",
+    )
     assert body["members"][0]["id_number"] == masked(id_number)
     assert id_number not in response.content.decode()
     row = Household.objects.get(pk=body["id"])
@@ -171,13 +181,17 @@ def test_unknown_village_and_missing_members_are_input_errors(world, client_for:
     client = client_for("chuanshan")
     households = Household.objects.count()
 
-    unknown = client.post("/api/v1/households/", new_household(person("510903", 1980, 23), "510903999999"),
-                          format="json")  # fmt: skip
+    unknown = client.post(
+        "/api/v1/households/", new_household(person("510903", 1980, 23), "510903999999"), format="json"
+    )
     empty = client.post("/api/v1/households/", {"village": "510903101002", "members": []}, format="json")
 
     assert unknown.status_code == 400
-    assert unknown.json() == {"code": "region_invalid", "message": "行政区划无效：区划代码“510903999999”不存在",
-                              "field": "village"}  # fmt: skip
+    assert unknown.json() == {
+        "code": "region_invalid",
+        "message": "行政区划无效：区划代码“510903999999”不存在",
+        "field": "village",
+    }
     assert empty.status_code == 400
     assert empty.json()["code"] == "invalid_input"
     assert list(empty.json()["fields"]) == ["members"]
@@ -187,8 +201,9 @@ def test_unknown_village_and_missing_members_are_input_errors(world, client_for:
 def test_updates_phone_and_address(world, client_for: Callable):
     wang = world.households["wang"]
 
-    response = client_for("chuanshan").patch(f"/api/v1/households/{wang.pk}/", {"address": "石佛村2组"},
-                                             format="json")  # fmt: skip
+    response = client_for("chuanshan").patch(
+        f"/api/v1/households/{wang.pk}/", {"address": "石佛村2组"}, format="json"
+    )
 
     assert response.status_code == 200
     assert response.json()["address"] == "石佛村2组"
@@ -203,9 +218,11 @@ def test_records_an_exit_event_and_shows_it_on_the_timeline(world, client_for: C
     zhang = world.households["zhang"]
     client = client_for("chuanshan")
 
-    response = client.post(f"/api/v1/households/{zhang.pk}/events/",
-                           {"kind": "exited", "date": "2019-12-01", "reason": "人均纯收入稳定超过标准"},
-                           format="json")  # fmt: skip
+    response = client.post(
+        f"/api/v1/households/{zhang.pk}/events/",
+        {"kind": "exited", "date": "2019-12-01", "reason": "人均纯收入稳定超过标准"},
+        format="json",
+    )
     timeline = client.get(f"/api/v1/households/{zhang.pk}/timeline/").json()
 
     assert response.status_code == 201
@@ -214,21 +231,26 @@ def test_records_an_exit_event_and_shows_it_on_the_timeline(world, client_for: C
     assert zhang.status == "exited"
     assert timeline["count"] == 2
     assert [(i["date"], i["label"], i["recorded_by"]) for i in timeline["results"]] == [
-        ("2014-10-01", "识别纳入", "admin"), ("2019-12-01", "脱贫退出", "chuanshan"),
-    ]  # fmt: skip
+        ("2014-10-01", "识别纳入", "admin"),
+        ("2019-12-01", "脱贫退出", "chuanshan"),
+    ]
 
 
 def test_illegal_transition_is_refused_and_nothing_is_appended(world, client_for: Callable):
     wang = world.households["wang"]
     events = StatusEvent.objects.count()
 
-    response = client_for("chuanshan").post(f"/api/v1/households/{wang.pk}/events/",
-                                            {"kind": "exited", "date": "2019-12-01", "reason": "测试"},
-                                            format="json")  # fmt: skip
+    response = client_for("chuanshan").post(
+        f"/api/v1/households/{wang.pk}/events/",
+        {"kind": "exited", "date": "2019-12-01", "reason": "测试"},
+        format="json",
+    )
 
     assert response.status_code == 400
-    assert response.json() == {"code": "status_transition_illegal",
-                               "message": "当前状态为“一般农户”，不能执行“脱贫退出”。"}  # fmt: skip
+    assert response.json() == {
+        "code": "status_transition_illegal",
+        "message": "当前状态为“一般农户”，不能执行“脱贫退出”。",
+    }
     assert StatusEvent.objects.count() == events
     wang.refresh_from_db()
     assert wang.status == "non_poor"
@@ -238,16 +260,20 @@ def test_identification_steps_go_in_order(world, client_for: Callable):
     wang = world.households["wang"]
     client = client_for("chuanshan")
 
-    first = client.post(f"/api/v1/households/{wang.pk}/steps/", {"step": "application", "date": "2020-03-01"},
-                        format="json")  # fmt: skip
-    skipped = client.post(f"/api/v1/households/{wang.pk}/steps/", {"step": "county_check", "date": "2020-03-02"},
-                          format="json")  # fmt: skip
+    first = client.post(
+        f"/api/v1/households/{wang.pk}/steps/", {"step": "application", "date": "2020-03-01"}, format="json"
+    )
+    skipped = client.post(
+        f"/api/v1/households/{wang.pk}/steps/", {"step": "county_check", "date": "2020-03-02"}, format="json"
+    )
 
     assert first.status_code == 201
     assert first.json()["step_label"] == "农户申请"
     assert skipped.status_code == 400
-    assert skipped.json() == {"code": "identification_step_order",
-                              "message": "识别程序须按顺序进行：下一步应为“村民代表大会评议”，不能记录“县级审定”。"}  # fmt: skip
+    assert skipped.json() == {
+        "code": "identification_step_order",
+        "message": "识别程序须按顺序进行：下一步应为“村民代表大会评议”，不能记录“县级审定”。",
+    }
     assert list(IdentificationStep.objects.filter(household=wang).values_list("step", flat=True)) == [
         "application"
     ]
@@ -259,8 +285,11 @@ def test_writing_outside_scope_is_not_found(world, client_for: Callable):
     zhang = world.households["zhang"]
     events = StatusEvent.objects.count()
 
-    response = client_for("anju").post(f"/api/v1/households/{zhang.pk}/events/",
-                                       {"kind": "exited", "date": "2019-12-01", "reason": "测试"}, format="json")  # fmt: skip
+    response = client_for("anju").post(
+        f"/api/v1/households/{zhang.pk}/events/",
+        {"kind": "exited", "date": "2019-12-01", "reason": "测试"},
+        format="json",
+    )
 
     assert response.status_code == 404
     assert StatusEvent.objects.count() == events
@@ -270,8 +299,11 @@ def test_a_unit_user_may_read_but_not_record_events(world, client_for: Callable)
     liu = world.households["liu"]
     events = StatusEvent.objects.count()
 
-    response = client_for("unit").post(f"/api/v1/households/{liu.pk}/events/",
-                                       {"kind": "exited", "date": "2019-12-01", "reason": "测试"}, format="json")  # fmt: skip
+    response = client_for("unit").post(
+        f"/api/v1/households/{liu.pk}/events/",
+        {"kind": "exited", "date": "2019-12-01", "reason": "测试"},
+        format="json",
+    )
 
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
@@ -315,10 +347,16 @@ def test_household_list_does_not_grow_queries_with_rows(
     admin = world.users["admin"]
     village = world.regions["510903101002"]
     for seq in range(30, 50):
-        registry.household_register(actor=admin, village=village, members=[
-            registry.MemberInput(f"测试{seq}", person("510903", 1975, seq)),
-            registry.MemberInput(f"家属{seq}", person("510903", 1976, seq, male=False), relation="spouse"),
-        ])  # fmt: skip
+        registry.household_register(
+            actor=admin,
+            village=village,
+            members=[
+                registry.MemberInput(f"测试{seq}", person("510903", 1975, seq)),
+                registry.MemberInput(
+                    f"家属{seq}", person("510903", 1976, seq, male=False), relation="spouse"
+                ),
+            ],
+        )
     client = client_for("chuanshan")
 
     with django_assert_max_num_queries(3):

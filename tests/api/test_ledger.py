@@ -14,8 +14,12 @@ URL = "/api/v1/purchases/"
 
 
 def counts() -> tuple[int, int, int, int]:
-    return (Purchase.objects.count(), PurchaseLine.objects.count(), Beneficiary.objects.count(),
-            AuditEntry.objects.count())  # fmt: skip
+    return (
+        Purchase.objects.count(),
+        PurchaseLine.objects.count(),
+        Beneficiary.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def p1_body(world, **extra) -> dict:
@@ -24,15 +28,21 @@ def p1_body(world, **extra) -> dict:
     陈立 works for the city's 财政局, so the city office (which sees both him and 张德明) records it.
     """
     return {
-        "date": "2018-01-10", "buyer_kind": "cadre", "buyer_cadre": world.cadres["chen"].pk, "channel": "onsite",
+        "date": "2018-01-10",
+        "buyer_kind": "cadre",
+        "buyer_cadre": world.cadres["chen"].pk,
+        "channel": "onsite",
         "seller_household": world.households["zhang"].pk,
-        "lines": [{"product": "腊肉", "quantity": "10", "unit": "公斤", "unit_price": "60"}], **extra,
-    }  # fmt: skip
+        "lines": [{"product": "腊肉", "quantity": "10", "unit": "公斤", "unit_price": "60"}],
+        **extra,
+    }
 
 
 def beneficiary_rows(purchase: Purchase) -> list[tuple]:
-    return [(b.household_id, str(b.amount), b.status, b.registered, b.village_id, b.village_poor, b.county_code)
-            for b in purchase.beneficiaries.order_by("household_id")]  # fmt: skip
+    return [
+        (b.household_id, str(b.amount), b.status, b.registered, b.village_id, b.village_poor, b.county_code)
+        for b in purchase.beneficiaries.order_by("household_id")
+    ]
 
 
 def test_posting_p1_records_it_with_the_same_beneficiaries_as_the_service(world, client_for: Callable):
@@ -46,20 +56,31 @@ def test_posting_p1_records_it_with_the_same_beneficiaries_as_the_service(world,
     assert beneficiary_rows(posted) == beneficiary_rows(example.purchases["P1"])
     assert beneficiary_rows(posted) == [
         (world.households["zhang"].pk, "600.00", "poor", True, "510903101001", True, "510903000000"),
-    ]  # fmt: skip
+    ]
     assert (posted.source, posted.buyer_key, posted.attribution, str(posted.total)) == (
-        "api", f"cadre:{world.cadres['chen'].pk}", "self", "600.00",
-    )  # fmt: skip
+        "api",
+        f"cadre:{world.cadres['chen'].pk}",
+        "self",
+        "600.00",
+    )
     assert (body["external_id"], body["total"], body["buyer"], body["seller"], body["source"]) == (
-        "API-P1", "600.00", "陈立", "张德明", "api",
-    )  # fmt: skip
-    assert [(ln["product"], ln["quantity"], ln["unit_price"], ln["amount"], ln["source"]) for ln in body["lines"]] == [
+        "API-P1",
+        "600.00",
+        "陈立",
+        "张德明",
+        "api",
+    )
+    assert [
+        (ln["product"], ln["quantity"], ln["unit_price"], ln["amount"], ln["source"]) for ln in body["lines"]
+    ] == [
         ("腊肉", "10.000", "60.00", "600.00", "own"),
-    ]  # fmt: skip
-    assert [(b["household_number"], b["head_name"], b["village_name"], b["amount"], b["status_label"])
-            for b in body["beneficiaries"]] == [
+    ]
+    assert [
+        (b["household_number"], b["head_name"], b["village_name"], b["amount"], b["status_label"])
+        for b in body["beneficiaries"]
+    ] == [
         (world.households["zhang"].number, "张德明", "永兴村", "600.00", "建档立卡贫困户"),
-    ]  # fmt: skip
+    ]
 
 
 def test_posting_the_same_external_id_twice_records_it_once(world, client_for: Callable):
@@ -85,8 +106,9 @@ def test_lines_that_do_not_add_up_are_refused_and_nothing_is_written(world, clie
 
     assert response.status_code == 400
     assert response.json() == {
-        "code": "amounts_do_not_add_up", "message": "金额不符：第1行金额 601.00 不等于数量×单价 600.00",
-    }  # fmt: skip
+        "code": "amounts_do_not_add_up",
+        "message": "金额不符：第1行金额 601.00 不等于数量×单价 600.00",
+    }
     assert counts() == before
 
 
@@ -106,18 +128,23 @@ def test_a_total_that_differs_from_the_lines_is_refused_and_nothing_is_written(w
 def test_beneficiaries_earning_more_than_the_purchase_are_refused(world, client_for: Callable):
     before = counts()
     body = {
-        "date": "2018-01-20", "buyer_kind": "unit", "buyer_unit": world.units["finance"].pk, "channel": "onsite",
-        "seller_producer": world.producers["coop"].pk, "attribution": "entered",
+        "date": "2018-01-20",
+        "buyer_kind": "unit",
+        "buyer_unit": world.units["finance"].pk,
+        "channel": "onsite",
+        "seller_producer": world.producers["coop"].pk,
+        "attribution": "entered",
         "lines": [{"product": "蔬菜", "quantity": "200", "unit": "公斤", "unit_price": "5"}],
         "beneficiaries": [{"household": world.households["zhang"].pk, "amount": "1200.00"}],
-    }  # fmt: skip
+    }
 
     response = client_for("city").post(URL, body, format="json")
 
     assert response.status_code == 400
     assert response.json() == {
-        "code": "amounts_do_not_add_up", "message": "金额不符：受益农户收入合计 1200.00 超过购买金额 1000.00",
-    }  # fmt: skip
+        "code": "amounts_do_not_add_up",
+        "message": "金额不符：受益农户收入合计 1200.00 超过购买金额 1000.00",
+    }
     assert counts() == before
 
 
@@ -128,14 +155,22 @@ def test_a_county_user_posting_for_another_countys_household_is_refused_like_a_m
     zhang = world.households["zhang"].pk
 
     response = client_for("anju").post(URL, p1_body(world, external_id="ANJU-1"), format="json")
-    missing = client_for("anju").post(URL, p1_body(world, external_id="ANJU-2", seller_household=987654), format="json")
+    missing = client_for("anju").post(
+        URL, p1_body(world, external_id="ANJU-2", seller_household=987654), format="json"
+    )
 
     assert response.status_code == 400
-    assert response.json() == {"code": "invalid_input", "message": f"输入有误：销售农户（编号 {zhang}）不存在或无权访问",
-                               "field": "seller_household"}  # fmt: skip
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": f"输入有误：销售农户（编号 {zhang}）不存在或无权访问",
+        "field": "seller_household",
+    }
     assert missing.status_code == 400
-    assert missing.json() == {"code": "invalid_input", "message": "输入有误：销售农户（编号 987654）不存在或无权访问",
-                              "field": "seller_household"}  # fmt: skip
+    assert missing.json() == {
+        "code": "invalid_input",
+        "message": "输入有误：销售农户（编号 987654）不存在或无权访问",
+        "field": "seller_household",
+    }
     assert counts() == before
 
 
@@ -146,26 +181,36 @@ def test_an_unknown_referenced_id_is_refused_on_its_field(world, client_for: Cal
     response = client_for("admin").post(URL, p1_body(world, **{field: 987654}), format="json")
 
     assert response.status_code == 400
-    assert response.json() == {"code": "invalid_input", "message": f"输入有误：{label}（编号 987654）不存在或无权访问",
-                               "field": field}  # fmt: skip
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": f"输入有误：{label}（编号 987654）不存在或无权访问",
+        "field": field,
+    }
     assert counts() == before
 
 
 def test_a_beneficiary_outside_the_users_scope_is_refused_like_a_missing_one(world, client_for: Callable):
     before = counts()
     body = {
-        "date": "2018-01-20", "buyer_kind": "individual", "buyer_name": "李四", "channel": "onsite",
-        "seller_producer": world.producers["coop"].pk, "attribution": "entered",
+        "date": "2018-01-20",
+        "buyer_kind": "individual",
+        "buyer_name": "李四",
+        "channel": "onsite",
+        "seller_producer": world.producers["coop"].pk,
+        "attribution": "entered",
         "lines": [{"product": "蔬菜", "quantity": "20", "unit": "公斤", "unit_price": "5"}],
         "beneficiaries": [{"household": world.households["liu"].pk, "amount": "50.00"}],
-    }  # fmt: skip
+    }
 
     response = client_for("chuanshan").post(URL, body, format="json")
 
     liu = world.households["liu"].pk
     assert response.status_code == 400
-    assert response.json() == {"code": "invalid_input", "message": f"输入有误：受益农户（编号 {liu}）不存在或无权访问",
-                               "field": "beneficiaries"}  # fmt: skip
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": f"输入有误：受益农户（编号 {liu}）不存在或无权访问",
+        "field": "beneficiaries",
+    }
     assert counts() == before
 
 
@@ -183,17 +228,22 @@ def test_a_malformed_body_names_the_fields_and_writes_nothing(world, client_for:
 
 def test_unit_staff_record_their_cadres_purchase_from_a_paired_household(world, client_for: Callable):
     body = {
-        "date": "2018-03-15", "buyer_kind": "cadre", "buyer_cadre": world.cadres["chen"].pk, "channel": "onsite",
+        "date": "2018-03-15",
+        "buyer_kind": "cadre",
+        "buyer_cadre": world.cadres["chen"].pk,
+        "channel": "onsite",
         "seller_household": world.households["liu"].pk,
         "lines": [{"product": "土鸡", "quantity": "2", "unit": "只", "unit_price": "80", "amount": "160.00"}],
-    }  # fmt: skip
+    }
 
     response = client_for("unit").post(URL, body, format="json")
 
     assert response.status_code == 201
     assert (response.json()["total"], response.json()["region"], response.json()["buyer"]) == (
-        "160.00", "510904101001", "陈立",
-    )  # fmt: skip
+        "160.00",
+        "510904101001",
+        "陈立",
+    )
 
 
 def test_the_detail_shows_lines_and_beneficiaries_without_any_id_number(world, client_for: Callable):
@@ -205,16 +255,23 @@ def test_the_detail_shows_lines_and_beneficiaries_without_any_id_number(world, c
     assert response.status_code == 200
     body = response.json()
     assert (body["buyer_kind_label"], body["buyer"], body["seller_kind_label"], body["seller"]) == (
-        "帮扶单位", "遂宁市财政局", "合作社", "船山区永兴蔬菜专业合作社",
-    )  # fmt: skip
+        "帮扶单位",
+        "遂宁市财政局",
+        "合作社",
+        "船山区永兴蔬菜专业合作社",
+    )
     assert (body["activity_title"], body["attribution_label"], body["reversed_by"]) == (
-        "永兴镇以购助扶采购节", "逐户录入", None,
-    )  # fmt: skip
+        "永兴镇以购助扶采购节",
+        "逐户录入",
+        None,
+    )
     assert [(ln["product"], ln["amount"], ln["source_label"]) for ln in body["lines"]] == [
         ("蔬菜", "1000.00", "合作社产品")
     ]
-    assert [(b["head_name"], b["village"], b["amount"], b["status"], b["registered"], b["village_poor"])
-            for b in body["beneficiaries"]] == [("张德明", "510903101001", "300.00", "poor", True, True)]  # fmt: skip
+    assert [
+        (b["head_name"], b["village"], b["amount"], b["status"], b["registered"], b["village_poor"])
+        for b in body["beneficiaries"]
+    ] == [("张德明", "510903101001", "300.00", "poor", True, True)]
     head = world.households["zhang"].members.get(relation="head")
     assert head.id_number not in response.content.decode()
     assert "id_number" not in response.content.decode()

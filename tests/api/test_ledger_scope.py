@@ -63,7 +63,7 @@ def test_the_list_is_newest_first_with_buyer_and_seller_names(world, example, cl
         ("2018-02-05", "遂宁市财政局", "王建国", "200.00", False),
         ("2018-01-20", "遂宁市财政局", "船山区永兴蔬菜专业合作社", "1000.00", False),
         ("2018-01-10", "陈立", "张德明", "600.00", False),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize(
@@ -99,10 +99,17 @@ def test_the_list_stays_at_two_queries_however_many_purchases(
 ):
     admin, zhang, chen = world.users["admin"], world.households["zhang"], world.cadres["chen"]
     for day in range(1, 21):
-        purchase_record(actor=admin, data=PurchaseInput(
-            date=dt.date(2018, 5, day), buyer_kind=BuyerKind.CADRE, buyer_cadre=chen, channel=Channel.ONSITE,
-            seller_household=zhang, lines=[line("鸡蛋", "3", "斤", "10")],
-        ))  # fmt: skip
+        purchase_record(
+            actor=admin,
+            data=PurchaseInput(
+                date=dt.date(2018, 5, day),
+                buyer_kind=BuyerKind.CADRE,
+                buyer_cadre=chen,
+                channel=Channel.ONSITE,
+                seller_household=zhang,
+                lines=[line("鸡蛋", "3", "斤", "10")],
+            ),
+        )
     client = client_for("city")
 
     with django_assert_num_queries(2):
@@ -129,10 +136,14 @@ def test_recording_one_purchase_is_a_bounded_number_of_queries(
 ):
     client = client_for("city")
     body = {
-        "date": "2018-01-10", "buyer_kind": "cadre", "buyer_cadre": world.cadres["chen"].pk, "channel": "onsite",
-        "seller_household": world.households["zhang"].pk, "external_id": "Q-1",
+        "date": "2018-01-10",
+        "buyer_kind": "cadre",
+        "buyer_cadre": world.cadres["chen"].pk,
+        "channel": "onsite",
+        "seller_household": world.households["zhang"].pk,
+        "external_id": "Q-1",
         "lines": [{"product": "腊肉", "quantity": "10", "unit": "公斤", "unit_price": "60"}],
-    }  # fmt: skip
+    }
 
     with django_assert_max_num_queries(32):  # references, lock check, the write (rollups, audit), the answer
         created = client.post(URL, body, format="json")

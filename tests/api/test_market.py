@@ -38,8 +38,12 @@ def test_an_outlet_shows_its_kind_dates_and_fees(world, example, client_for: Cal
     body = client_for("chuanshan").get(f"/api/v1/outlets/{temp.pk}/").json()
 
     assert (body["kind"], body["kind_label"], body["region_name"], body["opened_on"], body["closed_on"]) == (
-        "temp_market", "临时小集市", "永兴镇", "2018-01-01", "2018-03-01",
-    )  # fmt: skip
+        "temp_market",
+        "临时小集市",
+        "永兴镇",
+        "2018-01-01",
+        "2018-03-01",
+    )
     assert body["fees_waived"] == "1000.00"
 
 
@@ -54,25 +58,43 @@ def test_outlet_list_filters_by_kind_and_region(world, example, client_for: Call
 
 
 def test_an_office_opens_an_outlet_in_its_county(world, client_for: Callable):
-    response = client_for("chuanshan").post("/api/v1/outlets/", {
-        "name": "石佛村便民服务店", "kind": "service_store", "region": "510903101002", "opened_on": "2018-02-01",
-        "fees_waived": "1200.00", "operator": world.units["chuanshan_bank"].pk,
-    }, format="json")  # fmt: skip
+    response = client_for("chuanshan").post(
+        "/api/v1/outlets/",
+        {
+            "name": "石佛村便民服务店",
+            "kind": "service_store",
+            "region": "510903101002",
+            "opened_on": "2018-02-01",
+            "fees_waived": "1200.00",
+            "operator": world.units["chuanshan_bank"].pk,
+        },
+        format="json",
+    )
 
     assert response.status_code == 201
     body = response.json()
     assert (body["kind_label"], body["county_code"], body["fees_waived"], body["operator_name"]) == (
-        "便民服务店", "510903000000", "1200.00", "船山区农商银行",
-    )  # fmt: skip
+        "便民服务店",
+        "510903000000",
+        "1200.00",
+        "船山区农商银行",
+    )
     assert Outlet.objects.filter(name="石佛村便民服务店", region_id="510903101002").count() == 1
 
 
 def test_opening_an_outlet_in_another_county_is_refused_and_writes_nothing(world, client_for: Callable):
     outlets, entries = Outlet.objects.count(), AuditEntry.objects.count()
 
-    response = client_for("anju").post("/api/v1/outlets/", {
-        "name": "越界网点", "kind": "counter", "region": "510903101002", "opened_on": "2018-02-01",
-    }, format="json")  # fmt: skip
+    response = client_for("anju").post(
+        "/api/v1/outlets/",
+        {
+            "name": "越界网点",
+            "kind": "counter",
+            "region": "510903101002",
+            "opened_on": "2018-02-01",
+        },
+        format="json",
+    )
 
     assert response.status_code == 403
     assert response.json() == {"code": "out_of_scope", "message": "该记录不在您的管辖区域内。"}
@@ -80,9 +102,16 @@ def test_opening_an_outlet_in_another_county_is_refused_and_writes_nothing(world
 
 
 def test_an_unknown_outlet_kind_is_refused(world, client_for: Callable):
-    response = client_for("chuanshan").post("/api/v1/outlets/", {
-        "name": "某网点", "kind": "kiosk", "region": "510903101002", "opened_on": "2018-02-01",
-    }, format="json")  # fmt: skip
+    response = client_for("chuanshan").post(
+        "/api/v1/outlets/",
+        {
+            "name": "某网点",
+            "kind": "kiosk",
+            "region": "510903101002",
+            "opened_on": "2018-02-01",
+        },
+        format="json",
+    )
 
     assert response.status_code == 400
     assert response.json() == {"code": "invalid_input", "message": "输入有误：网点类型“kiosk”不在可选范围内"}
@@ -90,9 +119,16 @@ def test_an_unknown_outlet_kind_is_refused(world, client_for: Callable):
 
 
 def test_a_village_user_may_not_open_outlets(world, client_for: Callable):
-    response = client_for("village").post("/api/v1/outlets/", {
-        "name": "村网点", "kind": "counter", "region": "510903101001", "opened_on": "2018-02-01",
-    }, format="json")  # fmt: skip
+    response = client_for("village").post(
+        "/api/v1/outlets/",
+        {
+            "name": "村网点",
+            "kind": "counter",
+            "region": "510903101001",
+            "opened_on": "2018-02-01",
+        },
+        format="json",
+    )
 
     assert (response.status_code, response.json()["code"]) == (403, "forbidden")
     assert Outlet.objects.count() == 0
@@ -115,8 +151,9 @@ def test_closing_an_outlet_and_closing_it_again(world, example, client_for: Call
 def test_closing_another_countys_outlet_is_not_found(world, example, client_for: Callable):
     counter = Outlet.objects.get(name="永兴村超市扶贫专柜")
 
-    response = client_for("anju").post(f"/api/v1/outlets/{counter.pk}/close/", {"closed_on": "2018-06-30"},
-                                       format="json")  # fmt: skip
+    response = client_for("anju").post(
+        f"/api/v1/outlets/{counter.pk}/close/", {"closed_on": "2018-06-30"}, format="json"
+    )
 
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
     counter.refresh_from_db()
@@ -132,8 +169,10 @@ def test_activities_are_listed_in_scope_and_by_period(world, example, client_for
     anju = client_for("anju").get("/api/v1/activities/").json()["results"]
 
     assert [(a["date"], a["title"]) for a in city] == [
-        ("2018-05-01", "五一展销"), ("2018-03-15", "拦江村现场采购"), ("2018-01-20", "永兴镇以购助扶采购节"),
-    ]  # fmt: skip
+        ("2018-05-01", "五一展销"),
+        ("2018-03-15", "拦江村现场采购"),
+        ("2018-01-20", "永兴镇以购助扶采购节"),
+    ]
     assert [a["title"] for a in jan_apr] == ["拦江村现场采购", "永兴镇以购助扶采购节"]
     assert [(a["title"], a["kind_label"], a["region_name"]) for a in anju] == [
         ("拦江村现场采购", "现场采购", "拦江村")
@@ -141,34 +180,54 @@ def test_activities_are_listed_in_scope_and_by_period(world, example, client_for
 
 
 def test_an_office_records_an_activity_organised_by_a_unit(world, client_for: Callable):
-    response = client_for("city").post("/api/v1/activities/", {
-        "title": "遂宁市机关食堂采购日", "kind": "canteen", "date": "2018-04-10", "region": "510900000000",
-        "organiser": world.units["finance"].pk,
-    }, format="json")  # fmt: skip
+    response = client_for("city").post(
+        "/api/v1/activities/",
+        {
+            "title": "遂宁市机关食堂采购日",
+            "kind": "canteen",
+            "date": "2018-04-10",
+            "region": "510900000000",
+            "organiser": world.units["finance"].pk,
+        },
+        format="json",
+    )
 
     assert response.status_code == 201
     body = response.json()
     assert (body["kind_label"], body["county_code"], body["organiser_display"]) == (
-        "食堂采购", "", "遂宁市财政局",
-    )  # fmt: skip
+        "食堂采购",
+        "",
+        "遂宁市财政局",
+    )
     assert Activity.objects.count() == 1
 
 
 def test_an_activity_by_an_organiser_outside_scope_is_refused_like_a_missing_one(world, client_for: Callable):
-    response = client_for("chuanshan").post("/api/v1/activities/", {
-        "title": "采购节", "kind": "fair", "date": "2018-04-10", "region": "510903101000",
-        "organiser": world.units["finance"].pk,
-    }, format="json")  # fmt: skip
+    response = client_for("chuanshan").post(
+        "/api/v1/activities/",
+        {
+            "title": "采购节",
+            "kind": "fair",
+            "date": "2018-04-10",
+            "region": "510903101000",
+            "organiser": world.units["finance"].pk,
+        },
+        format="json",
+    )
 
     finance = world.units["finance"].pk
     assert response.status_code == 400
-    assert response.json() == {"code": "invalid_input", "message": f"输入有误：帮扶单位（编号 {finance}）不存在或无权访问",
-                               "field": "organiser"}  # fmt: skip
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": f"输入有误：帮扶单位（编号 {finance}）不存在或无权访问",
+        "field": "organiser",
+    }
     assert Activity.objects.count() == 0
 
 
-def test_market_lists_are_one_count_and_one_page_query(world, example, client_for: Callable,
-                                                       django_assert_num_queries):  # fmt: skip
+def test_market_lists_are_one_count_and_one_page_query(
+    world, example, client_for: Callable, django_assert_num_queries
+):
     client = client_for("city")
 
     with django_assert_num_queries(2):

@@ -29,25 +29,38 @@ TODAY = dt.date.today()
 
 def _item(name: str, unit: str, price: str, quantity: str, **seller: Any) -> presale.ItemInput:
     return presale.ItemInput(
-        name=name, category="meat_egg" if name in ("土鸡", "黑猪肉") else "fruit_veg", unit=unit, unit_price=Decimal(price),
-        quantity=Decimal(quantity), window_start=TODAY, window_end=TODAY + dt.timedelta(days=30), **seller,
-    )  # fmt: skip
+        name=name,
+        category="meat_egg" if name in ("土鸡", "黑猪肉") else "fruit_veg",
+        unit=unit,
+        unit_price=Decimal(price),
+        quantity=Decimal(quantity),
+        window_start=TODAY,
+        window_end=TODAY + dt.timedelta(days=30),
+        **seller,
+    )
 
 
 def _info(title: str, opens: int = -1, closes: int = 20) -> presale.ListInput:
     return presale.ListInput(
-        title=title, opens_on=TODAY + dt.timedelta(days=opens), closes_on=TODAY + dt.timedelta(days=closes),
-        contact_name="王主任", contact_phone="13812345678",
-    )  # fmt: skip
+        title=title,
+        opens_on=TODAY + dt.timedelta(days=opens),
+        closes_on=TODAY + dt.timedelta(days=closes),
+        contact_name="王主任",
+        contact_phone="13812345678",
+    )
 
 
 @pytest.fixture
 def shop(world: World) -> PreSaleList:
     return presale.presale_publish(
-        actor=world.users["village"], data=_info("永兴村春季预售"), village=world.region("510903101001"),
-        items=[_item("土鸡", "只", "80.00", "10", seller_household=world.households["zhang"]),
-               _item("青菜", "斤", "2.50", "100", seller_producer=world.producers["coop"])],
-    )  # fmt: skip
+        actor=world.users["village"],
+        data=_info("永兴村春季预售"),
+        village=world.region("510903101001"),
+        items=[
+            _item("土鸡", "只", "80.00", "10", seller_household=world.households["zhang"]),
+            _item("青菜", "斤", "2.50", "100", seller_producer=world.producers["coop"]),
+        ],
+    )
 
 
 def items(shop: PreSaleList) -> tuple[PreSaleItem, PreSaleItem]:
@@ -62,8 +75,14 @@ def place(client: Any, shop: PreSaleList, *lines: tuple[int, str], **extra: Any)
 
 def counts() -> tuple[int, ...]:
     reserved = tuple(PreSaleItem.objects.order_by("pk").values_list("reserved", flat=True))
-    return (Order.objects.count(), OrderLine.objects.count(), OrderEvent.objects.count(),
-            AuditEntry.objects.count(), Purchase.objects.count(), *reserved)  # fmt: skip
+    return (
+        Order.objects.count(),
+        OrderLine.objects.count(),
+        OrderEvent.objects.count(),
+        AuditEntry.objects.count(),
+        Purchase.objects.count(),
+        *reserved,
+    )
 
 
 @pytest.fixture
@@ -80,12 +99,25 @@ def placed(world: World, shop: PreSaleList, client_for: Callable) -> dict[str, A
 def test_a_unit_places_an_order_and_the_stock_is_reserved(world, shop, placed):
     chicken, greens = items(shop)
 
-    assert (placed["status"], placed["status_label"], placed["total"], placed["buyer_kind"], placed["buyer_name"]) == (
-        "placed", "已下单", "271.25", "unit", "遂宁市财政局",
-    )  # fmt: skip
-    assert [(line["name"], line["quantity"], line["unit_price"], line["amount"]) for line in placed["lines"]] == [
-        ("土鸡", "3.000", "80.00", "240.00"), ("青菜", "12.500", "2.50", "31.25"),
-    ]  # fmt: skip
+    assert (
+        placed["status"],
+        placed["status_label"],
+        placed["total"],
+        placed["buyer_kind"],
+        placed["buyer_name"],
+    ) == (
+        "placed",
+        "已下单",
+        "271.25",
+        "unit",
+        "遂宁市财政局",
+    )
+    assert [
+        (line["name"], line["quantity"], line["unit_price"], line["amount"]) for line in placed["lines"]
+    ] == [
+        ("土鸡", "3.000", "80.00", "240.00"),
+        ("青菜", "12.500", "2.50", "31.25"),
+    ]
     assert [(e["action"], e["to_status"], e["actor"]) for e in placed["events"]] == [
         ("place", "placed", "unit")
     ]
@@ -93,8 +125,10 @@ def test_a_unit_places_an_order_and_the_stock_is_reserved(world, shop, placed):
     greens.refresh_from_db()
     assert (chicken.reserved, greens.reserved) == (Decimal("3.000"), Decimal("12.500"))
     assert (placed["region"], placed["county_code"], placed["presale_title"]) == (
-        "510903101001", "510903000000", "永兴村春季预售",
-    )  # fmt: skip
+        "510903101001",
+        "510903000000",
+        "永兴村春季预售",
+    )
 
 
 def test_ordering_more_than_is_left_is_409_out_of_stock_and_changes_nothing(world, shop, placed, client_for):
@@ -122,9 +156,11 @@ def test_ordering_more_than_is_left_is_409_out_of_stock_and_changes_nothing(worl
 )
 def test_bad_order_lines_are_refused_in_chinese_and_change_nothing(world, shop, client_for, lines, message):
     other = presale.presale_publish(
-        actor=world.users["anju"], data=_info("拦江村预售"), village=world.region("510904101001"),
+        actor=world.users["anju"],
+        data=_info("拦江村预售"),
+        village=world.region("510904101001"),
         items=[_item("黑猪肉", "斤", "30.00", "50", seller_household=world.households["liu"])],
-    )  # fmt: skip
+    )
     ids = {"chicken": items(shop)[0].pk, "other": other.items.get().pk}
     before = counts()
 
@@ -137,18 +173,22 @@ def test_bad_order_lines_are_refused_in_chinese_and_change_nothing(world, shop, 
 
 def test_a_closed_list_takes_no_orders_and_is_out_of_a_buyers_sight(world, client_for):
     closed = presale.presale_publish(
-        actor=world.users["village"], data=_info("去年预售", opens=-60, closes=-30),
+        actor=world.users["village"],
+        data=_info("去年预售", opens=-60, closes=-30),
         village=world.region("510903101001"),
         items=[_item("土鸡", "只", "80.00", "10", seller_household=world.households["zhang"])],
-    )  # fmt: skip
+    )
     before = counts()
 
     response = place(client_for("unit"), closed, (closed.items.get().pk, "1"))
 
     # A closed list is no longer an offer: a buyer sees it no more than on the page (which answers 404).
     assert response.status_code == 400
-    assert response.json() == {"code": "invalid_input", "message": f"输入有误：预售清单（编号 {closed.pk}）不存在或无权访问",
-                               "field": "presale_list"}  # fmt: skip
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": f"输入有误：预售清单（编号 {closed.pk}）不存在或无权访问",
+        "field": "presale_list",
+    }
     with pytest.raises(NotFoundError):
         selectors.presale_list(world.users["unit"], closed.pk)
     assert counts() == before
@@ -157,13 +197,17 @@ def test_a_closed_list_takes_no_orders_and_is_out_of_a_buyers_sight(world, clien
 def test_a_unknown_list_and_a_malformed_body_are_400(world, shop, client_for):
     before = counts()
 
-    missing = client_for("unit").post("/api/v1/orders/", {"presale_list": 999999, "lines": [{"item": 1,
-                                      "quantity": "1"}]}, format="json")  # fmt: skip
+    missing = client_for("unit").post(
+        "/api/v1/orders/", {"presale_list": 999999, "lines": [{"item": 1, "quantity": "1"}]}, format="json"
+    )
     empty = client_for("unit").post("/api/v1/orders/", {"presale_list": shop.pk, "lines": []}, format="json")
 
     assert missing.status_code == 400
-    assert missing.json() == {"code": "invalid_input", "message": "输入有误：预售清单（编号 999999）不存在或无权访问",
-                              "field": "presale_list"}  # fmt: skip
+    assert missing.json() == {
+        "code": "invalid_input",
+        "message": "输入有误：预售清单（编号 999999）不存在或无权访问",
+        "field": "presale_list",
+    }
     assert empty.status_code == 400
     assert (empty.json()["code"], list(empty.json()["fields"])) == ("invalid_input", ["lines"])
     assert counts() == before
@@ -180,15 +224,20 @@ def test_a_unit_orders_for_its_own_cadre_but_not_for_another_units(world, shop, 
 
     assert ok.status_code == 201
     assert (ok.json()["buyer_kind"], ok.json()["buyer_name"], ok.json()["buyer_cadre"]) == (
-        "cadre", "陈立", world.cadres["chen"].pk,
-    )  # fmt: skip
+        "cadre",
+        "陈立",
+        world.cadres["chen"].pk,
+    )
     # The unit sees the order its cadre placed (scope reaches it through the cadre's unit).
     assert [row["id"] for row in client_for("unit").get("/api/v1/orders/").json()["results"]] == [
         ok.json()["id"]
     ]
     assert refused.status_code == 400
-    assert refused.json() == {"code": "invalid_input", "message": f"输入有误：干部（编号 {world.cadres['sun'].pk}）不存在或无权访问",
-                              "field": "cadre"}  # fmt: skip
+    assert refused.json() == {
+        "code": "invalid_input",
+        "message": f"输入有误：干部（编号 {world.cadres['sun'].pk}）不存在或无权访问",
+        "field": "cadre",
+    }
     assert counts() == before
 
 
@@ -207,18 +256,44 @@ def test_a_seller_account_may_not_buy(world, shop, client_for):
 
 @pytest.mark.parametrize(
     ("username", "sees"),
-    [("unit", True), ("village", True), ("chuanshan", True), ("city", True), ("admin", True),
-     ("anju", False), ("zone", False), ("person", False), ("bank", False)],
-)  # fmt: skip
+    [
+        ("unit", True),
+        ("village", True),
+        ("chuanshan", True),
+        ("city", True),
+        ("admin", True),
+        ("anju", False),
+        ("zone", False),
+        ("person", False),
+        ("bank", False),
+    ],
+)
 def test_an_order_is_seen_by_buyer_and_seller_side_only(world, placed, client_for, username, sees):
     if username == "person":
-        world.users["person"] = user_create(actor=system_actor(), username="person", password="x",
-                                            role=Role.BUYER, organisation=None, check_password=False)  # fmt: skip
+        world.users["person"] = user_create(
+            actor=system_actor(),
+            username="person",
+            password="x",
+            role=Role.BUYER,
+            organisation=None,
+            check_password=False,
+        )
     if username == "bank":  # staff of another assisting unit
-        org = organisation_create(actor=None, name="船山区农商银行", kind=OrgKind.UNIT,
-                                  region=world.region("510903000000"), unit=world.units["chuanshan_bank"])  # fmt: skip
-        world.users["bank"] = user_create(actor=system_actor(), username="bank", password="x", role=Role.UNIT,
-                                          organisation=org, check_password=False)  # fmt: skip
+        org = organisation_create(
+            actor=None,
+            name="船山区农商银行",
+            kind=OrgKind.UNIT,
+            region=world.region("510903000000"),
+            unit=world.units["chuanshan_bank"],
+        )
+        world.users["bank"] = user_create(
+            actor=system_actor(),
+            username="bank",
+            password="x",
+            role=Role.UNIT,
+            organisation=org,
+            check_password=False,
+        )
     client = client_for(username)
 
     detail = client.get(f"/api/v1/orders/{placed['id']}/")
@@ -228,8 +303,10 @@ def test_an_order_is_seen_by_buyer_and_seller_side_only(world, placed, client_fo
         assert (detail.status_code, detail.json()["total"], listed) == (200, "271.25", [placed["id"]])
     else:
         assert (detail.status_code, detail.json(), listed) == (
-            404, {"code": "not_found", "message": "记录不存在或无权访问。"}, [],
-        )  # fmt: skip
+            404,
+            {"code": "not_found", "message": "记录不存在或无权访问。"},
+            [],
+        )
 
 
 def test_another_county_cannot_act_on_an_order(world, placed, client_for):
@@ -242,16 +319,24 @@ def test_another_county_cannot_act_on_an_order(world, placed, client_for):
 
 
 def test_an_individual_buyer_orders_and_sees_only_its_own_orders(world, shop, placed, client_for):
-    world.users["person"] = user_create(actor=system_actor(), username="person", password="x", role=Role.BUYER,
-                                        organisation=None, check_password=False)  # fmt: skip
+    world.users["person"] = user_create(
+        actor=system_actor(),
+        username="person",
+        password="x",
+        role=Role.BUYER,
+        organisation=None,
+        check_password=False,
+    )
     client = client_for("person")
 
     response = place(client, shop, (items(shop)[0].pk, "2"))
 
     assert response.status_code == 201
     assert (response.json()["buyer_kind"], response.json()["buyer_name"], response.json()["total"]) == (
-        "individual", "person", "160.00",
-    )  # fmt: skip
+        "individual",
+        "person",
+        "160.00",
+    )
     assert [row["id"] for row in client.get("/api/v1/orders/").json()["results"]] == [response.json()["id"]]
 
 
@@ -262,8 +347,9 @@ def post(client: Any, order_id: int, action: str, body: dict[str, Any] | None = 
     return client.post(f"/api/v1/orders/{order_id}/{action}/", body or {}, format="json")
 
 
-def test_the_whole_life_of_an_order_lands_in_the_ledger_once_and_a_refund_reverses_it(world, shop, placed,
-                                                                                     client_for):  # fmt: skip
+def test_the_whole_life_of_an_order_lands_in_the_ledger_once_and_a_refund_reverses_it(
+    world, shop, placed, client_for
+):
     seller, buyer, oid = client_for("village"), client_for("unit"), placed["id"]
     chicken, greens = items(shop)
     greens_line = placed["lines"][1]["id"]
@@ -273,8 +359,9 @@ def test_the_whole_life_of_an_order_lands_in_the_ledger_once_and_a_refund_revers
     received = post(buyer, oid, "receive", {"rejected": [{"line": greens_line, "reason": "菜叶发黄"}]}).json()
     assert (received["status"], received["accepted_total"]) == ("received", "240.00")
     assert [(line["inspection"], line["reject_reason"]) for line in received["lines"]] == [
-        ("accepted", ""), ("rejected", "菜叶发黄"),
-    ]  # fmt: skip
+        ("accepted", ""),
+        ("rejected", "菜叶发黄"),
+    ]
     greens.refresh_from_db()
     assert greens.reserved == Decimal("0.000")  # the rejected 12.5 斤 are back on sale
 
@@ -282,9 +369,11 @@ def test_the_whole_life_of_an_order_lands_in_the_ledger_once_and_a_refund_revers
     assert (paid["status"], paid["paid_on"], paid["payment_ref"]) == ("paid", str(TODAY), "ZF-001")
     purchase = Purchase.objects.get(order_id=oid)
     assert (purchase.total, purchase.external_id, purchase.seller_household_id, purchase.buyer_unit_id) == (
-        Decimal("240.00"), f"order-{oid}-h{world.households['zhang'].pk}", world.households["zhang"].pk,
+        Decimal("240.00"),
+        f"order-{oid}-h{world.households['zhang'].pk}",
+        world.households["zhang"].pk,
         world.units["finance"].pk,
-    )  # fmt: skip
+    )
     again = post(buyer, oid, "pay")
     assert (again.status_code, again.json()["message"]) == (400, "订单当前状态为“已付款”，不能登记付款。")
     assert Purchase.objects.filter(order_id=oid).count() == 1
@@ -293,12 +382,20 @@ def test_the_whole_life_of_an_order_lands_in_the_ledger_once_and_a_refund_revers
     asked = post(buyer, oid, "aftersale", {"kind": "refund", "reason": "部分土鸡偏小"})
     assert asked.status_code == 201
     request_id = asked.json()["after_sales"][0]["id"]
-    refunded = post(seller, oid, "aftersale-resolve", {"aftersale": request_id, "approve": True,
-                                                        "resolution": "同意退款"}).json()  # fmt: skip
+    refunded = post(
+        seller, oid, "aftersale-resolve", {"aftersale": request_id, "approve": True, "resolution": "同意退款"}
+    ).json()
     assert refunded["status"] == "refunded"
     assert [e["action"] for e in refunded["events"]] == [
-        "place", "confirm", "ship", "receive", "pay", "rate", "aftersale", "refund",
-    ]  # fmt: skip
+        "place",
+        "confirm",
+        "ship",
+        "receive",
+        "pay",
+        "rate",
+        "aftersale",
+        "refund",
+    ]
     totals = sorted(Purchase.objects.filter(order_id=oid).values_list("total", flat=True))
     assert totals == [Decimal("-240.00"), Decimal("240.00")]
     chicken.refresh_from_db()
@@ -316,12 +413,16 @@ def test_wrong_side_and_wrong_state_are_refused_and_change_nothing(world, placed
     bad_rating = post(client_for("unit"), oid, "rate", {"rating": 9})
 
     assert (buyer_confirms.status_code, buyer_confirms.json()["code"]) == (403, "forbidden")
-    assert (early_ship.status_code, early_ship.json()) == (400, {
-        "code": "order_transition_illegal", "message": "订单当前状态为“已下单”，不能发货。"})  # fmt: skip
+    assert (early_ship.status_code, early_ship.json()) == (
+        400,
+        {"code": "order_transition_illegal", "message": "订单当前状态为“已下单”，不能发货。"},
+    )
     assert (seller_pays.status_code, seller_pays.json()["code"]) == (403, "forbidden")
     assert (no_reason.status_code, no_reason.json()["code"], list(no_reason.json()["fields"])) == (
-        400, "invalid_input", ["reason"],
-    )  # fmt: skip
+        400,
+        "invalid_input",
+        ["reason"],
+    )
     assert (bad_rating.status_code, bad_rating.json()["message"]) == (
         400,
         "订单当前状态为“已下单”，不能评价。",
@@ -335,8 +436,10 @@ def test_cancelling_gives_the_stock_back(world, shop, placed, client_for):
     response = post(client_for("unit"), placed["id"], "cancel", {"reason": "会议取消"})
 
     assert (response.status_code, response.json()["status"], response.json()["cancel_reason"]) == (
-        200, "cancelled", "会议取消",
-    )  # fmt: skip
+        200,
+        "cancelled",
+        "会议取消",
+    )
     assert response.json()["events"][-1]["note"] == "买方取消：会议取消"
     chicken.refresh_from_db()
     greens.refresh_from_db()
@@ -358,12 +461,19 @@ def test_waiting_filter_shows_what_waits_for_each_side(world, placed, client_for
 def test_resolving_an_aftersale_of_another_order_is_refused(world, shop, placed, client_for):
     before = counts()
 
-    response = post(client_for("village"), placed["id"], "aftersale-resolve",
-                    {"aftersale": 12345, "approve": True, "resolution": "同意"})  # fmt: skip
+    response = post(
+        client_for("village"),
+        placed["id"],
+        "aftersale-resolve",
+        {"aftersale": 12345, "approve": True, "resolution": "同意"},
+    )
 
     assert response.status_code == 400
-    assert response.json() == {"code": "invalid_input", "message": "输入有误：售后申请（编号 12345）不属于此订单",
-                               "field": "aftersale"}  # fmt: skip
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": "输入有误：售后申请（编号 12345）不属于此订单",
+        "field": "aftersale",
+    }
     assert (counts(), AfterSale.objects.count()) == (before, 0)
 
 
@@ -373,30 +483,37 @@ def test_resolving_an_aftersale_of_another_order_is_refused(world, shop, placed,
 @pytest.fixture
 def anju_list(world: World) -> PreSaleList:
     return presale.presale_publish(
-        actor=world.users["anju"], data=_info("拦江村黑猪预售", closes=40), village=world.region("510904101001"),
+        actor=world.users["anju"],
+        data=_info("拦江村黑猪预售", closes=40),
+        village=world.region("510904101001"),
         items=[_item("黑猪肉", "斤", "30.00", "50", seller_household=world.households["liu"])],
-    )  # fmt: skip
+    )
 
 
 def test_buyers_see_open_lists_with_their_paired_village_first(world, shop, anju_list, client_for):
     presale.presale_publish(
-        actor=world.users["village"], data=_info("已截止的清单", opens=-60, closes=-30),
+        actor=world.users["village"],
+        data=_info("已截止的清单", opens=-60, closes=-30),
         village=world.region("510903101001"),
         items=[_item("土鸡", "只", "80.00", "10", seller_household=world.households["zhang"])],
-    )  # fmt: skip
+    )
 
     for_unit = client_for("unit").get("/api/v1/presale-lists/").json()["results"]
     for_office = client_for("zone").get("/api/v1/presale-lists/").json()["results"]
 
     # 遂宁市财政局 assists 拦江村, so its list comes first although it closes later.
     assert [(r["title"], r["paired"], r["is_open"]) for r in for_unit] == [
-        ("拦江村黑猪预售", True, True), ("永兴村春季预售", False, True),
-    ]  # fmt: skip
+        ("拦江村黑猪预售", True, True),
+        ("永兴村春季预售", False, True),
+    ]
     assert [r["title"] for r in for_office] == ["永兴村春季预售", "拦江村黑猪预售"]
     chicken = for_unit[1]["items"][0]
     assert (chicken["name"], chicken["available"], chicken["seller_name"], chicken["category_label"]) == (
-        "土鸡", "10.000", "永兴村农户", "肉禽蛋奶",
-    )  # fmt: skip
+        "土鸡",
+        "10.000",
+        "永兴村农户",
+        "肉禽蛋奶",
+    )
 
 
 def test_open_lists_filter_by_region_category_and_name(world, shop, anju_list, client_for):
@@ -413,10 +530,11 @@ def test_open_lists_filter_by_region_category_and_name(world, shop, anju_list, c
 
 def test_sellers_see_their_own_lists_and_a_closed_list_is_hidden_from_other_counties(world, shop, client_for):
     closed = presale.presale_publish(
-        actor=world.users["village"], data=_info("已截止的清单", opens=-60, closes=-30),
+        actor=world.users["village"],
+        data=_info("已截止的清单", opens=-60, closes=-30),
         village=world.region("510903101001"),
         items=[_item("土鸡", "只", "80.00", "10", seller_household=world.households["zhang"])],
-    )  # fmt: skip
+    )
 
     mine = client_for("village").get("/api/v1/presale-lists/mine/").json()["results"]
     anju_mine = client_for("anju").get("/api/v1/presale-lists/mine/").json()["results"]
@@ -433,23 +551,40 @@ def test_sellers_see_their_own_lists_and_a_closed_list_is_hidden_from_other_coun
 
 def test_a_village_publishes_a_list_through_the_api(world, client_for):
     body = {
-        "title": "石佛村秋季预售", "village": "510903101001", "opens_on": str(TODAY), "closes_on": str(TODAY + dt.timedelta(days=10)),
-        "delivery": "pickup", "contact_name": "王主任", "contact_phone": "13812345678",
-        "items": [{"name": "柑橘", "category": "fruit_veg", "unit": "斤", "unit_price": "4.20", "quantity": "500",
-                   "window_start": str(TODAY), "window_end": str(TODAY + dt.timedelta(days=20)),
-                   "seller_household": world.households["zhang"].pk}],
-    }  # fmt: skip
+        "title": "石佛村秋季预售",
+        "village": "510903101001",
+        "opens_on": str(TODAY),
+        "closes_on": str(TODAY + dt.timedelta(days=10)),
+        "delivery": "pickup",
+        "contact_name": "王主任",
+        "contact_phone": "13812345678",
+        "items": [
+            {
+                "name": "柑橘",
+                "category": "fruit_veg",
+                "unit": "斤",
+                "unit_price": "4.20",
+                "quantity": "500",
+                "window_start": str(TODAY),
+                "window_end": str(TODAY + dt.timedelta(days=20)),
+                "seller_household": world.households["zhang"].pk,
+            }
+        ],
+    }
 
     response = client_for("village").post("/api/v1/presale-lists/", body, format="json")
 
     assert response.status_code == 201, response.json()
     data = response.json()
     assert (data["title"], data["region"], data["delivery_label"], data["is_open"]) == (
-        "石佛村秋季预售", "510903101001", "自提", True,
-    )  # fmt: skip
+        "石佛村秋季预售",
+        "510903101001",
+        "自提",
+        True,
+    )
     assert [(i["name"], i["unit_price"], i["quantity"], i["reserved"]) for i in data["items"]] == [
         ("柑橘", "4.20", "500.000", "0.000"),
-    ]  # fmt: skip
+    ]
     assert AuditEntry.objects.filter(action="presale_publish").count() == 1
 
 
@@ -458,26 +593,66 @@ def test_a_village_publishes_a_list_through_the_api(world, client_for):
     [
         ("anju", {}, 403, {"code": "out_of_scope", "message": "该记录不在您的管辖区域内。"}),
         ("unit", {}, 403, {"code": "forbidden", "message": "无权执行此操作。"}),
-        ("village", {"village": "510904101001"}, 403, {"code": "out_of_scope", "message": "该记录不在您的管辖区域内。"}),
-        ("village", {"closes_on": str(TODAY - dt.timedelta(days=1))}, 400,
-         {"code": "invalid_input", "message": f"输入有误：截止日期 {TODAY - dt.timedelta(days=1)} 早于开始日期 {TODAY}"}),
-        ("village", {"items": [{"name": "柑橘", "category": "fruit_veg", "unit": "斤", "unit_price": "4.205",
-                                "quantity": "5", "window_start": str(TODAY), "window_end": str(TODAY),
-                                "seller_household": "zhang"}]}, 400,
-         {"code": "invalid_input", "message": "输入有误：第1项单价“4.205”小数位数过多"}),
+        (
+            "village",
+            {"village": "510904101001"},
+            403,
+            {"code": "out_of_scope", "message": "该记录不在您的管辖区域内。"},
+        ),
+        (
+            "village",
+            {"closes_on": str(TODAY - dt.timedelta(days=1))},
+            400,
+            {
+                "code": "invalid_input",
+                "message": f"输入有误：截止日期 {TODAY - dt.timedelta(days=1)} 早于开始日期 {TODAY}",
+            },
+        ),
+        (
+            "village",
+            {
+                "items": [
+                    {
+                        "name": "柑橘",
+                        "category": "fruit_veg",
+                        "unit": "斤",
+                        "unit_price": "4.205",
+                        "quantity": "5",
+                        "window_start": str(TODAY),
+                        "window_end": str(TODAY),
+                        "seller_household": "zhang",
+                    }
+                ]
+            },
+            400,
+            {"code": "invalid_input", "message": "输入有误：第1项单价“4.205”小数位数过多"},
+        ),
     ],
-)  # fmt: skip
+)
 def test_publishing_bad_lists_is_refused_and_writes_nothing(
     world, client_for, username, change, status, expected
 ):
     body = {
-        "title": "石佛村秋季预售", "village": "510903101001", "opens_on": str(TODAY), "closes_on": str(TODAY),
-        "contact_name": "王主任", "contact_phone": "13812345678",
-        "items": [{"name": "柑橘", "category": "fruit_veg", "unit": "斤", "unit_price": "4.20", "quantity": "5",
-                   "window_start": str(TODAY), "window_end": str(TODAY),
-                   "seller_household": world.households["zhang"].pk}],
+        "title": "石佛村秋季预售",
+        "village": "510903101001",
+        "opens_on": str(TODAY),
+        "closes_on": str(TODAY),
+        "contact_name": "王主任",
+        "contact_phone": "13812345678",
+        "items": [
+            {
+                "name": "柑橘",
+                "category": "fruit_veg",
+                "unit": "斤",
+                "unit_price": "4.20",
+                "quantity": "5",
+                "window_start": str(TODAY),
+                "window_end": str(TODAY),
+                "seller_household": world.households["zhang"].pk,
+            }
+        ],
         **change,
-    }  # fmt: skip
+    }
     body["items"] = [{**item, "seller_household": world.households["zhang"].pk} for item in body["items"]]
     before = (PreSaleList.objects.count(), PreSaleItem.objects.count(), AuditEntry.objects.count())
 

@@ -16,23 +16,31 @@ def test_producer_detail_nests_members_and_linkages(world, client_for: Callable)
 
     assert [(m["name"], m["shares"], m["capital"], m["joined_on"]) for m in body["members"]] == [
         ("张德明", "10.00", "2000.00", "2017-03-01"),
-    ]  # fmt: skip
-    assert [(lk["head_name"], lk["mechanism_label"], lk["start"], lk["end"], lk["expected_income"])
-            for lk in body["linkages"]] == [("张德明", "订单收购", "2017-03-01", None, "1500.00")]  # fmt: skip
+    ]
+    assert [
+        (lk["head_name"], lk["mechanism_label"], lk["start"], lk["end"], lk["expected_income"])
+        for lk in body["linkages"]
+    ] == [("张德明", "订单收购", "2017-03-01", None, "1500.00")]
 
 
 def test_producer_list_counts_linked_households(world, client_for: Callable):
     rows = client_for("city").get("/api/v1/producers/").json()["results"]
 
     assert {r["name"]: r["linked_households"] for r in rows} == {
-        "船山区永兴蔬菜专业合作社": 1, "安居区拦江黑猪养殖专业合作社": 0,
-    }  # fmt: skip
+        "船山区永兴蔬菜专业合作社": 1,
+        "安居区拦江黑猪养殖专业合作社": 0,
+    }
 
 
 def test_registers_and_updates_a_producer(world, client_for: Callable):
     client = client_for("chuanshan")
-    payload = {"kind": "enterprise", "name": "船山区永兴食品有限公司", "region": "510903101000",
-               "uscc": fake_uscc("510903", 7, kind="enterprise"), "grade": "county"}  # fmt: skip
+    payload = {
+        "kind": "enterprise",
+        "name": "船山区永兴食品有限公司",
+        "region": "510903101000",
+        "uscc": fake_uscc("510903", 7, kind="enterprise"),
+        "grade": "county",
+    }
 
     created = client.post("/api/v1/producers/", payload, format="json")
     updated = client.patch(
@@ -41,8 +49,10 @@ def test_registers_and_updates_a_producer(world, client_for: Callable):
 
     assert created.status_code == 201
     assert (created.json()["kind_label"], created.json()["grade_label"], created.json()["county_code"]) == (
-        "龙头企业", "县级", "510903000000",
-    )  # fmt: skip
+        "龙头企业",
+        "县级",
+        "510903000000",
+    )
     assert updated.status_code == 200
     assert Producer.objects.get(pk=created.json()["id"]).main_products == "泡菜"
 
@@ -89,15 +99,25 @@ def test_producer_user_cannot_edit_its_own_producer(world, client_for: Callable)
 
 def test_office_registers_a_unit_in_its_region(world, client_for: Callable):
     response = client_for("chuanshan").post(
-        "/api/v1/units/", {"name": "船山区教育局", "kind": "government", "region": "510903000000",
-                           "is_budget_unit": True, "has_canteen": True}, format="json",
-    )  # fmt: skip
+        "/api/v1/units/",
+        {
+            "name": "船山区教育局",
+            "kind": "government",
+            "region": "510903000000",
+            "is_budget_unit": True,
+            "has_canteen": True,
+        },
+        format="json",
+    )
 
     assert response.status_code == 201
     body = response.json()
     assert (body["name"], body["kind_label"], body["cadre_count"], body["village_count"]) == (
-        "船山区教育局", "党政机关", 0, 0,
-    )  # fmt: skip
+        "船山区教育局",
+        "党政机关",
+        0,
+        0,
+    )
     assert AssistingUnit.objects.filter(name="船山区教育局", region_id="510903000000").count() == 1
 
 
@@ -105,8 +125,11 @@ def test_unit_staff_add_cadres_to_their_own_unit_only(world, client_for: Callabl
     client = client_for("unit")
     cadres = Cadre.objects.count()
 
-    own = client.post("/api/v1/cadres/", {"unit": world.units["finance"].pk, "name": "周敏", "phone": "13700004444"},
-                      format="json")  # fmt: skip
+    own = client.post(
+        "/api/v1/cadres/",
+        {"unit": world.units["finance"].pk, "name": "周敏", "phone": "13700004444"},
+        format="json",
+    )
     other = client.post(
         "/api/v1/cadres/", {"unit": world.units["chuanshan_bank"].pk, "name": "吴刚"}, format="json"
     )
@@ -141,8 +164,11 @@ def test_pairs_a_unit_with_a_village_then_ends_it(world, client_for: Callable):
     client = client_for("chuanshan")
     bank = world.units["chuanshan_bank"]
 
-    created = client.post("/api/v1/unit-village-pairings/",
-                          {"unit": bank.pk, "village": "510903101002", "start": "2018-01-01"}, format="json")  # fmt: skip
+    created = client.post(
+        "/api/v1/unit-village-pairings/",
+        {"unit": bank.pk, "village": "510903101002", "start": "2018-01-01"},
+        format="json",
+    )
     pk = created.json()["id"]
     ended = client.post(f"/api/v1/unit-village-pairings/{pk}/end/", {"end": "2020-12-31"}, format="json")
     again = client.post(f"/api/v1/unit-village-pairings/{pk}/end/", {"end": "2021-01-31"}, format="json")
@@ -162,8 +188,9 @@ def test_duplicate_open_pairing_is_refused(world, client_for: Callable):
 
     response = client_for("chuanshan").post(
         "/api/v1/unit-village-pairings/",
-        {"unit": world.units["chuanshan_bank"].pk, "village": "510903101001", "start": "2018-01-01"}, format="json",
-    )  # fmt: skip
+        {"unit": world.units["chuanshan_bank"].pk, "village": "510903101001", "start": "2018-01-01"},
+        format="json",
+    )
 
     assert response.status_code == 400
     assert response.json() == {
@@ -183,8 +210,11 @@ def test_pairs_a_cadre_with_a_household(world, client_for: Callable):
     assert response.status_code == 201
     body = response.json()
     assert (body["cadre_name"], body["unit_name"], body["head_name"], body["village_name"]) == (
-        "孙红", "船山区农商银行", "王建国", "石佛村",
-    )  # fmt: skip
+        "孙红",
+        "船山区农商银行",
+        "王建国",
+        "石佛村",
+    )
 
 
 def test_units_cannot_assign_pairings(world, client_for: Callable):
@@ -204,8 +234,9 @@ def test_units_cannot_assign_pairings(world, client_for: Callable):
 def test_ending_a_pairing_outside_scope_is_not_found(world, client_for: Callable):
     pairing = CadreHouseholdPairing.objects.get(cadre=world.cadres["sun"])
 
-    response = client_for("anju").post(f"/api/v1/cadre-household-pairings/{pairing.pk}/end/", {"end": "2020-01-01"},
-                                       format="json")  # fmt: skip
+    response = client_for("anju").post(
+        f"/api/v1/cadre-household-pairings/{pairing.pk}/end/", {"end": "2020-01-01"}, format="json"
+    )
 
     assert response.status_code == 404
     pairing.refresh_from_db()

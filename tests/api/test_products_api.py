@@ -16,8 +16,9 @@ from yigou.market.models import Blacklisting, Product, ProductStep, ReferencePri
 
 @pytest.fixture
 def applied(world) -> Product:
-    return cert.product_apply(actor=world.users["producer"], producer=world.producers["coop"], data=honey(world),
-                              today=APPLIED)  # fmt: skip
+    return cert.product_apply(
+        actor=world.users["producer"], producer=world.producers["coop"], data=honey(world), today=APPLIED
+    )
 
 
 @pytest.fixture
@@ -25,8 +26,9 @@ def current(world, applied) -> Product:
     """Certified ten days ago and listed today, so today's catalog holds it."""
     today = dt.date.today()
     cert.product_review(actor=world.users["yongxing"], product=applied, passed=True)
-    cert.product_decide(actor=world.users["chuanshan"], product=applied, certify=True,
-                        today=today - dt.timedelta(days=10))  # fmt: skip
+    cert.product_decide(
+        actor=world.users["chuanshan"], product=applied, certify=True, today=today - dt.timedelta(days=10)
+    )
     return cert.product_list(actor=world.users["chuanshan"], product=applied, today=today)
 
 
@@ -40,8 +42,10 @@ def test_the_catalog_is_public_and_shows_no_personal_data(world, current, client
         ("永兴土蜂蜜", 1, current.certificate_no)
     ]
     assert (one["producer_name"], one["region_name"], one["mechanism_label"]) == (
-        "船山区永兴蔬菜专业合作社", "永兴镇", "订单收购",
-    )  # fmt: skip
+        "船山区永兴蔬菜专业合作社",
+        "永兴镇",
+        "订单收购",
+    )
     text = str(one)
     for secret in ("张德明", world.households["zhang"].number, "13811112222", "赵社长"):
         assert secret not in text
@@ -69,12 +73,24 @@ def test_one_county_cannot_see_anothers_applications(world, applied, client_for:
 
 
 def test_the_producer_applies_with_a_multipart_upload(world, client_for: Callable):
-    response = client_for("producer").post("/api/v1/products/", {
-        "producer": world.producers["coop"].pk, "name": "永兴土蜂蜜", "category": "processed",
-        "specification": "500克/瓶", "unit": "瓶", "capacity": "2000", "capacity_period": "year", "base": "蜂场",
-        "price": "45.00", "mechanism": "order", "households": [world.households["zhang"].pk],
-        "commitment": [SimpleUploadedFile("承诺函.pdf", b"%PDF-1.4", content_type="application/pdf")],
-    }, format="multipart")  # fmt: skip
+    response = client_for("producer").post(
+        "/api/v1/products/",
+        {
+            "producer": world.producers["coop"].pk,
+            "name": "永兴土蜂蜜",
+            "category": "processed",
+            "specification": "500克/瓶",
+            "unit": "瓶",
+            "capacity": "2000",
+            "capacity_period": "year",
+            "base": "蜂场",
+            "price": "45.00",
+            "mechanism": "order",
+            "households": [world.households["zhang"].pk],
+            "commitment": [SimpleUploadedFile("承诺函.pdf", b"%PDF-1.4", content_type="application/pdf")],
+        },
+        format="multipart",
+    )
 
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -83,11 +99,23 @@ def test_the_producer_applies_with_a_multipart_upload(world, client_for: Callabl
 
 
 def test_an_application_without_the_letter_is_refused(world, client_for: Callable):
-    response = client_for("producer").post("/api/v1/products/", {
-        "producer": world.producers["coop"].pk, "name": "永兴土蜂蜜", "category": "processed",
-        "specification": "500克/瓶", "unit": "瓶", "capacity": "2000", "capacity_period": "year", "base": "蜂场",
-        "price": "45.00", "mechanism": "order", "households": [world.households["zhang"].pk],
-    }, format="json")  # fmt: skip
+    response = client_for("producer").post(
+        "/api/v1/products/",
+        {
+            "producer": world.producers["coop"].pk,
+            "name": "永兴土蜂蜜",
+            "category": "processed",
+            "specification": "500克/瓶",
+            "unit": "瓶",
+            "capacity": "2000",
+            "capacity_period": "year",
+            "base": "蜂场",
+            "price": "45.00",
+            "mechanism": "order",
+            "households": [world.households["zhang"].pk],
+        },
+        format="json",
+    )
 
     assert response.status_code == 400
     assert response.json() == {"code": "invalid_input", "message": "输入有误：须上传承诺函"}
@@ -98,12 +126,15 @@ def test_the_workflow_runs_by_role_over_the_api(world, applied, client_for: Call
     pk = applied.pk
     r1 = client_for("yongxing").post(f"/api/v1/products/{pk}/review/", {"passed": True}, format="json")
     r2 = client_for("chuanshan").post(f"/api/v1/products/{pk}/decide/", {"certify": True}, format="json")
-    r3 = client_for("yongxing").post(f"/api/v1/products/{pk}/objections/",
-                                     {"raised_by": "村民甲", "content": "掺糖"}, format="json")  # fmt: skip
+    r3 = client_for("yongxing").post(
+        f"/api/v1/products/{pk}/objections/", {"raised_by": "村民甲", "content": "掺糖"}, format="json"
+    )
     objection = applied.objections.get()
-    r4 = client_for("chuanshan").post(f"/api/v1/products/{pk}/resolve/",
-                                      {"objection": objection.pk, "upheld": False, "resolution": "抽检合格"},
-                                      format="json")  # fmt: skip
+    r4 = client_for("chuanshan").post(
+        f"/api/v1/products/{pk}/resolve/",
+        {"objection": objection.pk, "upheld": False, "resolution": "抽检合格"},
+        format="json",
+    )
     early = client_for("chuanshan").post(f"/api/v1/products/{pk}/list/", format="json")
 
     assert [r.status_code for r in (r1, r2, r3, r4)] == [200, 200, 200, 200]
@@ -151,44 +182,68 @@ def test_another_county_gets_not_found_for_actions(world, applied, client_for: C
 
 
 def test_revocation_over_the_api_empties_the_catalog(world, current, client_for: Callable):
-    response = client_for("chuanshan").post(f"/api/v1/products/{current.pk}/revoke/", {"reason": "抽检不合格"},
-                                            format="json")  # fmt: skip
+    response = client_for("chuanshan").post(
+        f"/api/v1/products/{current.pk}/revoke/", {"reason": "抽检不合格"}, format="json"
+    )
 
     assert response.json()["status"] == "revoked"
     assert client_for(None).get("/api/v1/catalog/").json()["count"] == 0
 
 
 def test_reference_prices_and_blacklist_over_the_api(world, current, client_for: Callable):
-    added = client_for("chuanshan").post("/api/v1/reference-prices/", {
-        "name": "永兴土蜂蜜", "specification": "500克/瓶", "unit": "瓶", "price": "40.00", "region": "510903000000",
-        "observed_on": "2018-05-01",
-    }, format="json")  # fmt: skip
-    refused = client_for("producer").post("/api/v1/reference-prices/", {
-        "name": "x", "specification": "y", "unit": "瓶", "price": "1", "region": "510903101000",
-        "observed_on": "2018-05-01",
-    }, format="json")  # fmt: skip
+    added = client_for("chuanshan").post(
+        "/api/v1/reference-prices/",
+        {
+            "name": "永兴土蜂蜜",
+            "specification": "500克/瓶",
+            "unit": "瓶",
+            "price": "40.00",
+            "region": "510903000000",
+            "observed_on": "2018-05-01",
+        },
+        format="json",
+    )
+    refused = client_for("producer").post(
+        "/api/v1/reference-prices/",
+        {
+            "name": "x",
+            "specification": "y",
+            "unit": "瓶",
+            "price": "1",
+            "region": "510903101000",
+            "observed_on": "2018-05-01",
+        },
+        format="json",
+    )
     assert (added.status_code, added.json()["price"], refused.status_code) == (201, "40.00", 403)
     assert ReferencePrice.objects.count() == 1
     assert client_for("anju").get("/api/v1/reference-prices/").json()["count"] == 0
 
-    listed = client_for("chuanshan").post("/api/v1/blacklist/", {"producer": world.producers["coop"].pk,
-                                                                 "reason": "虚报"}, format="json")  # fmt: skip
+    listed = client_for("chuanshan").post(
+        "/api/v1/blacklist/", {"producer": world.producers["coop"].pk, "reason": "虚报"}, format="json"
+    )
     assert listed.status_code == 201
     current.refresh_from_db()
     assert current.status == "revoked"
-    lifted = client_for("chuanshan").post(f"/api/v1/blacklist/{listed.json()['id']}/lift/", {"reason": "整改"},
-                                          format="json")  # fmt: skip
+    lifted = client_for("chuanshan").post(
+        f"/api/v1/blacklist/{listed.json()['id']}/lift/", {"reason": "整改"}, format="json"
+    )
     assert lifted.json()["lifted_on"] == dt.date.today().isoformat()
     assert Blacklisting.objects.get().lifted_on == dt.date.today()
 
 
 def _listed_copy(world, spec: str) -> None:
     today = dt.date.today()
-    product = cert.product_apply(actor=world.users["producer"], producer=world.producers["coop"],
-                                 data=honey(world, specification=spec), today=APPLIED)  # fmt: skip
+    product = cert.product_apply(
+        actor=world.users["producer"],
+        producer=world.producers["coop"],
+        data=honey(world, specification=spec),
+        today=APPLIED,
+    )
     cert.product_review(actor=world.users["yongxing"], product=product, passed=True)
-    cert.product_decide(actor=world.users["chuanshan"], product=product, certify=True,
-                        today=today - dt.timedelta(days=10))  # fmt: skip
+    cert.product_decide(
+        actor=world.users["chuanshan"], product=product, certify=True, today=today - dt.timedelta(days=10)
+    )
     cert.product_list(actor=world.users["chuanshan"], product=product, today=today)
 
 

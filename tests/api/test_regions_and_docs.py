@@ -33,8 +33,10 @@ def test_region_detail_and_children(world, client_for: Callable):
     assert [a["name"] for a in detail["ancestors"]] == ["四川省", "遂宁市", "船山区", "永兴镇"]
     assert children["count"] == 3
     assert [(r["code"], r["kind"]) for r in children["results"]] == [
-        ("510903000000", "admin"), ("510904000000", "admin"), ("510971000000", "zone"),
-    ]  # fmt: skip
+        ("510903000000", "admin"),
+        ("510904000000", "admin"),
+        ("510971000000", "zone"),
+    ]
 
 
 def test_unknown_region_is_not_found(world, client_for: Callable):
@@ -49,8 +51,12 @@ def test_schema_is_served(db, client):
 
     assert response.status_code == 200
     content = response.content.decode()
-    for path in ("/api/v1/households/", "/api/v1/members/{id}/reveal/", "/api/v1/auth/token/",
-                 "/api/v1/unit-village-pairings/{id}/end/"):  # fmt: skip
+    for path in (
+        "/api/v1/households/",
+        "/api/v1/members/{id}/reveal/",
+        "/api/v1/auth/token/",
+        "/api/v1/unit-village-pairings/{id}/end/",
+    ):
         assert f"{path}:" in content
 
 

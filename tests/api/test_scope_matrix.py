@@ -21,20 +21,55 @@ ALL = {
 
 # resource → user → the world keys that user sees
 EXPECTED: dict[str, dict[str, set[str]]] = {
-    "households": {"anju": {"liu"}, "chuanshan": {"zhang", "wang"}, "city": {"zhang", "wang", "liu"},
-                   "zone": set(), "unit": {"liu"}, "producer": {"zhang"}},
-    "producers": {"anju": {"anju_coop"}, "chuanshan": {"coop"}, "city": {"coop", "anju_coop"},
-                  "zone": set(), "unit": set(), "producer": {"coop"}},
-    "units": {"anju": {"finance"}, "chuanshan": {"chuanshan_bank"}, "city": {"finance", "chuanshan_bank"},
-              "zone": set(), "unit": {"finance"}, "producer": set()},
-    "cadres": {"anju": {"chen"}, "chuanshan": {"sun"}, "city": {"chen", "sun"}, "zone": set(),
-               "unit": {"chen"}, "producer": set()},
-    "unit-village-pairings": {"anju": {"finance"}, "chuanshan": {"chuanshan_bank"},
-                              "city": {"finance", "chuanshan_bank"}, "zone": set(), "unit": {"finance"},
-                              "producer": set()},
-    "cadre-household-pairings": {"anju": {"chen"}, "chuanshan": {"sun"}, "city": {"chen", "sun"},
-                                 "zone": set(), "unit": {"chen"}, "producer": set()},
-}  # fmt: skip
+    "households": {
+        "anju": {"liu"},
+        "chuanshan": {"zhang", "wang"},
+        "city": {"zhang", "wang", "liu"},
+        "zone": set(),
+        "unit": {"liu"},
+        "producer": {"zhang"},
+    },
+    "producers": {
+        "anju": {"anju_coop"},
+        "chuanshan": {"coop"},
+        "city": {"coop", "anju_coop"},
+        "zone": set(),
+        "unit": set(),
+        "producer": {"coop"},
+    },
+    "units": {
+        "anju": {"finance"},
+        "chuanshan": {"chuanshan_bank"},
+        "city": {"finance", "chuanshan_bank"},
+        "zone": set(),
+        "unit": {"finance"},
+        "producer": set(),
+    },
+    "cadres": {
+        "anju": {"chen"},
+        "chuanshan": {"sun"},
+        "city": {"chen", "sun"},
+        "zone": set(),
+        "unit": {"chen"},
+        "producer": set(),
+    },
+    "unit-village-pairings": {
+        "anju": {"finance"},
+        "chuanshan": {"chuanshan_bank"},
+        "city": {"finance", "chuanshan_bank"},
+        "zone": set(),
+        "unit": {"finance"},
+        "producer": set(),
+    },
+    "cadre-household-pairings": {
+        "anju": {"chen"},
+        "chuanshan": {"sun"},
+        "city": {"chen", "sun"},
+        "zone": set(),
+        "unit": {"chen"},
+        "producer": set(),
+    },
+}
 
 CASES = [(resource, user) for resource, by_user in EXPECTED.items() for user in by_user]
 
@@ -101,8 +136,9 @@ def test_unknown_or_malformed_ids_are_plain_not_found(world, client_for: Callabl
 
 
 @pytest.mark.parametrize("resource", [*ALL, "regions", "audit"])
-def test_every_list_is_one_count_and_one_page_query(world, client_for: Callable, resource,
-                                                    django_assert_max_num_queries):  # fmt: skip
+def test_every_list_is_one_count_and_one_page_query(
+    world, client_for: Callable, resource, django_assert_max_num_queries
+):
     client = client_for("city")
     extra = 1 if resource == "households" else 0  # the members of the page, prefetched in one query
 

@@ -37,19 +37,24 @@ def test_the_city_table_for_january_to_april_has_every_expected_figure(world, ex
     assert response["Content-Type"] == "application/json; charset=utf-8"
     body = exact(response)
     assert (body["region"], body["period"], body["title"]) == (
-        "510900000000", "2018-01..2018-04", "遂宁市2018年1—4月以购助扶成果统计表",
-    )  # fmt: skip
+        "510900000000",
+        "2018-01..2018-04",
+        "遂宁市2018年1—4月以购助扶成果统计表",
+    )
     assert [(r["region_code"], r["region_name"]) for r in body["rows"]] == [
-        ("510903000000", "船山区"), ("510904000000", "安居区"), ("510971000000", "遂宁经济技术开发区"),
-    ]  # fmt: skip
+        ("510903000000", "船山区"),
+        ("510904000000", "安居区"),
+        ("510971000000", "遂宁经济技术开发区"),
+    ]
     assert typed(body["rows"][0]["values"]) == typed(CHUANSHAN_JAN_APR)
     assert typed(body["rows"][1]["values"]) == typed(ANJU_JAN_APR)
     assert typed(body["rows"][2]["values"]) == typed(ZERO_ROW)
     assert typed(body["total"]["values"]) == typed(SUINING_JAN_APR)
     assert list(body["total"]["values"]) == CODES
     assert (body["rows"][0]["values"]["amount_total"], body["total"]["values"]["buyers_total"]) == (
-        Decimal("2050.00"), 4,
-    )  # fmt: skip
+        Decimal("2050.00"),
+        4,
+    )
     assert '"amount_total": 2050.00' in response.content.decode()
     assert body["footnotes"] == [
         "“参与购买·总人数”合计 4 按全区去重计算，各行相加为 5：同一对象在多个下级区域出现时合计只计一次。",
@@ -120,10 +125,20 @@ def test_the_columns_come_in_the_official_order_with_their_units(world, client_f
 
     assert [c["code"] for c in body] == CODES
     assert len(body) == 23
-    assert body[0] == {"code": "activities", "label": "开展以购助扶活动次数", "group": "开展以购助扶活动次数",
-                       "unit": "次", "kind": "count"}  # fmt: skip
-    assert body[6] == {"code": "fees_waived_wan", "label": "免收费用", "group": "免收费用", "unit": "万元",
-                       "kind": "wan"}  # fmt: skip
+    assert body[0] == {
+        "code": "activities",
+        "label": "开展以购助扶活动次数",
+        "group": "开展以购助扶活动次数",
+        "unit": "次",
+        "kind": "count",
+    }
+    assert body[6] == {
+        "code": "fees_waived_wan",
+        "label": "免收费用",
+        "group": "免收费用",
+        "unit": "万元",
+        "kind": "wan",
+    }
     assert [(c["group"], c["label"], c["unit"]) for c in body] == [
         (c.group, c.label, c.unit) for c in COLUMNS
     ]

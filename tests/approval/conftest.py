@@ -19,11 +19,22 @@ from yigou.regions.enums import Level
 
 # Region code → the world's user who works there (offices for towns and up, village staff for villages).
 STAFF = {
-    "510900000000": "city", "510903000000": "chuanshan", "510904000000": "anju", "510971000000": "zone",
-    "510903101000": "yongxing", "510903101001": "village",
-}  # fmt: skip
-EXTRA = ["510903101002", "510903102000", "510903102001", "510904101000", "510904101001", "510971001000",
-         "510971001001"]  # fmt: skip
+    "510900000000": "city",
+    "510903000000": "chuanshan",
+    "510904000000": "anju",
+    "510971000000": "zone",
+    "510903101000": "yongxing",
+    "510903101001": "village",
+}
+EXTRA = [
+    "510903101002",
+    "510903102000",
+    "510903102001",
+    "510904101000",
+    "510904101001",
+    "510971001000",
+    "510971001001",
+]
 
 
 @pytest.fixture
@@ -33,13 +44,22 @@ def staff(world: World) -> dict[str, str]:
     for code in EXTRA:
         region = world.regions[code]
         village = region.level == Level.VILLAGE
-        org = organisation_create(actor=None, name=f"{region.name}{'村委会' if village else '扶贫办'}",
-                                  kind=OrgKind.VILLAGE if village else OrgKind.OFFICE, region=region)  # fmt: skip
+        org = organisation_create(
+            actor=None,
+            name=f"{region.name}{'村委会' if village else '扶贫办'}",
+            kind=OrgKind.VILLAGE if village else OrgKind.OFFICE,
+            region=region,
+        )
         username = f"staff{code}"
         world.users[username] = user_create(
-            actor=system_actor(), username=username, password=PASSWORD, role=Role.VILLAGE if village else Role.OFFICE,
-            organisation=org, display_name=region.name, check_password=False,
-        )  # fmt: skip
+            actor=system_actor(),
+            username=username,
+            password=PASSWORD,
+            role=Role.VILLAGE if village else Role.OFFICE,
+            organisation=org,
+            display_name=region.name,
+            check_password=False,
+        )
         found[code] = username
     return found
 
@@ -56,8 +76,9 @@ class Chain:
         return self.world.users[self.staff[code]]
 
     def submit(self, code: str) -> Submission:
-        return services.submission_submit(actor=self.user(code), region=self.world.regions[code], year=self.year,
-                                          month=self.month)  # fmt: skip
+        return services.submission_submit(
+            actor=self.user(code), region=self.world.regions[code], year=self.year, month=self.month
+        )
 
     def submission(self, code: str) -> Submission:
         return Submission.objects.get(region_id=code, year=self.year, month=self.month)

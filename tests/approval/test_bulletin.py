@@ -55,10 +55,16 @@ def test_the_bulletin_text_of_the_worked_example(world, example):
     assert b.title == "遂宁市2018年1—4月以购助扶工作进展情况"
     assert (b.office, b.issue) == ("遂宁市扶贫开发领导小组办公室", 3)
     assert b.text == [SUMMARY, CHILDREN]
-    assert ranks(b.by_amount) == [(1, "船山区", "2050.00", "1150.00"), (2, "安居区", "1600.00", "1600.00"),
-                                  (3, "遂宁经济技术开发区", "0.00", "0.00")]  # fmt: skip
-    assert ranks(b.by_households) == [(1, "安居区", "1", "1600.00"), (1, "船山区", "1", "1150.00"),
-                                      (3, "遂宁经济技术开发区", "0", "0.00")]  # fmt: skip
+    assert ranks(b.by_amount) == [
+        (1, "船山区", "2050.00", "1150.00"),
+        (2, "安居区", "1600.00", "1600.00"),
+        (3, "遂宁经济技术开发区", "0.00", "0.00"),
+    ]
+    assert ranks(b.by_households) == [
+        (1, "安居区", "1", "1600.00"),
+        (1, "船山区", "1", "1150.00"),
+        (3, "遂宁经济技术开发区", "0", "0.00"),
+    ]
     assert b.warnings == []
     assert b.filename("docx") == "以购助扶工作简报第3期（遂宁市2018年1—4月）.docx"
 
@@ -66,10 +72,22 @@ def test_the_bulletin_text_of_the_worked_example(world, example):
 def test_a_zone_reporting_by_form_enters_the_text_the_ranking_and_the_warnings(world, example):
     # The zone has no ledger: it reports April on the form, with a total that is not own + cooperative (R01)
     # and household income above the amount bought (R02).
-    values_save(actor=world.users["zone"], region_code="510971000000", year=2018, month=4, values={
-        "activities": "1", "amount_total": "500", "amount_own": "300", "amount_coop": "100",
-        "poor_households": "2", "poor_income": "600", "buyer_units": "1", "buyers_total": "1",
-    })  # fmt: skip
+    values_save(
+        actor=world.users["zone"],
+        region_code="510971000000",
+        year=2018,
+        month=4,
+        values={
+            "activities": "1",
+            "amount_total": "500",
+            "amount_own": "300",
+            "amount_coop": "100",
+            "poor_households": "2",
+            "poor_income": "600",
+            "buyer_units": "1",
+            "buyers_total": "1",
+        },
+    )
 
     b = city_bulletin(world)
 
@@ -77,10 +95,12 @@ def test_a_zone_reporting_by_form_enters_the_text_the_ranking_and_the_warnings(w
         "2018年1—4月，全市共开展以购助扶活动3次，累计开办社区超市专柜1个、QQ/微信超市1个，免收费用0.80万元，"
         "覆盖贫困村2个、非贫困村1个，参与购买的帮扶单位2个、帮扶干部1人，购买金额共计4150.00元，"
         "带动贫困户4户增收3350.00元。",
-        CHILDREN.replace("遂宁经济技术开发区本期暂无以购助扶购买记录。",
-                         "遂宁经济技术开发区开展以购助扶活动1次，参与购买的帮扶单位1个，购买金额500.00元，"
-                         "带动贫困户2户增收600.00元。"),
-    ]  # fmt: skip
+        CHILDREN.replace(
+            "遂宁经济技术开发区本期暂无以购助扶购买记录。",
+            "遂宁经济技术开发区开展以购助扶活动1次，参与购买的帮扶单位1个，购买金额500.00元，"
+            "带动贫困户2户增收600.00元。",
+        ),
+    ]
     assert ranks(b.by_households)[0] == (1, "遂宁经济技术开发区", "2", "600.00")
     assert b.warnings == [
         "遂宁经济技术开发区2018年4月：购买金额总额应等于农户自产与合作社产品之和：购买金额·总额 = 500，"
@@ -94,8 +114,12 @@ def test_the_docx_has_the_title_block_the_text_and_the_landscape_attachment(worl
     doc = Document(io.BytesIO(render_docx(city_bulletin(world))))
 
     paragraphs = [p.text for p in doc.paragraphs]
-    assert paragraphs[:4] == ["以购助扶工作简报", "第3期", "遂宁市扶贫开发领导小组办公室\t2018年5月4日",
-                              "遂宁市2018年1—4月以购助扶工作进展情况"]  # fmt: skip
+    assert paragraphs[:4] == [
+        "以购助扶工作简报",
+        "第3期",
+        "遂宁市扶贫开发领导小组办公室\t2018年5月4日",
+        "遂宁市2018年1—4月以购助扶工作进展情况",
+    ]
     assert SUMMARY in paragraphs and CHILDREN in paragraphs
     assert "经校验，本期数据未发现需要核实的问题。" in paragraphs
     assert [s.page_width > s.page_height for s in doc.sections] == [False, True]
@@ -130,8 +154,9 @@ def test_the_bulletin_renders_to_pdf_and_to_an_image_with_the_chinese_text(world
     subprocess.run(
         ["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120
     )
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True,
-                          timeout=60).stdout.decode("utf-8")  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, timeout=60
+    ).stdout.decode("utf-8")
 
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 2
@@ -143,8 +168,15 @@ def test_the_bulletin_renders_to_pdf_and_to_an_image_with_the_chinese_text(world
 def test_the_command_writes_the_docx(world, example, tmp_path: Path):
     out = tmp_path / "简报.docx"
 
-    call_command("bulletin", region="510900000000", period="2018-01..2018-04", out=str(out), issue=3,
-                 office="遂宁市扶贫开发局", date="2018-05-04")  # fmt: skip
+    call_command(
+        "bulletin",
+        region="510900000000",
+        period="2018-01..2018-04",
+        out=str(out),
+        issue=3,
+        office="遂宁市扶贫开发局",
+        date="2018-05-04",
+    )
 
     paragraphs = [p.text for p in Document(str(out)).paragraphs]
     assert paragraphs[2] == "遂宁市扶贫开发局\t2018年5月4日"

@@ -14,22 +14,28 @@ from yigou.core.models import AuditEntry
 def snapshot():
     return (
         list(Submission.objects.order_by("pk").values_list("region_id", "state", "reason")),
-        Step.objects.count(), Lock.objects.count(), AuditEntry.objects.count(),
-    )  # fmt: skip
+        Step.objects.count(),
+        Lock.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def test_a_village_report_goes_submitted_returned_resubmitted_approved(world, chain):
     c = chain("2018-04")
 
     submitted = c.submit("510903101001")
-    returned = services.submission_return(actor=world.users["yongxing"], submission=submitted,
-                                          reason="贫困户收入与台账不符，请核实")  # fmt: skip
+    returned = services.submission_return(
+        actor=world.users["yongxing"], submission=submitted, reason="贫困户收入与台账不符，请核实"
+    )
     resubmitted = c.submit("510903101001")
     approved = c.approve("510903101001")
 
     assert (submitted.state, returned.state, resubmitted.state, approved.state) == (
-        "submitted", "returned", "resubmitted", "approved",
-    )  # fmt: skip
+        "submitted",
+        "returned",
+        "resubmitted",
+        "approved",
+    )
     steps = list(approved.steps.values_list("action", "from_state", "to_state", "reason", "actor__username"))
     assert steps == [
         ("submit", "draft", "submitted", "", "village"),
@@ -97,11 +103,13 @@ def test_illegal_moves_are_refused_in_chinese_and_change_nothing(world, chain):
     with pytest.raises(DomainError) as twice:
         c.submit("510903101001")
     with pytest.raises(DomainError) as unlock_unapproved:
-        services.submission_unlock(actor=world.users["yongxing"], submission=c.submission("510903101001"),
-                                   reason="更正")  # fmt: skip
+        services.submission_unlock(
+            actor=world.users["yongxing"], submission=c.submission("510903101001"), reason="更正"
+        )
     with pytest.raises(DomainError) as no_reason:
-        services.submission_return(actor=world.users["yongxing"], submission=c.submission("510903101001"),
-                                   reason="  ")  # fmt: skip
+        services.submission_return(
+            actor=world.users["yongxing"], submission=c.submission("510903101001"), reason="  "
+        )
 
     assert twice.value.message == "上报当前状态为“已上报”，不能上报。"
     assert unlock_unapproved.value.message == "上报当前状态为“已上报”，不能解锁。"
@@ -123,11 +131,13 @@ def test_only_the_parent_office_decides_and_only_own_staff_submit(world, chain):
     with pytest.raises(PermissionDeniedError) as auditor:
         services.submission_approve(actor=world.users["auditor"], submission=chuanshan)
     with pytest.raises(PermissionDeniedError) as other_region:
-        services.submission_submit(actor=world.users["chuanshan"], region=world.regions["510904000000"], year=2018,
-                                   month=4)  # fmt: skip
+        services.submission_submit(
+            actor=world.users["chuanshan"], region=world.regions["510904000000"], year=2018, month=4
+        )
     with pytest.raises(PermissionDeniedError) as unit:
-        services.submission_submit(actor=world.users["unit"], region=world.regions["510900000000"], year=2018,
-                                   month=4)  # fmt: skip
+        services.submission_submit(
+            actor=world.users["unit"], region=world.regions["510900000000"], year=2018, month=4
+        )
 
     assert anju.value.message == "船山区的上报只能由上级区域（遂宁市）的扶贫办审核、退回或解锁。"
     assert itself.value.code == "approval_decide_scope"
@@ -146,8 +156,9 @@ def test_one_county_cannot_see_another_countys_submissions(world, chain):
 
     assert [s.region_id for s in selectors.submissions(world.users["anju"])] == ["510904101001"]
     assert [s.region_id for s in selectors.submissions(world.users["city"], sort="region")] == [
-        "510903101001", "510904101001",
-    ]  # fmt: skip
+        "510903101001",
+        "510904101001",
+    ]
     with pytest.raises(NotFoundError):
         selectors.submission(world.users["anju"], yongxing_village.pk)
     with pytest.raises(PermissionDeniedError):
@@ -158,8 +169,13 @@ def test_a_report_that_breaks_a_blocking_rule_cannot_be_submitted(world, chain):
     from yigou.reporting.models import ValidationResult
     from yigou.reporting.services import values_save
 
-    values_save(actor=world.users["zone"], region_code="510971000000", year=2018, month=4,
-                values={"amount_total": "500", "amount_own": "300", "amount_coop": "100"})  # fmt: skip
+    values_save(
+        actor=world.users["zone"],
+        region_code="510971000000",
+        year=2018,
+        month=4,
+        values={"amount_total": "500", "amount_own": "300", "amount_coop": "100"},
+    )
     before = snapshot()
 
     with pytest.raises(DomainError) as refused:

@@ -41,11 +41,18 @@ def april(world, chain, monkeypatch):
 
 def rows(table):
     return [
-        (r.region.code, r.region.name, r.state, r.submitted,
-         f"{r.first_submitted_at:%Y-%m-%d %H:%M}" if r.first_submitted_at else None, r.on_time, r.approved,
-         f"{r.decided_at:%Y-%m-%d %H:%M}" if r.decided_at else None)
+        (
+            r.region.code,
+            r.region.name,
+            r.state,
+            r.submitted,
+            f"{r.first_submitted_at:%Y-%m-%d %H:%M}" if r.first_submitted_at else None,
+            r.on_time,
+            r.approved,
+            f"{r.decided_at:%Y-%m-%d %H:%M}" if r.decided_at else None,
+        )
         for r in table.rows
-    ]  # fmt: skip
+    ]
 
 
 EXPECTED = [
@@ -91,11 +98,21 @@ def test_the_xlsx_lists_the_same_rows_with_a_total(world, april, page_for):
         "审核时间",
     ]
     assert values[2:] == [
-        ["510903000000", "船山区", "已审核", "是", "2018-05-05 23:59", "2018-05-05", "按时", "是", "2018-05-06 10:00"],
+        [
+            "510903000000",
+            "船山区",
+            "已审核",
+            "是",
+            "2018-05-05 23:59",
+            "2018-05-05",
+            "按时",
+            "是",
+            "2018-05-06 10:00",
+        ],
         ["510904000000", "安居区", "已上报", "是", "2018-05-07 08:00", "2018-05-05", "逾期", "否", None],
         ["510971000000", "遂宁经济技术开发区", "未上报", "否", None, "2018-05-05", "未上报", "否", None],
         [None, "合计", None, "2/3", None, None, "按时 1", "1/3", None],
-    ]  # fmt: skip
+    ]
 
 
 def test_the_page_shows_the_table_and_another_county_is_refused(world, april, page_for):
@@ -116,8 +133,10 @@ def test_the_api_gives_the_table(world, april, api_for):
     body = api_for("city").get("/api/v1/approval/completeness/?region=510900000000&month=2018-04").json()
     refused = api_for("chuanshan").get("/api/v1/approval/completeness/?region=510900000000&month=2018-04")
 
-    assert (body["deadline"], body["counts"]) == ("2018-05-05", {"children": 3, "submitted": 2, "on_time": 1,
-                                                                  "approved": 1})  # fmt: skip
+    assert (body["deadline"], body["counts"]) == (
+        "2018-05-05",
+        {"children": 3, "submitted": 2, "on_time": 1, "approved": 1},
+    )
     assert [(r["region_name"], r["state"], r["first_submitted_at"], r["on_time"]) for r in body["rows"]] == [
         ("船山区", "approved", "2018-05-05T23:59:00+08:00", True),
         ("安居区", "submitted", "2018-05-07T08:00:00+08:00", False),

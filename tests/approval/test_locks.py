@@ -32,8 +32,11 @@ def example(world):
 
 
 def state():
-    rollups = list(MonthRollup.objects.order_by("region_code", "year", "month").values_list(
-        "region_code", "year", "month", "amount_total", "poor_income", "m_hp"))  # fmt: skip
+    rollups = list(
+        MonthRollup.objects.order_by("region_code", "year", "month").values_list(
+            "region_code", "year", "month", "amount_total", "poor_income", "m_hp"
+        )
+    )
     counts = tuple(
         m.objects.count() for m in (Purchase, PurchaseLine, Beneficiary, Presence, AuditEntry, FormValue)
     )
@@ -41,8 +44,14 @@ def state():
 
 
 def honey(world, day: dt.date) -> PurchaseInput:
-    return PurchaseInput(date=day, buyer_kind=BuyerKind.INDIVIDUAL, buyer_name="王五", channel=Channel.ONSITE,
-                         seller_household=world.households["zhang"], lines=[line("蜂蜜", "2", "斤", "50")])  # fmt: skip
+    return PurchaseInput(
+        date=day,
+        buyer_kind=BuyerKind.INDIVIDUAL,
+        buyer_name="王五",
+        channel=Channel.ONSITE,
+        seller_household=world.households["zhang"],
+        lines=[line("蜂蜜", "2", "斤", "50")],
+    )
 
 
 def lock_village_march(chain):
@@ -62,9 +71,14 @@ def test_a_purchase_in_a_locked_month_is_refused_and_changes_nothing(world, exam
     assert state() == before
     # Another month, and a sibling village in the same month, are not locked.
     assert purchase_record(actor=world.users["village"], data=honey(world, dt.date(2018, 4, 3)))[1] is True
-    wang = PurchaseInput(date=dt.date(2018, 3, 25), buyer_kind=BuyerKind.INDIVIDUAL, buyer_name="王五",
-                         channel=Channel.ONSITE, seller_household=world.households["wang"],
-                         lines=[line("大米", "10", "公斤", "4")])  # fmt: skip
+    wang = PurchaseInput(
+        date=dt.date(2018, 3, 25),
+        buyer_kind=BuyerKind.INDIVIDUAL,
+        buyer_name="王五",
+        channel=Channel.ONSITE,
+        seller_household=world.households["wang"],
+        lines=[line("大米", "10", "公斤", "4")],
+    )
     assert purchase_record(actor=world.users["chuanshan"], data=wang)[0].total == Decimal("40.00")
 
 
@@ -90,8 +104,9 @@ def test_a_county_lock_covers_every_village_in_it_and_names_the_county(world, ex
     with pytest.raises(
         DomainError
     ) as bottom_first:  # the township cannot unlock its village under a county lock
-        services.submission_unlock(actor=world.users["yongxing"], submission=c.submission("510903101001"),
-                                   reason="更正")  # fmt: skip
+        services.submission_unlock(
+            actor=world.users["yongxing"], submission=c.submission("510903101001"), reason="更正"
+        )
     assert bottom_first.value.message == "船山区 2018年3月 的数据已审核锁定，如需修改请联系审核单位解锁。"
     ensure_unlocked("510904101001", dt.date(2018, 3, 25))  # 安居区 is not locked
 
@@ -101,8 +116,13 @@ def test_form_values_of_a_locked_month_cannot_be_written(world, chain):
     before = state()
 
     with pytest.raises(DomainError) as refused:
-        values_save(actor=world.users["village"], region_code="510903101001", year=2018, month=3,
-                    values={"activities": "2"})  # fmt: skip
+        values_save(
+            actor=world.users["village"],
+            region_code="510903101001",
+            year=2018,
+            month=3,
+            values={"activities": "2"},
+        )
 
     assert refused.value.message == LOCKED_MARCH
     assert state() == before
@@ -110,8 +130,10 @@ def test_form_values_of_a_locked_month_cannot_be_written(world, chain):
 
 def test_an_import_with_a_row_in_a_locked_month_is_refused_row_by_row(world, example, chain):
     lock_village_march(chain)
-    rows = ["L1,2018-04-02,个人,赵六,现场采购,,5109031010010001,鸡蛋,,10,斤,10,,,,",
-            "L2,2018-03-25,个人,赵六,现场采购,,5109031010010001,鸡蛋,,10,斤,10,,,,"]  # fmt: skip
+    rows = [
+        "L1,2018-04-02,个人,赵六,现场采购,,5109031010010001,鸡蛋,,10,斤,10,,,,",
+        "L2,2018-03-25,个人,赵六,现场采购,,5109031010010001,鸡蛋,,10,斤,10,,,,",
+    ]
     data = ("\n".join([HEADER, *rows]) + "\n").encode("utf-8")
     before = state()
 
@@ -125,15 +147,19 @@ def test_an_import_with_a_row_in_a_locked_month_is_refused_row_by_row(world, exa
 def test_unlocking_is_audited_and_allows_changes_again(world, example, chain):
     approved = lock_village_march(chain)
 
-    unlocked = services.submission_unlock(actor=world.users["yongxing"], submission=approved,
-                                          reason="永兴村3月漏报一笔销售，解锁补录")  # fmt: skip
+    unlocked = services.submission_unlock(
+        actor=world.users["yongxing"], submission=approved, reason="永兴村3月漏报一笔销售，解锁补录"
+    )
 
     assert (unlocked.state, unlocked.reason) == ("unlocked", "永兴村3月漏报一笔销售，解锁补录")
     assert not Lock.objects.exists()
     entry = AuditEntry.objects.filter(action="approval_unlock").get()
     assert (entry.actor_name, entry.region_code, entry.note, entry.changes["state"]) == (
-        "yongxing", "510903101001", "永兴村3月漏报一笔销售，解锁补录", ["approved", "unlocked"],
-    )  # fmt: skip
+        "yongxing",
+        "510903101001",
+        "永兴村3月漏报一笔销售，解锁补录",
+        ["approved", "unlocked"],
+    )
     purchase, created = purchase_record(actor=world.users["village"], data=honey(world, dt.date(2018, 3, 25)))
     assert (created, purchase.total) == (True, Decimal("100.00"))
     assert chain("2018-03").submit("510903101001").state == "resubmitted"

@@ -86,15 +86,17 @@ def test_the_own_region_card_offers_to_submit(world, staff, page_for):
 def test_the_api_chain_with_errors_as_code_and_message(world, staff, api_for, chain):
     village, township = api_for("village"), api_for("yongxing")
 
-    created = village.post("/api/v1/approval/submissions/submit/", {"region": "510903101001", "month": "2018-04"},
-                           format="json")  # fmt: skip
+    created = village.post(
+        "/api/v1/approval/submissions/submit/", {"region": "510903101001", "month": "2018-04"}, format="json"
+    )
     pk = created.json()["id"]
     other = api_for("anju").post(f"/api/v1/approval/submissions/{pk}/approve/")
     returned = township.post(
         f"/api/v1/approval/submissions/{pk}/return/", {"reason": "数据有误"}, format="json"
     )
-    again = village.post("/api/v1/approval/submissions/submit/", {"region": "510903101001", "month": "2018-04"},
-                         format="json")  # fmt: skip
+    again = village.post(
+        "/api/v1/approval/submissions/submit/", {"region": "510903101001", "month": "2018-04"}, format="json"
+    )
     approved = township.post(f"/api/v1/approval/submissions/{pk}/approve/")
     unlocked = township.post(f"/api/v1/approval/submissions/{pk}/unlock/", {"reason": ""}, format="json")
 
@@ -110,8 +112,9 @@ def test_the_api_chain_with_errors_as_code_and_message(world, staff, api_for, ch
     assert api_for("anju").get("/api/v1/approval/submissions/").json()["results"] == []
 
 
-def test_list_and_completeness_queries_do_not_grow_with_the_rows(world, staff, api_for, chain,
-                                                                 django_assert_max_num_queries):  # fmt: skip
+def test_list_and_completeness_queries_do_not_grow_with_the_rows(
+    world, staff, api_for, chain, django_assert_max_num_queries
+):
     c = chain("2018-04")
     client = api_for("city")
     c.submit("510903000000")
@@ -129,8 +132,9 @@ def test_list_and_completeness_queries_do_not_grow_with_the_rows(world, staff, a
 def test_a_refused_submission_goes_back_only_to_an_approval_page(world, staff, page_for):
     client = page_for("village")
 
-    outside = client.post("/approval/submit/", {"region": "510903101001", "month": "2018-13",
-                                                "back": "https://example.com/"})  # fmt: skip
+    outside = client.post(
+        "/approval/submit/", {"region": "510903101001", "month": "2018-13", "back": "https://example.com/"}
+    )
     inside = client.post(
         "/approval/submit/", {"region": "510903101001", "month": "2018-13", "back": "/approval/7/"}
     )

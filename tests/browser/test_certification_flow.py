@@ -188,9 +188,13 @@ def test_a_product_is_applied_for_reviewed_certified_listed_found_by_pinyin_and_
 ):
     world = build_world()
     registry.linkage_add(
-        actor=world.users["admin"], producer=world.producers["coop"], household=world.households["wang"],
-        mechanism=Mechanism.ORDER, start=dt.date(2017, 3, 1), expected_income=Decimal("800.00"),
-    )  # fmt: skip
+        actor=world.users["admin"],
+        producer=world.producers["coop"],
+        household=world.households["wang"],
+        mechanism=Mechanism.ORDER,
+        start=dt.date(2017, 3, 1),
+        expected_income=Decimal("800.00"),
+    )
     page, base = browser_page, live_server.url
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     today = dt.date.today()
@@ -212,8 +216,9 @@ def test_a_product_is_applied_for_reviewed_certified_listed_found_by_pinyin_and_
         assert status(page) == "已列入目录"
         assert fact(page, "列入目录") == f"{listed_on}，有效期至 {valid_until}"
 
-        anon_context = page.context.browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844},
-                                                        locale="zh-CN")  # fmt: skip
+        anon_context = page.context.browser.new_context(
+            viewport={"width": PHONE_WIDTH, "height": 844}, locale="zh-CN"
+        )
         anon = anon_context.new_page()
         anon.set_default_timeout(15000)
         find_in_catalog(anon, base, number, f"{listed_on} 至 {valid_until}")

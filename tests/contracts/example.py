@@ -58,9 +58,12 @@ class Market:
     def place(self, day: dt.date, **lines: str) -> Order:
         self.clock.set(day)
         return ordering.order_place(
-            actor=self.world.users["unit"], presale_list=self.presale, buyer_kind=BuyerKind.UNIT, today=day,
+            actor=self.world.users["unit"],
+            presale_list=self.presale,
+            buyer_kind=BuyerKind.UNIT,
+            today=day,
             lines=[(self.items[name], qty) for name, qty in lines.items()],
-        )  # fmt: skip
+        )
 
     def receive(self, order: Order, day: dt.date) -> Order:
         self.clock.set(day)
@@ -75,10 +78,12 @@ class Market:
 
     def refund(self, order: Order, day: dt.date) -> Order:
         self.clock.set(day)
-        request = ordering.aftersale_request(actor=self.world.users["unit"], order=order, kind="refund",
-                                             reason="腊肉变质")  # fmt: skip
-        ordering.aftersale_resolve(actor=self.world.users["village"], request=request, approve=True,
-                                   resolution="同意退款")  # fmt: skip
+        request = ordering.aftersale_request(
+            actor=self.world.users["unit"], order=order, kind="refund", reason="腊肉变质"
+        )
+        ordering.aftersale_resolve(
+            actor=self.world.users["village"], request=request, approve=True, resolution="同意退款"
+        )
         return Order.objects.get(pk=order.pk)
 
 
@@ -88,46 +93,88 @@ def build_market(world: Any, clock: Clock) -> Market:
     offer = presale_services.ItemInput
     window = {"window_start": D(2018, 4, 1), "window_end": D(2018, 12, 31)}
     presale = presale_services.presale_publish(
-        actor=world.users["village"], village=world.regions["510903101001"], today=D(2018, 4, 1),
-        data=presale_services.ListInput(title="永兴村2018年农产品预售", opens_on=D(2018, 4, 1),
-                                        closes_on=D(2018, 8, 31), contact_name="永兴村委会",
-                                        contact_phone="13800001234"),
+        actor=world.users["village"],
+        village=world.regions["510903101001"],
+        today=D(2018, 4, 1),
+        data=presale_services.ListInput(
+            title="永兴村2018年农产品预售",
+            opens_on=D(2018, 4, 1),
+            closes_on=D(2018, 8, 31),
+            contact_name="永兴村委会",
+            contact_phone="13800001234",
+        ),
         items=[
-            offer("腊肉", "meat_egg", "公斤", Decimal("60.00"), Decimal("200"), seller_household=zhang, **window),
-            offer("蔬菜", "fruit_veg", "公斤", Decimal("4.40"), Decimal("2000"), seller_producer=coop, **window),
-            offer("土鸡", "meat_egg", "只", Decimal("80.00"), Decimal("200"), seller_household=zhang, **window),
-            offer("大米", "grain_oil", "公斤", Decimal("4.00"), Decimal("500"), seller_household=zhang, **window),
+            offer(
+                "腊肉", "meat_egg", "公斤", Decimal("60.00"), Decimal("200"), seller_household=zhang, **window
+            ),
+            offer(
+                "蔬菜", "fruit_veg", "公斤", Decimal("4.40"), Decimal("2000"), seller_producer=coop, **window
+            ),
+            offer(
+                "土鸡", "meat_egg", "只", Decimal("80.00"), Decimal("200"), seller_household=zhang, **window
+            ),
+            offer(
+                "大米", "grain_oil", "公斤", Decimal("4.00"), Decimal("500"), seller_household=zhang, **window
+            ),
         ],
-    )  # fmt: skip
+    )
     return Market(world, clock, presale, {item.name: item.pk for item in presale.items.all()})
 
 
 def sign_contract(world: Any, **changes: Any) -> Contract:
     r = world.regions
     reference = reference_price_add(
-        actor=world.users["chuanshan"], region=r["510903000000"], today=D(2018, 3, 1),
+        actor=world.users["chuanshan"],
+        region=r["510903000000"],
+        today=D(2018, 3, 1),
         data=ReferencePriceInput("蔬菜", "散装", "公斤", "4.00", D(2018, 3, 1), source="永兴镇农贸市场"),
-    )  # fmt: skip
-    data = ContractInput(number="HT-2018-001", title="遂宁市财政局认购永兴村农产品合同", signed_on=D(2018, 3, 1),
-                         period_start=D(2018, 3, 1), period_end=D(2018, 12, 31))  # fmt: skip
+    )
+    data = ContractInput(
+        number="HT-2018-001",
+        title="遂宁市财政局认购永兴村农产品合同",
+        signed_on=D(2018, 3, 1),
+        period_start=D(2018, 3, 1),
+        period_end=D(2018, 12, 31),
+    )
     for name, value in changes.items():
         setattr(data, name, value)
     contract = contract_create(
-        actor=world.users["city"], data=data,
-        parties=PartiesInput(units=[world.units["finance"]], villages=[r["510903101001"]],
-                             producers=[world.producers["coop"]]),
+        actor=world.users["city"],
+        data=data,
+        parties=PartiesInput(
+            units=[world.units["finance"]], villages=[r["510903101001"]], producers=[world.producers["coop"]]
+        ),
         items=[
-            ItemInput("腊肉", "meat_egg", "公斤", "100", price="60.00",
-                      schedule=[(D(2018, 5, 31), "40"), (D(2018, 8, 31), "30"), (D(2018, 11, 30), "30")]),
-            ItemInput("蔬菜", "fruit_veg", "公斤", "1000", price_rule="market_plus", markup_percent="10",
-                      reference=reference, schedule=[(D(2018, 6, 30), "500"), (D(2018, 9, 30), "500")]),
+            ItemInput(
+                "腊肉",
+                "meat_egg",
+                "公斤",
+                "100",
+                price="60.00",
+                schedule=[(D(2018, 5, 31), "40"), (D(2018, 8, 31), "30"), (D(2018, 11, 30), "30")],
+            ),
+            ItemInput(
+                "蔬菜",
+                "fruit_veg",
+                "公斤",
+                "1000",
+                price_rule="market_plus",
+                markup_percent="10",
+                reference=reference,
+                schedule=[(D(2018, 6, 30), "500"), (D(2018, 9, 30), "500")],
+            ),
         ],
-    )  # fmt: skip
+    )
     return contract_transition(actor=world.users["city"], contract=contract, action="activate")
 
 
 def record_direct(world: Any, day: dt.date, product: str, qty: str, unit: str, price: str) -> Purchase:
-    data = PurchaseInput(date=day, buyer_kind=BuyerKind.UNIT, buyer_unit=world.units["finance"],
-                         channel=Channel.CONTRACT, seller_household=world.households["zhang"],
-                         lines=[LineInput(product=product, quantity=Decimal(qty), unit=unit, unit_price=Decimal(price))])  # fmt: skip
+    data = PurchaseInput(
+        date=day,
+        buyer_kind=BuyerKind.UNIT,
+        buyer_unit=world.units["finance"],
+        channel=Channel.CONTRACT,
+        seller_household=world.households["zhang"],
+        lines=[LineInput(product=product, quantity=Decimal(qty), unit=unit, unit_price=Decimal(price))],
+    )
     return purchase_record(actor=world.users["admin"], data=data)[0]

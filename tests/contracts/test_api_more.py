@@ -36,11 +36,19 @@ def api(world, username: str) -> APIClient:
 
 def preorder_body(world, **changes) -> dict:
     body = {
-        "number": "YG-2018-101", "name": "土鸡", "category": "meat_egg", "unit": "只", "quantity": "100",
-        "price": "80.00", "signed_on": "2018-03-01", "harvest_start": "2018-06-01", "harvest_end": "2018-09-30",
-        "deposit": "2000.00", "buyer_unit": world.units["chuanshan_bank"].pk,
+        "number": "YG-2018-101",
+        "name": "土鸡",
+        "category": "meat_egg",
+        "unit": "只",
+        "quantity": "100",
+        "price": "80.00",
+        "signed_on": "2018-03-01",
+        "harvest_start": "2018-06-01",
+        "harvest_end": "2018-09-30",
+        "deposit": "2000.00",
+        "buyer_unit": world.units["chuanshan_bank"].pk,
         "seller_household": world.households["zhang"].pk,
-    }  # fmt: skip
+    }
     return {**body, **changes}
 
 
@@ -56,30 +64,43 @@ def test_an_office_creates_a_pre_order_then_records_its_deposit(world):
 
     created = client.post("/api/v1/preorders/?as_of=2018-05-31", preorder_body(world), format="json")
     pk = created.json()["id"]
-    paid = client.post(f"/api/v1/preorders/{pk}/deposit/?as_of=2018-05-31", {"paid_on": "2018-03-05"},
-                       format="json")  # fmt: skip
+    paid = client.post(
+        f"/api/v1/preorders/{pk}/deposit/?as_of=2018-05-31", {"paid_on": "2018-03-05"}, format="json"
+    )
 
     assert created.status_code == 201
     body = created.json()
     assert (body["number"], body["buyer"], body["seller"], body["status"], body["deposit_paid_on"]) == (
-        "YG-2018-101", "船山区农商银行", f"张**（{world.households['zhang'].number}）", "open", None)  # fmt: skip
+        "YG-2018-101",
+        "船山区农商银行",
+        f"张**（{world.households['zhang'].number}）",
+        "open",
+        None,
+    )
     s = body["settlement"]
     assert (s["agreed_value"], s["deposit_paid"], s["to_pay"]) == ("8000.00", "0.00", "8000.00")
     assert paid.status_code == 200
     s = paid.json()["settlement"]
     assert (paid.json()["deposit_paid_on"], s["deposit_paid"], s["deposit_left"], s["to_pay"]) == (
-        "2018-03-05", "2000.00", "2000.00", "6000.00")  # fmt: skip
+        "2018-03-05",
+        "2000.00",
+        "2000.00",
+        "6000.00",
+    )
     assert PreOrder.objects.get(pk=pk).region_id == "510903101001"
 
 
 def test_a_deposit_above_the_total_is_refused_and_nothing_is_written(world):
     before = counts(PreOrder)
 
-    response = api(world, "chuanshan").post("/api/v1/preorders/", preorder_body(world, deposit="8000.01"),
-                                            format="json")  # fmt: skip
+    response = api(world, "chuanshan").post(
+        "/api/v1/preorders/", preorder_body(world, deposit="8000.01"), format="json"
+    )
 
-    assert (response.status_code, response.json()) == (400, {
-        "code": "invalid_input", "message": "输入有误：定金 8000.01 元超过预购总额 8000.00 元"})  # fmt: skip
+    assert (response.status_code, response.json()) == (
+        400,
+        {"code": "invalid_input", "message": "输入有误：定金 8000.01 元超过预购总额 8000.00 元"},
+    )
     assert counts(PreOrder) == before
 
 
@@ -91,8 +112,11 @@ def test_another_county_cannot_name_a_household_outside_it(world):
     assert response.status_code == 400
     # The buyer (船山区农商银行) is the first record named that 安居区 cannot see; the household is next.
     bank = world.units["chuanshan_bank"].pk
-    assert response.json() == {"code": "invalid_input", "message": f"输入有误：帮扶单位（编号 {bank}）不存在或无权访问",
-                               "field": "buyer_unit"}  # fmt: skip
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": f"输入有误：帮扶单位（编号 {bank}）不存在或无权访问",
+        "field": "buyer_unit",
+    }
     assert counts(PreOrder) == before
 
 
@@ -110,11 +134,14 @@ def test_a_second_deposit_is_refused_and_changes_nothing(world):
     preorder = sign(world)  # its deposit was paid on 2018-03-05
     before = counts(PreOrder)
 
-    response = api(world, "city").post(f"/api/v1/preorders/{preorder.pk}/deposit/", {"paid_on": "2018-03-06"},
-                                       format="json")  # fmt: skip
+    response = api(world, "city").post(
+        f"/api/v1/preorders/{preorder.pk}/deposit/", {"paid_on": "2018-03-06"}, format="json"
+    )
 
-    assert (response.status_code, response.json()) == (400, {
-        "code": "invalid_input", "message": "输入有误：定金已于 2018-03-05 登记支付"})  # fmt: skip
+    assert (response.status_code, response.json()) == (
+        400,
+        {"code": "invalid_input", "message": "输入有误：定金已于 2018-03-05 登记支付"},
+    )
     assert counts(PreOrder) == before
     assert str(PreOrder.objects.get(pk=preorder.pk).deposit_paid_on) == "2018-03-05"
 
@@ -123,16 +150,25 @@ def test_closing_makes_the_deposit_refundable_and_cancel_is_then_refused(world):
     preorder = sign(world)
     client = api(world, "chuanshan")
 
-    closed = client.post(f"/api/v1/preorders/{preorder.pk}/close/?as_of=2018-10-31", {"reason": "未能交货，协商结清"},
-                         format="json")  # fmt: skip
+    closed = client.post(
+        f"/api/v1/preorders/{preorder.pk}/close/?as_of=2018-10-31",
+        {"reason": "未能交货，协商结清"},
+        format="json",
+    )
     before = counts(PreOrder)
     cancelled = client.post(f"/api/v1/preorders/{preorder.pk}/cancel/", {"reason": "重复"}, format="json")
 
     s = closed.json()["settlement"]
     assert (closed.status_code, closed.json()["status"], s["to_pay"], s["refund_due"]) == (
-        200, "closed", "0.00", "2000.00")  # fmt: skip
-    assert (cancelled.status_code, cancelled.json()) == (400, {
-        "code": "contract_transition_illegal", "message": "“YG-2018-001”当前状态为“已结清”，不能已取消。"})  # fmt: skip
+        200,
+        "closed",
+        "0.00",
+        "2000.00",
+    )
+    assert (cancelled.status_code, cancelled.json()) == (
+        400,
+        {"code": "contract_transition_illegal", "message": "“YG-2018-001”当前状态为“已结清”，不能已取消。"},
+    )
     assert counts(PreOrder) == before
 
 
@@ -152,9 +188,14 @@ def test_another_county_cannot_act_on_the_pre_order(world):
     before = counts(PreOrder)
     client = api(world, "anju")
 
-    answers = [client.post(f"/api/v1/preorders/{preorder.pk}/{name}/", body, format="json")
-               for name, body in (("deposit", {"paid_on": "2018-03-06"}), ("close", {"reason": "x"}),
-                                  ("cancel", {"reason": "x"}))]  # fmt: skip
+    answers = [
+        client.post(f"/api/v1/preorders/{preorder.pk}/{name}/", body, format="json")
+        for name, body in (
+            ("deposit", {"paid_on": "2018-03-06"}),
+            ("close", {"reason": "x"}),
+            ("cancel", {"reason": "x"}),
+        )
+    ]
 
     assert [(a.status_code, a.json()["code"]) for a in answers] == [(404, "not_found")] * 3
     assert counts(PreOrder) == before
@@ -166,17 +207,30 @@ def test_another_county_cannot_act_on_the_pre_order(world):
 
 def buyback_body(world, enterprise, **changes) -> dict:
     body = {
-        "title": "石佛村红薯回购", "name": "红薯", "category": "fruit_veg", "unit": "公斤", "floor_price": "3.00",
-        "season": "2018年秋季", "season_start": "2018-09-01", "season_end": "2018-11-30",
-        "support": "免费提供种苗", "enterprise": enterprise.pk, "villages": ["510903101002"],
-    }  # fmt: skip
+        "title": "石佛村红薯回购",
+        "name": "红薯",
+        "category": "fruit_veg",
+        "unit": "公斤",
+        "floor_price": "3.00",
+        "season": "2018年秋季",
+        "season_start": "2018-09-01",
+        "season_end": "2018-11-30",
+        "support": "免费提供种苗",
+        "enterprise": enterprise.pk,
+        "villages": ["510903101002"],
+    }
     return {**body, **changes}
 
 
 @pytest.fixture
 def enterprise(world):
-    return registry.producer_register(actor=world.users["admin"], kind="enterprise", name="遂宁红薯食品有限公司",
-                                      region=world.regions["510903101000"], uscc=fake_uscc("510903", 9))  # fmt: skip
+    return registry.producer_register(
+        actor=world.users["admin"],
+        kind="enterprise",
+        name="遂宁红薯食品有限公司",
+        region=world.regions["510903101000"],
+        uscc=fake_uscc("510903", 9),
+    )
 
 
 def test_an_office_sets_up_a_buy_back(world, enterprise):
@@ -186,9 +240,16 @@ def test_an_office_sets_up_a_buy_back(world, enterprise):
 
     body = response.json()
     assert response.status_code == 201
-    assert (body["title"], body["enterprise_name"], body["villages"], body["floor_price"], body["status"],
-            body["in_ledger"], body["households"], body["deliveries"]) == (
-        "石佛村红薯回购", "遂宁红薯食品有限公司", ["石佛村"], "3.00", "active", False, [], [])  # fmt: skip
+    assert (
+        body["title"],
+        body["enterprise_name"],
+        body["villages"],
+        body["floor_price"],
+        body["status"],
+        body["in_ledger"],
+        body["households"],
+        body["deliveries"],
+    ) == ("石佛村红薯回购", "遂宁红薯食品有限公司", ["石佛村"], "3.00", "active", False, [], [])
     assert BuyBack.objects.get().home_region_id == "510903101002"
 
 
@@ -211,16 +272,20 @@ def test_another_county_cannot_name_the_enterprise(world, enterprise):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"code": "invalid_input", "message": f"输入有误：经营主体（编号 {enterprise.pk}）不存在或无权访问",
-                               "field": "enterprise"}  # fmt: skip
+    assert response.json() == {
+        "code": "invalid_input",
+        "message": f"输入有误：经营主体（编号 {enterprise.pk}）不存在或无权访问",
+        "field": "enterprise",
+    }
     assert counts(BuyBack) == before
 
 
 def test_a_buy_back_without_villages_is_refused(world, enterprise):
     before = counts(BuyBack)
 
-    response = api(world, "chuanshan").post("/api/v1/buybacks/", buyback_body(world, enterprise, villages=[]),
-                                            format="json")  # fmt: skip
+    response = api(world, "chuanshan").post(
+        "/api/v1/buybacks/", buyback_body(world, enterprise, villages=[]), format="json"
+    )
 
     assert response.json() == {"code": "invalid_input", "message": "输入有误：须至少选择一个回购村"}
     assert counts(BuyBack) == before
@@ -236,18 +301,26 @@ def test_reversing_a_delivery_takes_back_the_income_and_the_ledger_purchase(worl
     buyback, delivery = delivered
     client = api(world, "chuanshan")
 
-    response = client.post(f"/api/v1/buybacks/{buyback.pk}/reverse/",
-                           {"delivery": delivery.pk, "reason": "数量登记错误"}, format="json")  # fmt: skip
+    response = client.post(
+        f"/api/v1/buybacks/{buyback.pk}/reverse/",
+        {"delivery": delivery.pk, "reason": "数量登记错误"},
+        format="json",
+    )
 
     body = response.json()
     zhang = world.households["zhang"].number
     mirror = BuyBackDelivery.objects.get(reverses=delivery)
     assert response.status_code == 200
     assert [(h["name"], h["deliveries"], h["income"]) for h in body["households"]] == [
-        ("张**", 0, "0.00"), ("王**", 0, "0.00")]  # fmt: skip
-    assert [(d["id"], d["number"], d["quantity"], d["amount"], d["reverses"]) for d in body["deliveries"]] == [
-        (delivery.pk, zhang, "500.000", "1600.00", None), (mirror.pk, zhang, "-500.000", "-1600.00", delivery.pk),
-    ]  # fmt: skip
+        ("张**", 0, "0.00"),
+        ("王**", 0, "0.00"),
+    ]
+    assert [
+        (d["id"], d["number"], d["quantity"], d["amount"], d["reverses"]) for d in body["deliveries"]
+    ] == [
+        (delivery.pk, zhang, "500.000", "1600.00", None),
+        (mirror.pk, zhang, "-500.000", "-1600.00", delivery.pk),
+    ]
     assert sorted(str(p.total) for p in Purchase.objects.filter(channel="contract")) == [
         "-1600.00",
         "1600.00",
@@ -264,8 +337,11 @@ def test_a_reversal_twice_or_without_a_reason_is_refused_and_changes_nothing(wor
     elsewhere = client.post(url, {"delivery": delivery.pk + 999, "reason": "错误"}, format="json")
 
     assert no_reason.json() == {"code": "invalid_input", "message": "输入有误：冲销必须填写原因"}
-    assert elsewhere.json() == {"code": "invalid_input",
-                                "message": f"输入有误：交售记录 {delivery.pk + 999} 不属于本回购项目", "field": "delivery"}  # fmt: skip
+    assert elsewhere.json() == {
+        "code": "invalid_input",
+        "message": f"输入有误：交售记录 {delivery.pk + 999} 不属于本回购项目",
+        "field": "delivery",
+    }
     assert counts(BuyBackDelivery, Purchase) == before
     client.post(url, {"delivery": delivery.pk, "reason": "数量登记错误"}, format="json")
     again = client.post(url, {"delivery": delivery.pk, "reason": "再次"}, format="json")
@@ -278,8 +354,9 @@ def test_another_county_cannot_reverse_or_close(world, delivered):
     before = counts(BuyBackDelivery, Purchase)
     client = api(world, "anju")
 
-    reverse = client.post(f"/api/v1/buybacks/{buyback.pk}/reverse/", {"delivery": delivery.pk, "reason": "x"},
-                          format="json")  # fmt: skip
+    reverse = client.post(
+        f"/api/v1/buybacks/{buyback.pk}/reverse/", {"delivery": delivery.pk, "reason": "x"}, format="json"
+    )
     close = client.post(f"/api/v1/buybacks/{buyback.pk}/close/", {"reason": "x"}, format="json")
 
     assert [(r.status_code, r.json()["code"]) for r in (reverse, close)] == [(404, "not_found")] * 2
@@ -293,13 +370,22 @@ def test_a_closed_buy_back_takes_no_more_deliveries(world, delivered):
 
     closed = client.post(f"/api/v1/buybacks/{buyback.pk}/close/", {"reason": "产季结束"}, format="json")
     before = counts(BuyBackDelivery, Purchase)
-    refused = client.post(f"/api/v1/buybacks/{buyback.pk}/deliver/", {
-        "household": world.households["wang"].pk, "date": "2018-10-09", "quantity": "100", "unit_price": "3.00",
-    }, format="json")  # fmt: skip
+    refused = client.post(
+        f"/api/v1/buybacks/{buyback.pk}/deliver/",
+        {
+            "household": world.households["wang"].pk,
+            "date": "2018-10-09",
+            "quantity": "100",
+            "unit_price": "3.00",
+        },
+        format="json",
+    )
 
     assert (closed.status_code, closed.json()["status"]) == (200, "closed")
-    assert refused.json() == {"code": "invalid_input",
-                              "message": "输入有误：回购项目“永兴镇红薯包村回购”已结束，不能再登记交售"}  # fmt: skip
+    assert refused.json() == {
+        "code": "invalid_input",
+        "message": "输入有误：回购项目“永兴镇红薯包村回购”已结束，不能再登记交售",
+    }
     assert counts(BuyBackDelivery, Purchase) == before
 
 
@@ -309,11 +395,16 @@ def test_a_closed_buy_back_takes_no_more_deliveries(world, delivered):
 def test_a_contract_is_closed_once_active_and_not_before(world):
     contract = contract_create(
         actor=world.users["chuanshan"],
-        data=ContractInput(number="HT-2018-030", title="农商银行认购永兴村腊肉", signed_on=D(2018, 3, 1),
-                           period_start=D(2018, 3, 1), period_end=D(2018, 12, 31)),
+        data=ContractInput(
+            number="HT-2018-030",
+            title="农商银行认购永兴村腊肉",
+            signed_on=D(2018, 3, 1),
+            period_start=D(2018, 3, 1),
+            period_end=D(2018, 12, 31),
+        ),
         parties=PartiesInput(units=[world.units["chuanshan_bank"]], villages=[world.regions["510903101001"]]),
         items=[ItemInput("腊肉", "meat_egg", "公斤", "100", price="60.00")],
-    )  # fmt: skip
+    )
     client = api(world, "chuanshan")
     before = counts(Contract)
 
@@ -325,8 +416,10 @@ def test_a_contract_is_closed_once_active_and_not_before(world):
         f"/api/v1/contracts/{contract.pk}/terminate/", {"reason": "x"}, format="json"
     )
 
-    assert early.json() == {"code": "contract_transition_illegal",
-                            "message": "“农商银行认购永兴村腊肉”当前状态为“草拟”，不能结束。"}  # fmt: skip
+    assert early.json() == {
+        "code": "contract_transition_illegal",
+        "message": "“农商银行认购永兴村腊肉”当前状态为“草拟”，不能结束。",
+    }
     assert after_early == before
     assert (closed.status_code, closed.json()["status"]) == (200, "closed")
     assert (hidden.status_code, hidden.json()["code"]) == (404, "not_found")

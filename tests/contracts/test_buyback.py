@@ -34,26 +34,53 @@ D = dt.date
 
 def set_up(world: World, *, in_ledger: bool = True) -> BuyBack:
     admin, r = world.users["admin"], world.regions
-    enterprise = registry.producer_register(actor=admin, kind="enterprise", name="遂宁红薯食品有限公司",
-                                            region=r["510903101000"], uscc=fake_uscc("510903", 9))  # fmt: skip
+    enterprise = registry.producer_register(
+        actor=admin,
+        kind="enterprise",
+        name="遂宁红薯食品有限公司",
+        region=r["510903101000"],
+        uscc=fake_uscc("510903", 9),
+    )
     unit = assist.unit_register(
         actor=admin, region=r["510903000000"], name="遂宁红薯食品有限公司", kind="private"
     )
     buyback = buyback_create(
-        actor=world.users["chuanshan"], enterprise=enterprise, buyer_unit=unit if in_ledger else None,
+        actor=world.users["chuanshan"],
+        enterprise=enterprise,
+        buyer_unit=unit if in_ledger else None,
         villages=[r["510903101001"], r["510903101002"]],
-        data=BuyBackInput("永兴镇红薯包村回购", "红薯", "fruit_veg", "公斤", "3.00", "2018年秋季", D(2018, 9, 1),
-                          D(2018, 11, 30), "免费提供脱毒红薯种苗，技术员驻村指导"),
-    )  # fmt: skip
+        data=BuyBackInput(
+            "永兴镇红薯包村回购",
+            "红薯",
+            "fruit_veg",
+            "公斤",
+            "3.00",
+            "2018年秋季",
+            D(2018, 9, 1),
+            D(2018, 11, 30),
+            "免费提供脱毒红薯种苗，技术员驻村指导",
+        ),
+    )
     for key in ("zhang", "wang"):
-        buyback_enrol(actor=world.users["chuanshan"], buyback=buyback, household=world.households[key],
-                      enrolled_on=D(2018, 3, 1))  # fmt: skip
+        buyback_enrol(
+            actor=world.users["chuanshan"],
+            buyback=buyback,
+            household=world.households[key],
+            enrolled_on=D(2018, 3, 1),
+        )
     return buyback
 
 
 def deliver(world, buyback, key, day, qty, price):
-    return buyback_deliver(actor=world.users["chuanshan"], buyback=buyback, household=world.households[key], day=day,
-                           qty=qty, unit_price=price, today=D(2018, 12, 1))  # fmt: skip
+    return buyback_deliver(
+        actor=world.users["chuanshan"],
+        buyback=buyback,
+        household=world.households[key],
+        day=day,
+        qty=qty,
+        unit_price=price,
+        today=D(2018, 12, 1),
+    )
 
 
 def incomes(buyback):
@@ -72,23 +99,32 @@ def test_deliveries_become_household_income_and_ledger_purchases(world):
     assert incomes(buyback) == [("张德明", 2, "700", "2220.00"), ("王建国", 1, "300", "900.00")]
     in_ledger = Purchase.objects.filter(buyer_kind="enterprise", channel="contract").order_by("date")
     assert [(p.seller_household.head_name, str(p.total), p.buyer_unit.name) for p in in_ledger] == [
-        ("张德明", "1600.00", "遂宁红薯食品有限公司"), ("王建国", "900.00", "遂宁红薯食品有限公司"),
+        ("张德明", "1600.00", "遂宁红薯食品有限公司"),
+        ("王建国", "900.00", "遂宁红薯食品有限公司"),
         ("张德明", "620.00", "遂宁红薯食品有限公司"),
-    ]  # fmt: skip
+    ]
 
 
 def test_a_price_below_the_floor_is_refused_and_changes_nothing(world):
     buyback = set_up(world)
     deliver(world, buyback, "zhang", D(2018, 10, 8), "500", "3.20")
-    before = (BuyBackDelivery.objects.count(), Purchase.objects.count(), AuditEntry.objects.count(),
-              sorted(MonthRollup.objects.values_list("region_code", "month", "amount_total")))  # fmt: skip
+    before = (
+        BuyBackDelivery.objects.count(),
+        Purchase.objects.count(),
+        AuditEntry.objects.count(),
+        sorted(MonthRollup.objects.values_list("region_code", "month", "amount_total")),
+    )
 
     with pytest.raises(DomainError) as caught:
         deliver(world, buyback, "wang", D(2018, 10, 9), "100", "2.80")
 
     assert caught.value.message == "收购价 2.80 元/公斤 低于保底价 3.00 元/公斤，不能登记。"
-    after = (BuyBackDelivery.objects.count(), Purchase.objects.count(), AuditEntry.objects.count(),
-             sorted(MonthRollup.objects.values_list("region_code", "month", "amount_total")))  # fmt: skip
+    after = (
+        BuyBackDelivery.objects.count(),
+        Purchase.objects.count(),
+        AuditEntry.objects.count(),
+        sorted(MonthRollup.objects.values_list("region_code", "month", "amount_total")),
+    )
     assert after == before
     assert incomes(buyback) == [("张德明", 1, "500", "1600.00"), ("王建国", 0, "0", "0.00")]
 
@@ -119,8 +155,12 @@ def test_a_household_outside_the_villages_cannot_join(world):
     before = AuditEntry.objects.count()
 
     with pytest.raises(DomainError) as caught:
-        buyback_enrol(actor=world.users["admin"], buyback=buyback, household=world.households["liu"],
-                      enrolled_on=D(2018, 3, 1))  # fmt: skip
+        buyback_enrol(
+            actor=world.users["admin"],
+            buyback=buyback,
+            household=world.households["liu"],
+            enrolled_on=D(2018, 3, 1),
+        )
 
     assert caught.value.message == f"输入有误：农户{world.households['liu'].number}不在本回购项目的村"
     assert AuditEntry.objects.count() == before
@@ -143,9 +183,23 @@ def test_a_village_records_deliveries_of_its_own_households_only(world):
     before = BuyBackDelivery.objects.count()
 
     with pytest.raises(PermissionDeniedError):
-        buyback_deliver(actor=world.users["village"], buyback=buyback, household=world.households["wang"],
-                        day=D(2018, 10, 9), qty="300", unit_price="3.00", today=D(2018, 12, 1))  # fmt: skip
-    mine = buyback_deliver(actor=world.users["village"], buyback=buyback, household=world.households["zhang"],
-                           day=D(2018, 10, 9), qty="100", unit_price="3.00", today=D(2018, 12, 1))  # fmt: skip
+        buyback_deliver(
+            actor=world.users["village"],
+            buyback=buyback,
+            household=world.households["wang"],
+            day=D(2018, 10, 9),
+            qty="300",
+            unit_price="3.00",
+            today=D(2018, 12, 1),
+        )
+    mine = buyback_deliver(
+        actor=world.users["village"],
+        buyback=buyback,
+        household=world.households["zhang"],
+        day=D(2018, 10, 9),
+        qty="100",
+        unit_price="3.00",
+        today=D(2018, 12, 1),
+    )
 
     assert (str(mine.amount), BuyBackDelivery.objects.count()) == ("300.00", before + 1)

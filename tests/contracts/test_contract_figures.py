@@ -27,21 +27,50 @@ def items(contract, as_of):
     late qty, late value)."""
     figures = contract_figures(list(contract.items.all()), as_of)
     rows = [
-        tuple(str(v) for v in (plain(f.agreed_qty), f.agreed_value, plain(f.delivered_qty), f.delivered_value,
-                                plain(f.pending_qty), plain(f.outstanding_qty), f.outstanding_value,
-                                plain(f.late_qty), f.late_value))
+        tuple(
+            str(v)
+            for v in (
+                plain(f.agreed_qty),
+                f.agreed_value,
+                plain(f.delivered_qty),
+                f.delivered_value,
+                plain(f.pending_qty),
+                plain(f.outstanding_qty),
+                f.outstanding_value,
+                plain(f.late_qty),
+                f.late_value,
+            )
+        )
         for f in figures.items
-    ]  # fmt: skip
-    totals = tuple(str(v) for v in (figures.agreed_value, figures.delivered_value, figures.outstanding_value,
-                                     figures.late_value))  # fmt: skip
+    ]
+    totals = tuple(
+        str(v)
+        for v in (
+            figures.agreed_value,
+            figures.delivered_value,
+            figures.outstanding_value,
+            figures.late_value,
+        )
+    )
     return rows, totals
 
 
 def schedules(contract, as_of):
     """Per schedule row: (due, cumulative, delivered by the due date, late, shortfall at the due date)."""
     figures = contract_figures(list(contract.items.all()), as_of)
-    return [[(str(r.due_on), str(plain(r.cumulative)), str(plain(r.delivered_by_due)), r.late,
-              str(plain(r.shortfall))) for r in f.schedule] for f in figures.items]  # fmt: skip
+    return [
+        [
+            (
+                str(r.due_on),
+                str(plain(r.cumulative)),
+                str(plain(r.delivered_by_due)),
+                r.late,
+                str(plain(r.shortfall)),
+            )
+            for r in f.schedule
+        ]
+        for f in figures.items
+    ]
 
 
 def build_orders(world, market: Market):
@@ -73,10 +102,13 @@ def test_paid_orders_count_as_delivered_and_the_unpaid_one_only_as_pending(world
     assert totals == ("10400.00", "6080.00", "4320.00", "0.00")
     # Late against the schedule: 30 of 40 腊肉 by 05-31, 300 of 500 蔬菜 by 06-30 (O2 was paid on 07-05).
     assert schedules(contract, D(2018, 7, 8)) == [
-        [("2018-05-31", "40", "30", True, "10"), ("2018-08-31", "70", "50", False, "0"),
-         ("2018-11-30", "100", "50", False, "0")],
+        [
+            ("2018-05-31", "40", "30", True, "10"),
+            ("2018-08-31", "70", "50", False, "0"),
+            ("2018-11-30", "100", "50", False, "0"),
+        ],
         [("2018-06-30", "500", "300", True, "200"), ("2018-09-30", "1000", "700", False, "0")],
-    ]  # fmt: skip
+    ]
 
 
 def test_a_refund_drops_the_order_out_and_later_deliveries_come_in(world, market):
@@ -97,10 +129,13 @@ def test_a_refund_drops_the_order_out_and_later_deliveries_come_in(world, market
     ]
     assert totals == ("10400.00", "4820.00", "5580.00", "1800.00")
     assert schedules(contract, D(2018, 9, 1)) == [
-        [("2018-05-31", "40", "30", True, "10"), ("2018-08-31", "70", "40", True, "30"),
-         ("2018-11-30", "100", "40", False, "0")],
+        [
+            ("2018-05-31", "40", "30", True, "10"),
+            ("2018-08-31", "70", "40", True, "30"),
+            ("2018-11-30", "100", "40", False, "0"),
+        ],
         [("2018-06-30", "500", "300", True, "200"), ("2018-09-30", "1000", "550", False, "0")],
-    ]  # fmt: skip
+    ]
 
 
 def test_paying_the_unpaid_order_and_reversing_the_direct_purchase_move_the_figures(world, market):
@@ -179,10 +214,17 @@ def test_the_same_order_cannot_count_twice(world, market):
 
 def test_a_buyer_who_is_not_a_party_is_refused(world, market):
     contract = sign_contract(world)
-    bank = purchase_record(actor=world.users["admin"], data=PurchaseInput(
-        date=D(2018, 4, 12), buyer_kind=BuyerKind.UNIT, buyer_unit=world.units["chuanshan_bank"],
-        channel=Channel.CONTRACT, seller_household=world.households["zhang"],
-        lines=[LineInput(product="腊肉", quantity=Decimal("5"), unit="公斤", unit_price=Decimal("60"))]))[0]  # fmt: skip
+    bank = purchase_record(
+        actor=world.users["admin"],
+        data=PurchaseInput(
+            date=D(2018, 4, 12),
+            buyer_kind=BuyerKind.UNIT,
+            buyer_unit=world.units["chuanshan_bank"],
+            channel=Channel.CONTRACT,
+            seller_household=world.households["zhang"],
+            lines=[LineInput(product="腊肉", quantity=Decimal("5"), unit="公斤", unit_price=Decimal("60"))],
+        ),
+    )[0]
 
     message = _refused(
         world, lambda: contract_draw_purchase(actor=world.users["city"], purchase=bank, contract=contract)
@@ -193,10 +235,17 @@ def test_a_buyer_who_is_not_a_party_is_refused(world, market):
 
 def test_a_seller_who_is_not_a_party_is_refused(world, market):
     contract = sign_contract(world)
-    liu = purchase_record(actor=world.users["admin"], data=PurchaseInput(
-        date=D(2018, 4, 12), buyer_kind=BuyerKind.UNIT, buyer_unit=world.units["finance"],
-        channel=Channel.CONTRACT, seller_household=world.households["liu"],
-        lines=[LineInput(product="腊肉", quantity=Decimal("5"), unit="公斤", unit_price=Decimal("60"))]))[0]  # fmt: skip
+    liu = purchase_record(
+        actor=world.users["admin"],
+        data=PurchaseInput(
+            date=D(2018, 4, 12),
+            buyer_kind=BuyerKind.UNIT,
+            buyer_unit=world.units["finance"],
+            channel=Channel.CONTRACT,
+            seller_household=world.households["liu"],
+            lines=[LineInput(product="腊肉", quantity=Decimal("5"), unit="公斤", unit_price=Decimal("60"))],
+        ),
+    )[0]
 
     message = _refused(
         world, lambda: contract_draw_purchase(actor=world.users["city"], purchase=liu, contract=contract)

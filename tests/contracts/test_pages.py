@@ -38,10 +38,21 @@ def signed(world, market):
     return contract
 
 
-@pytest.mark.parametrize(("username", "sees"), [
-    ("admin", True), ("city", True), ("chuanshan", True), ("yongxing", True), ("village", True), ("auditor", True),
-    ("unit", True), ("producer", True), ("anju", False), ("zone", False),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("username", "sees"),
+    [
+        ("admin", True),
+        ("city", True),
+        ("chuanshan", True),
+        ("yongxing", True),
+        ("village", True),
+        ("auditor", True),
+        ("unit", True),
+        ("producer", True),
+        ("anju", False),
+        ("zone", False),
+    ],
+)
 def test_a_contract_is_seen_by_its_parties_regions_and_no_other_county(world, signed, username, sees):
     c = client(world, username)
 
@@ -73,8 +84,23 @@ def test_the_export_lists_the_contracts_with_their_figures(world, signed):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
-    assert rows == [("HT-2018-001", "遂宁市财政局认购永兴村农产品合同", "履行中", "2018-03-01", "2018-03-01", "2018-12-31",
-                     "遂宁市财政局", "永兴村、船山区永兴蔬菜专业合作社", 10400, 3120, 7280, 1480, "是")]  # fmt: skip
+    assert rows == [
+        (
+            "HT-2018-001",
+            "遂宁市财政局认购永兴村农产品合同",
+            "履行中",
+            "2018-03-01",
+            "2018-03-01",
+            "2018-12-31",
+            "遂宁市财政局",
+            "永兴村、船山区永兴蔬菜专业合作社",
+            10400,
+            3120,
+            7280,
+            1480,
+            "是",
+        )
+    ]
 
 
 def test_another_county_gets_an_empty_export(world, signed):
@@ -114,16 +140,31 @@ def test_another_county_cannot_draw_on_the_contract(world, signed):
 def test_an_office_signs_a_contract_through_the_form_and_activates_it(world):
     c = client(world, "chuanshan")
     form = {
-        "number": "HT-2018-009", "title": "船山区农商银行认购石佛村大米", "signed_on": "2018-03-01",
-        "period_start": "2018-03-01", "period_end": "2018-12-31", "price_tolerance": "5",
-        "buyer_units": [str(world.units["chuanshan_bank"].pk)], "seller_villages": ["510903101002"],
-        "form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "20",
-        "form-0-name": "大米", "form-0-category": "grain_oil", "form-0-unit": "公斤", "form-0-quantity": "500",
-        "form-0-price_rule": "fixed", "form-0-price": "4.00", "form-0-schedule": "2018-10-31:300，2018-12-31:200",
+        "number": "HT-2018-009",
+        "title": "船山区农商银行认购石佛村大米",
+        "signed_on": "2018-03-01",
+        "period_start": "2018-03-01",
+        "period_end": "2018-12-31",
+        "price_tolerance": "5",
+        "buyer_units": [str(world.units["chuanshan_bank"].pk)],
+        "seller_villages": ["510903101002"],
+        "form-TOTAL_FORMS": "3",
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "20",
+        "form-0-name": "大米",
+        "form-0-category": "grain_oil",
+        "form-0-unit": "公斤",
+        "form-0-quantity": "500",
+        "form-0-price_rule": "fixed",
+        "form-0-price": "4.00",
+        "form-0-schedule": "2018-10-31:300，2018-12-31:200",
         # Untouched rows post their selects' initial values, as a browser does; they are left out.
-        "form-1-category": "grain_oil", "form-1-price_rule": "fixed", "form-2-category": "grain_oil",
+        "form-1-category": "grain_oil",
+        "form-1-price_rule": "fixed",
+        "form-2-category": "grain_oil",
         "form-2-price_rule": "fixed",
-    }  # fmt: skip
+    }
 
     created = c.post("/contracts/new/", form)
     contract = Contract.objects.get(number="HT-2018-009")
@@ -133,18 +174,33 @@ def test_an_office_signs_a_contract_through_the_form_and_activates_it(world):
     contract.refresh_from_db()
     assert (contract.status, contract.home_region_id) == ("active", "510903101002")
     assert [(str(s.due_on), str(s.quantity)) for s in contract.items.get().schedule.all()] == [
-        ("2018-10-31", "300.000"), ("2018-12-31", "200.000")]  # fmt: skip
+        ("2018-10-31", "300.000"),
+        ("2018-12-31", "200.000"),
+    ]
 
 
 def test_a_contract_with_sellers_in_another_county_is_refused(world):
     c = client(world, "anju")
     form = {
-        "number": "HT-2018-010", "title": "越界合同", "signed_on": "2018-03-01", "period_start": "2018-03-01",
-        "period_end": "2018-12-31", "price_tolerance": "5", "buyer_units": [str(world.units["finance"].pk)],
-        "seller_households": world.households["wang"].number, "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0",
-        "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "20", "form-0-name": "大米", "form-0-category": "grain_oil",
-        "form-0-unit": "公斤", "form-0-quantity": "500", "form-0-price_rule": "fixed", "form-0-price": "4.00",
-    }  # fmt: skip
+        "number": "HT-2018-010",
+        "title": "越界合同",
+        "signed_on": "2018-03-01",
+        "period_start": "2018-03-01",
+        "period_end": "2018-12-31",
+        "price_tolerance": "5",
+        "buyer_units": [str(world.units["finance"].pk)],
+        "seller_households": world.households["wang"].number,
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "20",
+        "form-0-name": "大米",
+        "form-0-category": "grain_oil",
+        "form-0-unit": "公斤",
+        "form-0-quantity": "500",
+        "form-0-price_rule": "fixed",
+        "form-0-price": "4.00",
+    }
 
     response = c.post("/contracts/new/", form)
 
@@ -176,8 +232,10 @@ def test_the_buy_back_page_masks_names_and_refuses_below_the_floor(world):
     c = client(world, "chuanshan")
     wang = world.households["wang"]
 
-    refused = c.post(f"/buybacks/{buyback.pk}/deliver/", {"household": wang.pk, "day": "2018-10-09",
-                                                            "quantity": "100", "unit_price": "2.80"})  # fmt: skip
+    refused = c.post(
+        f"/buybacks/{buyback.pk}/deliver/",
+        {"household": wang.pk, "day": "2018-10-09", "quantity": "100", "unit_price": "2.80"},
+    )
     page = c.get(f"/buybacks/{buyback.pk}/").content.decode()
 
     assert "收购价 2.80 元/公斤 低于保底价 3.00 元/公斤，不能登记。" in refused.content.decode()
@@ -187,8 +245,10 @@ def test_the_buy_back_page_masks_names_and_refuses_below_the_floor(world):
     assert client(world, "anju").get(f"/buybacks/{buyback.pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/contracts/", "/preorders/", "/buybacks/", "/contracts/new/", "/preorders/new/",
-                                 "/buybacks/new/"])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    ["/contracts/", "/preorders/", "/buybacks/", "/contracts/new/", "/preorders/new/", "/buybacks/new/"],
+)
 def test_the_pages_open_for_an_office(world, url):
     assert client(world, "chuanshan").get(url).status_code == 200
 
@@ -246,17 +306,40 @@ def test_an_office_registers_a_pre_order_and_a_buy_back_through_the_forms(world)
     )
     c = client(world, "chuanshan")
 
-    preorder = c.post("/preorders/new/", {
-        "number": "YG-2018-030", "buyer_unit": world.units["chuanshan_bank"].pk,
-        "seller_household": world.households["wang"].number, "name": "大米", "category": "grain_oil", "unit": "公斤",
-        "quantity": "300", "price": "4.00", "signed_on": "2018-03-01", "harvest_start": "2018-09-01",
-        "harvest_end": "2018-10-31", "deposit": "200.00", "price_tolerance": "5",
-    })  # fmt: skip
-    buyback = c.post("/buybacks/new/", {
-        "title": "石佛村红薯回购", "enterprise": enterprise.pk, "villages": ["510903101002"], "name": "红薯",
-        "category": "fruit_veg", "unit": "公斤", "floor_price": "3.00", "season": "2018年秋季",
-        "season_start": "2018-09-01", "season_end": "2018-11-30", "support": "提供种苗",
-    })  # fmt: skip
+    preorder = c.post(
+        "/preorders/new/",
+        {
+            "number": "YG-2018-030",
+            "buyer_unit": world.units["chuanshan_bank"].pk,
+            "seller_household": world.households["wang"].number,
+            "name": "大米",
+            "category": "grain_oil",
+            "unit": "公斤",
+            "quantity": "300",
+            "price": "4.00",
+            "signed_on": "2018-03-01",
+            "harvest_start": "2018-09-01",
+            "harvest_end": "2018-10-31",
+            "deposit": "200.00",
+            "price_tolerance": "5",
+        },
+    )
+    buyback = c.post(
+        "/buybacks/new/",
+        {
+            "title": "石佛村红薯回购",
+            "enterprise": enterprise.pk,
+            "villages": ["510903101002"],
+            "name": "红薯",
+            "category": "fruit_veg",
+            "unit": "公斤",
+            "floor_price": "3.00",
+            "season": "2018年秋季",
+            "season_start": "2018-09-01",
+            "season_end": "2018-11-30",
+            "support": "提供种苗",
+        },
+    )
 
     assert (preorder.status_code, buyback.status_code) == (302, 302)
     assert AuditEntry.objects.filter(action__in=["preorder_create", "buyback_create"]).count() == 2

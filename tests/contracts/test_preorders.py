@@ -36,9 +36,19 @@ D = dt.date
 
 
 def sign(world, **changes) -> PreOrder:
-    data = PreOrderInput(number="YG-2018-001", name="土鸡", category="meat_egg", unit="只", quantity="100",
-                         price="80.00", signed_on=D(2018, 3, 1), harvest_start=D(2018, 6, 1),
-                         harvest_end=D(2018, 9, 30), deposit="2000.00", deposit_paid_on=D(2018, 3, 5))  # fmt: skip
+    data = PreOrderInput(
+        number="YG-2018-001",
+        name="土鸡",
+        category="meat_egg",
+        unit="只",
+        quantity="100",
+        price="80.00",
+        signed_on=D(2018, 3, 1),
+        harvest_start=D(2018, 6, 1),
+        harvest_end=D(2018, 9, 30),
+        deposit="2000.00",
+        deposit_paid_on=D(2018, 3, 5),
+    )
     for name, value in changes.items():
         setattr(data, name, value)
     parties = PreOrderParties(buyer_unit=world.units["finance"], seller_household=world.households["zhang"])
@@ -51,9 +61,12 @@ def settlement(preorder, as_of):
         "delivered": (plain(f.delivered_qty), str(f.delivered_value)),
         "outstanding": (plain(f.outstanding_qty), str(f.outstanding_value)),
         "deposit": (str(f.deposit_paid), str(f.deposit_used), str(f.deposit_left)),
-        "to_pay": str(f.to_pay), "refund_due": str(f.refund_due),
-        "rows": [(str(r.day), plain(r.quantity), str(r.amount), str(r.deducted), str(r.cash)) for r in f.rows],
-    }  # fmt: skip
+        "to_pay": str(f.to_pay),
+        "refund_due": str(f.refund_due),
+        "rows": [
+            (str(r.day), plain(r.quantity), str(r.amount), str(r.deducted), str(r.cash)) for r in f.rows
+        ],
+    }
 
 
 def deliver_both(world, market, preorder):
@@ -71,10 +84,16 @@ def test_the_deposit_is_deducted_from_later_deliveries_until_used(world, market)
     deliver_both(world, market, preorder)
 
     assert settlement(preorder, D(2018, 7, 31)) == {
-        "delivered": ("35", "2800.00"), "outstanding": ("65", "5200.00"),
-        "deposit": ("2000.00", "2000.00", "0.00"), "to_pay": "5200.00", "refund_due": "0.00",
-        "rows": [("2018-06-20", "15", "1200.00", "1200.00", "0.00"), ("2018-07-10", "20", "1600.00", "800.00", "800.00")],
-    }  # fmt: skip
+        "delivered": ("35", "2800.00"),
+        "outstanding": ("65", "5200.00"),
+        "deposit": ("2000.00", "2000.00", "0.00"),
+        "to_pay": "5200.00",
+        "refund_due": "0.00",
+        "rows": [
+            ("2018-06-20", "15", "1200.00", "1200.00", "0.00"),
+            ("2018-07-10", "20", "1600.00", "800.00", "800.00"),
+        ],
+    }
 
 
 def test_a_reversed_delivery_gives_its_deposit_back_and_closing_makes_the_rest_refundable(world, market):
@@ -89,10 +108,13 @@ def test_a_reversed_delivery_gives_its_deposit_back_and_closing_makes_the_rest_r
     closed = settlement(preorder, D(2018, 10, 8))
 
     assert open_ == {
-        "delivered": ("15", "1200.00"), "outstanding": ("85", "6800.00"),
-        "deposit": ("2000.00", "1200.00", "800.00"), "to_pay": "6000.00", "refund_due": "0.00",
+        "delivered": ("15", "1200.00"),
+        "outstanding": ("85", "6800.00"),
+        "deposit": ("2000.00", "1200.00", "800.00"),
+        "to_pay": "6000.00",
+        "refund_due": "0.00",
         "rows": [("2018-06-20", "15", "1200.00", "1200.00", "0.00")],
-    }  # fmt: skip
+    }
     assert (closed["to_pay"], closed["refund_due"], closed["deposit"]) == (
         "0.00",
         "800.00",

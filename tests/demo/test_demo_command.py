@@ -40,8 +40,12 @@ def test_statuses_follow_the_planned_histories():
 
 def test_regions_are_suining_with_generated_townships_and_villages():
     zone = Region.objects.get(code="510971000000")
-    assert (zone.name, zone.kind, zone.level, zone.parent_id) == ("遂宁经济技术开发区", Kind.ZONE, Level.COUNTY,
-                                                                  "510900000000")  # fmt: skip
+    assert (zone.name, zone.kind, zone.level, zone.parent_id) == (
+        "遂宁经济技术开发区",
+        Kind.ZONE,
+        Level.COUNTY,
+        "510900000000",
+    )
     demo = Region.objects.filter(code__startswith="5109", level__gte=Level.TOWNSHIP)
     assert demo.filter(level=Level.TOWNSHIP).count() == 27
     villages = demo.filter(level=Level.VILLAGE)
@@ -85,8 +89,20 @@ def test_producers_of_every_kind_exist_and_sellers_are_households():
 
 
 def test_one_user_per_role_each_in_an_organisation_but_the_individual_buyer():
-    users = User.objects.filter(username__in=["admin", "city", "chuanshan", "shehong", "township", "village",
-                                              "auditor", "unit", "producer", "buyer"])  # fmt: skip
+    users = User.objects.filter(
+        username__in=[
+            "admin",
+            "city",
+            "chuanshan",
+            "shehong",
+            "township",
+            "village",
+            "auditor",
+            "unit",
+            "producer",
+            "buyer",
+        ]
+    )
     assert users.count() == 10
     assert set(users.values_list("role", flat=True)) == set(Role.values)
     assert list(users.filter(organisation__isnull=True).values_list("username", flat=True)) == ["buyer"]

@@ -49,10 +49,22 @@ def test_purchases_come_through_every_channel_buyer_and_attribution():
             Purchase.objects.filter(date__year=2018).values_list(column).annotate(n=Count("id")).order_by()
         )
 
-    assert kinds("channel") == {"canteen": 154, "contract": 146, "ecommerce": 77, "onsite": 252, "outlet": 145,
-                                "platform_832": 105}  # fmt: skip
-    assert kinds("buyer_kind") == {"cadre": 250, "canteen": 154, "enterprise": 57, "individual": 136,
-                                   "social_org": 51, "unit": 231}  # fmt: skip
+    assert kinds("channel") == {
+        "canteen": 154,
+        "contract": 146,
+        "ecommerce": 77,
+        "onsite": 252,
+        "outlet": 145,
+        "platform_832": 105,
+    }
+    assert kinds("buyer_kind") == {
+        "cadre": 250,
+        "canteen": 154,
+        "enterprise": 57,
+        "individual": 136,
+        "social_org": 51,
+        "unit": 231,
+    }
     assert kinds("attribution") == {"coop_shares": 120, "entered": 88, "equal_linked": 145, "self": 526}
     assert kinds("seller_kind") == {"cooperative": 246, "enterprise": 106, "family_farm": 1, "household": 526}
 
@@ -97,18 +109,25 @@ def test_the_january_to_april_table_has_sales_in_every_county_and_the_zone():
     assert sorted(amounts) == sorted(COUNTIES)
     assert all(amount > 0 for amount in amounts.values())
     assert table.total.values["amount_total"] == sum(amounts.values())
-    assert amounts == {"510903000000": Decimal("97153.00"), "510904000000": Decimal("150494.20"),
-                       "510921000000": Decimal("200233.40"), "510922000000": Decimal("127972.90"),
-                       "510923000000": Decimal("60903.50"), "510971000000": Decimal("68265.10")}  # fmt: skip
+    assert amounts == {
+        "510903000000": Decimal("97153.00"),
+        "510904000000": Decimal("150494.20"),
+        "510921000000": Decimal("200233.40"),
+        "510922000000": Decimal("127972.90"),
+        "510923000000": Decimal("60903.50"),
+        "510971000000": Decimal("68265.10"),
+    }
     assert table.total.values["amount_total"] == Decimal("705022.10")
     assert (table.total.values["activities"], table.total.values["outlets_temp_market"]) == (51, 1)
 
 
 def test_poor_households_of_the_table_are_the_distinct_registered_beneficiaries():
     standing = Beneficiary.objects.filter(
-        registered=True, purchase__date__range=JAN_APR, purchase__reverses__isnull=True,
+        registered=True,
+        purchase__date__range=JAN_APR,
+        purchase__reverses__isnull=True,
         purchase__reversal__isnull=True,
-    )  # fmt: skip
+    )
     expected = standing.values("household_id").distinct().count()
     table = build_table(Region.objects.get(code=CITY), parse_period("2018-01..2018-04"))
     assert table.total.values["poor_households"] == expected

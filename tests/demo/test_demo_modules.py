@@ -50,8 +50,11 @@ def test_four_products_in_the_public_catalog_with_valid_certificates():
         (p.name, p.producer.name, p.price, p.certificate_no, p.listed_on, p.valid_until) for p in catalog()
     ]
     listed = today - dt.timedelta(days=39)
-    until = listed.replace(year=listed.year + 1) if (listed.month, listed.day) != (2, 29) else listed.replace(
-        year=listed.year + 1, day=28)  # fmt: skip
+    until = (
+        listed.replace(year=listed.year + 1)
+        if (listed.month, listed.day) != (2, 29)
+        else listed.replace(year=listed.year + 1, day=28)
+    )
     assert rows == [
         ("回马土鸡", "射洪县回马镇土鸡养殖专业合作社", D("98.00"), f"510922-{year}-0002", listed, until),
         ("聚贤核桃", "船山区聚贤街道核桃种植专业合作社", D("54.60"), f"510903-{year}-0002", listed, until),
@@ -62,12 +65,19 @@ def test_four_products_in_the_public_catalog_with_valid_certificates():
 
 def test_every_state_of_the_workflow_is_shown():
     assert dict(Product.objects.values_list("status").annotate(n=Count("id"))) == {
-        "listed": 4, "notice": 1, "returned": 1, "rejected": 1, "revoked": 2,
-    }  # fmt: skip
+        "listed": 4,
+        "notice": 1,
+        "returned": 1,
+        "rejected": 1,
+        "revoked": 2,
+    }
     assert list(Product.objects.exclude(status="listed").order_by("pk").values_list("name", "status")) == [
-        ("黑玉米", "notice"), ("龙泉红薯", "returned"), ("食用菌", "rejected"), ("射洪生猪", "revoked"),
+        ("黑玉米", "notice"),
+        ("龙泉红薯", "returned"),
+        ("食用菌", "rejected"),
+        ("射洪生猪", "revoked"),
         ("矮晚柚", "revoked"),
-    ]  # fmt: skip
+    ]
     notice = Product.objects.get(status="notice")
     assert notice.notice_end == dt.date.today() + dt.timedelta(days=3)
     assert list(Objection.objects.values_list("product__name", "raised_by", "resolved_at")) == [
@@ -112,8 +122,14 @@ def test_contracts_in_each_state_with_figures_from_the_ledger():
     rows = {}
     for contract in Contract.objects.all():
         figures = contract_figures(list(contract.items.all()), today)
-        rows[contract.number] = (contract.status, contract.items.count(), figures.agreed_value,
-                                 figures.delivered_value, figures.outstanding_value, figures.is_late)  # fmt: skip
+        rows[contract.number] = (
+            contract.status,
+            contract.items.count(),
+            figures.agreed_value,
+            figures.delivered_value,
+            figures.outstanding_value,
+            figures.is_late,
+        )
     assert rows == {
         "SN-2018-001": ("active", 2, D("35952.00"), D("26767.00"), D("8376.00"), True),
         "SN-2018-002": ("closed", 1, D("13396.00"), D("9912.00"), D("3128.00"), True),
@@ -130,8 +146,15 @@ def test_pre_orders_settle_their_deposit():
     rows = {}
     for preorder in PreOrder.objects.all():
         f = preorder_figures(preorder, today)
-        rows[preorder.number] = (preorder.status, preorder.name, preorder.deposit, f.delivered_value, f.deposit_used,
-                                 f.refund_due, f.to_pay)  # fmt: skip
+        rows[preorder.number] = (
+            preorder.status,
+            preorder.name,
+            preorder.deposit,
+            f.delivered_value,
+            f.deposit_used,
+            f.refund_due,
+            f.to_pay,
+        )
     assert rows == {
         "YG-2018-0001": ("closed", "红薯", D("40.00"), D("93.60"), D("40.00"), D("0.00"), D("0.00")),
         # 1000 eggs at 1.60 = 1600: 300 delivered by the paid order (480, all of the 300 deposit used), 1120 to pay.
@@ -161,15 +184,25 @@ def test_the_buy_back_stays_out_of_the_ledger():
 def test_floors_and_filings_by_year_state_and_canteen_case():
     year = dt.date.today().year
     assert sorted(ShareFloor.objects.values_list("region_id", "year", "ratio")) == [
-        ("510900000000", 2018, D("15.00")), ("510900000000", year, D("20.00")),
-    ]  # fmt: skip
+        ("510900000000", 2018, D("15.00")),
+        ("510900000000", year, D("20.00")),
+    ]
     counts = ShareFiling.objects.values_list("year", "mode", "status").annotate(n=Count("id"))
-    assert sorted(counts) == sorted([
-        (2018, "own", "approved", 1), (2018, "shared", "approved", 1), (2018, "merged", "approved", 1),
-        (2018, "none", "approved", 1), (2018, "outsourced", "approved", 1),
-        (year, "own", "submitted", 1), (year, "own", "returned", 1), (year, "shared", "approved", 1),
-        (year, "merged", "approved", 1), (year, "none", "draft", 1), (year, "outsourced", "submitted", 1),
-    ])  # fmt: skip
+    assert sorted(counts) == sorted(
+        [
+            (2018, "own", "approved", 1),
+            (2018, "shared", "approved", 1),
+            (2018, "merged", "approved", 1),
+            (2018, "none", "approved", 1),
+            (2018, "outsourced", "approved", 1),
+            (year, "own", "submitted", 1),
+            (year, "own", "returned", 1),
+            (year, "shared", "approved", 1),
+            (year, "merged", "approved", 1),
+            (year, "none", "draft", 1),
+            (year, "outsourced", "submitted", 1),
+        ]
+    )
     returned = ShareFiling.objects.get(status="returned")
     assert (returned.unit.name, returned.ratio) == ("遂宁市人力资源和社会保障局", D("12.00"))
     assert ShareFiling.objects.get(year=2018, unit__name="遂宁市财政局").reserved_amount == D("226800.00")
@@ -195,21 +228,46 @@ def test_submissions_in_every_state_and_two_locked_months():
         Submission.objects.order_by("region_id", "month").values_list("region__name", "month", "state")
     )
     assert rows == [
-        ("碑垭村", 6, "approved"), ("碑垭村", 7, "resubmitted"), ("碑垭村", 8, "submitted"),
-        ("西充县", 1, "approved"), ("西充县", 2, "submitted"), ("西充县", 3, "submitted"), ("西充县", 4, "returned"),
-    ]  # fmt: skip
+        ("碑垭村", 6, "approved"),
+        ("碑垭村", 7, "resubmitted"),
+        ("碑垭村", 8, "submitted"),
+        ("西充县", 1, "approved"),
+        ("西充县", 2, "submitted"),
+        ("西充县", 3, "submitted"),
+        ("西充县", 4, "returned"),
+    ]
     assert sorted(Lock.objects.values_list("region_code", "year", "month")) == [
-        ("510903001201", 2018, 6), (XICHONG, 2018, 1),
-    ]  # fmt: skip
+        ("510903001201", 2018, 6),
+        (XICHONG, 2018, 1),
+    ]
 
 
 def test_the_audit_log_records_each_modules_steps_and_the_statistics_still_verify():
     actions = dict(AuditEntry.objects.values_list("action").annotate(n=Count("id")))
-    assert {a: actions.get(a) for a in ("product_submit", "product_list", "producer_blacklist", "contract_create",
-                                        "contract_draw", "preorder_deposit", "buyback_deliver", "share_filing_submit",
-                                        "form_value.create", "approval_approve")} == {
-        "product_submit": 9, "product_list": 6, "producer_blacklist": 1, "contract_create": 4, "contract_draw": 7,
-        "preorder_deposit": 2, "buyback_deliver": 4, "share_filing_submit": 8, "form_value.create": 138,
+    assert {
+        a: actions.get(a)
+        for a in (
+            "product_submit",
+            "product_list",
+            "producer_blacklist",
+            "contract_create",
+            "contract_draw",
+            "preorder_deposit",
+            "buyback_deliver",
+            "share_filing_submit",
+            "form_value.create",
+            "approval_approve",
+        )
+    } == {
+        "product_submit": 9,
+        "product_list": 6,
+        "producer_blacklist": 1,
+        "contract_create": 4,
+        "contract_draw": 7,
+        "preorder_deposit": 2,
+        "buyback_deliver": 4,
+        "share_filing_submit": 8,
+        "form_value.create": 138,
         "approval_approve": 2,
-    }  # fmt: skip
+    }
     assert verify().differences == []

@@ -55,8 +55,10 @@ def test_orders_in_every_state_and_the_stock_they_hold():
     village = PreSaleList.objects.get(title="碑垭村冬季农产品预售")
     # 腊肉 5 (placed; the cancelled 1 went back), 土鸡蛋 120 + 300, 粉条 20.
     assert [(i.name, i.reserved) for i in village.items.all()] == [
-        ("农家腊肉", D("5")), ("土鸡蛋", D("420")), ("红薯粉条", D("20")),
-    ]  # fmt: skip
+        ("农家腊肉", D("5")),
+        ("土鸡蛋", D("420")),
+        ("红薯粉条", D("20")),
+    ]
 
 
 def test_paid_orders_are_in_this_years_ledger_once_and_in_the_table():

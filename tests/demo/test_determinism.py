@@ -19,10 +19,22 @@ def _load_and_describe(
         first = Household.objects.order_by("number").first()
         ids = [m.id_number for m in Member.objects.filter(household=first).order_by("id")]
         rows = list(Household.objects.order_by("number").values_list("number", "head_name", "status"))
-        purchases = list(Purchase.objects.exclude(source="order").order_by("id").values_list(
-            "external_id", "date", "total", "buyer_kind", "buyer_unit__name", "buyer_cadre__name", "buyer_name",
-            "seller_household__number", "seller_producer__name", "note",
-        ))  # fmt: skip
+        purchases = list(
+            Purchase.objects.exclude(source="order")
+            .order_by("id")
+            .values_list(
+                "external_id",
+                "date",
+                "total",
+                "buyer_kind",
+                "buyer_unit__name",
+                "buyer_cadre__name",
+                "buyer_name",
+                "seller_household__number",
+                "seller_producer__name",
+                "note",
+            )
+        )
         orders = list(
             Order.objects.order_by("id").values_list("presale_list__title", "buyer_name", "status", "total")
         )
@@ -36,7 +48,9 @@ def test_two_loads_in_fresh_databases_are_identical(db):
     two = _load_and_describe(60)
     assert one == two
     assert one[:3] == (
-        "5109030010010001", "李兵全", ["510903197312260013", "510903197202030006", "510903194811240013"]
-    )  # fmt: skip
+        "5109030010010001",
+        "李兵全",
+        ["510903197312260013", "510903197202030006", "510903194811240013"],
+    )
     assert len(one[3]) == 60
     assert len(one[4]) == 305

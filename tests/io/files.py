@@ -9,8 +9,19 @@ import io
 from yigou.core.xlsx import Sheet, write_workbook
 from yigou.demo.identity import fake_id_number
 
-HOUSEHOLD_HEADERS = ["户编号", "村代码", "姓名", "身份证号", "与户主关系", "劳动能力", "健康状况", "联系电话", "住址",
-                     "户类型", "识别日期"]  # fmt: skip
+HOUSEHOLD_HEADERS = [
+    "户编号",
+    "村代码",
+    "姓名",
+    "身份证号",
+    "与户主关系",
+    "劳动能力",
+    "健康状况",
+    "联系电话",
+    "住址",
+    "户类型",
+    "识别日期",
+]
 VILLAGES = ["510903101001", "510903101002", "510903102001"]
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨"
 GIVEN = ["德明", "秀英", "建国", "永福", "桂兰", "志强", "玉珍", "国华"]
@@ -45,11 +56,37 @@ def household_rows(count: int = 1000, *, broken: bool = True, prefix: str = "T")
         if broken and i == BAD_DATE_INDEX:
             date = "2014-13-01"
         name = SURNAMES[i % len(SURNAMES)] + GIVEN[i % len(GIVEN)]
-        rows.append([number, village, name, head_id, "户主", "普通劳动力", "健康", f"138{i:08d}", f"{i % 9 + 1}组",
-                     "贫困户" if poor else "一般农户", date])  # fmt: skip
+        rows.append(
+            [
+                number,
+                village,
+                name,
+                head_id,
+                "户主",
+                "普通劳动力",
+                "健康",
+                f"138{i:08d}",
+                f"{i % 9 + 1}组",
+                "贫困户" if poor else "一般农户",
+                date,
+            ]
+        )
         if i % MULTI_MEMBER_EVERY == 0:
-            rows.append([number, "", name[0] + "秀兰", person_id(i, 1, male=False), "配偶", "弱劳动力", "长期慢性病",
-                         "", "", "", ""])  # fmt: skip
+            rows.append(
+                [
+                    number,
+                    "",
+                    name[0] + "秀兰",
+                    person_id(i, 1, male=False),
+                    "配偶",
+                    "弱劳动力",
+                    "长期慢性病",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
             rows.append([number, "", name[0] + "小明", person_id(i, 2), "之子", "", "", "", "", "", ""])
     return rows
 

@@ -80,18 +80,45 @@ def test_household_export_uses_the_list_filters(world):
     _, _, rows = sheet_rows(result.content)
     assert [(r[3], r[11]) for r in rows] == [("张德明", "建档立卡贫困户"), ("李秀英", "建档立卡贫困户")]
     assert AuditEntry.objects.get(action="export").changes == {
-        "filters": {"q": "张", "status": "poor"}, "revealed": False,
-    }  # fmt: skip
+        "filters": {"q": "张", "status": "poor"},
+        "revealed": False,
+    }
 
 
 def test_producer_export_respects_scope_and_masks_phones(world):
     result = export_producers(actor=world.users["chuanshan"])
     _, headers, rows = sheet_rows(result.content)
-    assert headers == ["类型", "名称", "统一社会信用代码", "区划代码", "所在区划", "联系人", "联系电话", "地址",
-                       "主营产品", "龙头企业级别", "带贫农户数", "状态"]  # fmt: skip
+    assert headers == [
+        "类型",
+        "名称",
+        "统一社会信用代码",
+        "区划代码",
+        "所在区划",
+        "联系人",
+        "联系电话",
+        "地址",
+        "主营产品",
+        "龙头企业级别",
+        "带贫农户数",
+        "状态",
+    ]
     coop = world.producers["coop"]
-    assert rows == [["农民专业合作社", coop.name, coop.uscc, "510903101000", "永兴镇", "赵社长", "138****2222", "",
-                     "", "", "1", "有效"]]  # fmt: skip
+    assert rows == [
+        [
+            "农民专业合作社",
+            coop.name,
+            coop.uscc,
+            "510903101000",
+            "永兴镇",
+            "赵社长",
+            "138****2222",
+            "",
+            "",
+            "",
+            "1",
+            "有效",
+        ]
+    ]
 
 
 def test_unit_export_for_anju_lists_the_units_reaching_anju(world):
@@ -120,8 +147,11 @@ def test_household_export_queries_do_not_grow_with_the_rows(world, django_assert
     with CaptureQueriesContext(connection) as few:
         export_households(actor=world.users["city"], flt=HouseholdFilter())
     for seq in range(5):
-        services.household_register(actor=world.users["admin"], village=world.region("510903101002"),
-                                    members=[services.MemberInput(f"新户{seq}", person("510903", 1990, 400 + seq))])  # fmt: skip
+        services.household_register(
+            actor=world.users["admin"],
+            village=world.region("510903101002"),
+            members=[services.MemberInput(f"新户{seq}", person("510903", 1990, 400 + seq))],
+        )
     with django_assert_num_queries(len(few.captured_queries)):
         result = export_households(actor=world.users["city"], flt=HouseholdFilter())
     assert result.rows == 9

@@ -43,9 +43,12 @@ def test_gbk_file_with_three_bad_rows_reports_exactly_those_rows_and_writes_noth
     assert _errors(report) == [
         (line_of_household(rows, f"T{BAD_ID_INDEX:05d}"), "身份证号", "身份证号码无效：校验位不正确"),
         (line_of_household(rows, f"T{BAD_VILLAGE_INDEX:05d}"), "村代码", "区划代码“510903101099”不存在"),
-        (line_of_household(rows, f"T{BAD_DATE_INDEX:05d}"), "识别日期",
-         "输入有误：日期“2014-13-01”无效，应写作 2018-04-01、2018/4/1 或 2018年4月1日"),
-    ]  # fmt: skip
+        (
+            line_of_household(rows, f"T{BAD_DATE_INDEX:05d}"),
+            "识别日期",
+            "输入有误：日期“2014-13-01”无效，应写作 2018-04-01、2018/4/1 或 2018年4月1日",
+        ),
+    ]
     assert report.written == 0
     assert report.ok is False
     assert snapshot() == before
@@ -65,16 +68,22 @@ def test_fixed_file_writes_exactly_1000_households_through_the_services(world, s
     assert StatusEvent.objects.filter(source=EventSource.IMPORT, date=dt.date(2014, 10, 1)).count() == 500 + 2
     summary = AuditEntry.objects.get(action="import")
     assert (summary.note, summary.region_code, summary.actor_name) == (
-        "批量导入农户 1000 户、成员 1020 人", "510903000000", "chuanshan",
-    )  # fmt: skip
+        "批量导入农户 1000 户、成员 1020 人",
+        "510903000000",
+        "chuanshan",
+    )
 
 
 def test_a_multi_member_household_keeps_its_members_relations_and_household_columns(world):
     _import(world.users["chuanshan"], household_rows(1000, broken=False))
     hh = Household.objects.get(number="T00100")
     assert (hh.village_id, hh.size, hh.phone, hh.address, hh.status) == (
-        "510903101002", 3, "13800000100", "2组", HouseholdStatus.POOR,
-    )  # fmt: skip
+        "510903101002",
+        3,
+        "13800000100",
+        "2组",
+        HouseholdStatus.POOR,
+    )
     members = [(m.name, m.relation, m.labour, m.health, m.id_number) for m in hh.members.order_by("id")]
     assert members == [
         ("周桂兰", Relation.HEAD, Labour.ORDINARY, Health.HEALTHY, person_id(100, 0)),
@@ -151,14 +160,26 @@ def test_household_level_checks_are_reported_on_the_right_rows(world, snapshot):
         (2, "与户主关系", "户编号 H1 有0名户主，每户必须有且只有一名户主"),
         (4, "村代码", "与第3行不一致：户编号 H2 只能有一个村代码"),
         (6, "身份证号", "与第5行的身份证号重复"),
-        (7, "身份证号", f"身份证号 {zhang_id[:6]}********{zhang_id[-4:]} 已登记（{world.households['zhang'].number}），"
-                       "同一人不能重复登记"),
+        (
+            7,
+            "身份证号",
+            f"身份证号 {zhang_id[:6]}********{zhang_id[-4:]} 已登记（{world.households['zhang'].number}），"
+            "同一人不能重复登记",
+        ),
         (8, "识别日期", "贫困户必须填写识别日期"),
         (9, "村代码", "区划代码“510903100000”不存在"),
         (9, "联系电话", "“12345”不是有效的手机号或固定电话"),
-        (10, "与户主关系", "“表哥”不在可选范围内，可填：户主、配偶、子女、父母、孙子女、兄弟姐妹、儿媳/女婿、其他"),
-        (10, "劳动能力", "“很强”不在可选范围内，可填：技能劳动力、普通劳动力、弱劳动力或半劳动力、丧失劳动力、无劳动力"),
-    ]  # fmt: skip
+        (
+            10,
+            "与户主关系",
+            "“表哥”不在可选范围内，可填：户主、配偶、子女、父母、孙子女、兄弟姐妹、儿媳/女婿、其他",
+        ),
+        (
+            10,
+            "劳动能力",
+            "“很强”不在可选范围内，可填：技能劳动力、普通劳动力、弱劳动力或半劳动力、丧失劳动力、无劳动力",
+        ),
+    ]
     assert snapshot() == before
 
 

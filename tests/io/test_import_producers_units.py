@@ -24,8 +24,18 @@ PRODUCER_HEADERS = [
     "主营产品",
     "龙头企业级别",
 ]
-UNIT_HEADERS = ["名称", "类型", "区划代码", "统一社会信用代码", "是否预算单位", "有无食堂", "有无工会", "职工人数",
-                "联系人", "联系电话"]  # fmt: skip
+UNIT_HEADERS = [
+    "名称",
+    "类型",
+    "区划代码",
+    "统一社会信用代码",
+    "是否预算单位",
+    "有无食堂",
+    "有无工会",
+    "职工人数",
+    "联系人",
+    "联系电话",
+]
 
 
 def _producers(actor, rows, dry_run=False):
@@ -35,8 +45,9 @@ def _producers(actor, rows, dry_run=False):
 
 
 def _units(actor, rows, dry_run=False):
-    return import_units(actor=actor, table=read_table(csv_bytes(UNIT_HEADERS, rows, "utf-8-sig"), "u.csv"),
-                        dry_run=dry_run)  # fmt: skip
+    return import_units(
+        actor=actor, table=read_table(csv_bytes(UNIT_HEADERS, rows, "utf-8-sig"), "u.csv"), dry_run=dry_run
+    )
 
 
 def _errors(report):
@@ -44,12 +55,30 @@ def _errors(report):
 
 
 GOOD_PRODUCERS = [
-    ["合作社", "船山区石佛柑橘专业合作社", fake_uscc("510903", 501), "510903101002", "钱社长", "13811110001",
-     "石佛村5组", "柑橘", ""],
-    ["龙头企业", "遂宁市船山食品有限公司", fake_uscc("510903", 502, kind="company"), "510903000000", "", "",
-     "", "腊肉、香肠", "省级"],
+    [
+        "合作社",
+        "船山区石佛柑橘专业合作社",
+        fake_uscc("510903", 501),
+        "510903101002",
+        "钱社长",
+        "13811110001",
+        "石佛村5组",
+        "柑橘",
+        "",
+    ],
+    [
+        "龙头企业",
+        "遂宁市船山食品有限公司",
+        fake_uscc("510903", 502, kind="company"),
+        "510903000000",
+        "",
+        "",
+        "",
+        "腊肉、香肠",
+        "省级",
+    ],
     ["家庭农场", "老池村周家庭农场", "", "510903102001", "周场主", "0825-2221234", "", "生猪", ""],
-]  # fmt: skip
+]
 
 
 def test_producers_import_through_the_service_with_chinese_labels(world, snapshot):
@@ -107,17 +136,32 @@ def test_importing_the_same_producers_again_is_refused(world, snapshot):
     _producers(world.users["chuanshan"], GOOD_PRODUCERS)
     before = snapshot()
     report = _producers(world.users["chuanshan"], GOOD_PRODUCERS)
-    assert [(e.row, e.column) for e in report.errors] == [(2, "名称"), (2, "统一社会信用代码"), (3, "名称"),
-                                                          (3, "统一社会信用代码"), (4, "名称")]  # fmt: skip
+    assert [(e.row, e.column) for e in report.errors] == [
+        (2, "名称"),
+        (2, "统一社会信用代码"),
+        (3, "名称"),
+        (3, "统一社会信用代码"),
+        (4, "名称"),
+    ]
     assert snapshot() == before
 
 
 GOOD_UNITS = [
-    ["遂宁市农业农村局", "党政机关", "510900000000", "11510900008800021B", "是", "有", "有", "85", "李科长",
-     "0825-2221234"],
+    [
+        "遂宁市农业农村局",
+        "党政机关",
+        "510900000000",
+        "11510900008800021B",
+        "是",
+        "有",
+        "有",
+        "85",
+        "李科长",
+        "0825-2221234",
+    ],
     ["船山区供销社", "事业单位", "510903000000", "", "否", "", "", "", "", ""],
     ["遂宁驻军某部", "部队", "510903101000", "", "", "无", "无", "0", "", ""],
-]  # fmt: skip
+]
 
 
 def test_units_import_with_flags_and_staff_counts(world, snapshot):
@@ -126,13 +170,34 @@ def test_units_import_with_flags_and_staff_counts(world, snapshot):
     assert (_errors(report), report.written) == ([], 3)
     assert snapshot()["units"] - before["units"] == 3
     rows = AssistingUnit.objects.filter(name__in=[r[0] for r in GOOD_UNITS]).order_by("region_id")
-    assert [(u.name, u.kind, u.region_id, u.uscc, u.is_budget_unit, u.has_canteen, u.has_union, u.staff_count,
-             u.contact_phone) for u in rows] == [
-        ("遂宁市农业农村局", UnitKind.GOVERNMENT, "510900000000", "11510900008800021B", True, True, True, 85,
-         "0825-2221234"),
+    assert [
+        (
+            u.name,
+            u.kind,
+            u.region_id,
+            u.uscc,
+            u.is_budget_unit,
+            u.has_canteen,
+            u.has_union,
+            u.staff_count,
+            u.contact_phone,
+        )
+        for u in rows
+    ] == [
+        (
+            "遂宁市农业农村局",
+            UnitKind.GOVERNMENT,
+            "510900000000",
+            "11510900008800021B",
+            True,
+            True,
+            True,
+            85,
+            "0825-2221234",
+        ),
         ("船山区供销社", UnitKind.INSTITUTION, "510903000000", None, False, False, False, 0, ""),
         ("遂宁驻军某部", UnitKind.ARMY, "510903101000", None, False, False, False, 0, ""),
-    ]  # fmt: skip
+    ]
     assert AuditEntry.objects.get(action="import").note == "批量导入帮扶单位 3 个"
 
 

@@ -80,8 +80,16 @@ def test_a_dry_run_prints_json_and_writes_nothing(world, market, tmp_path):
     path.write_bytes(csv_bytes(ROWS, "utf-8-sig"))
     before = counts()
     out, _ = run(str(path), "--dry-run", "--json")
-    assert json.loads(out) == {"total_rows": 6, "written": 0, "skipped": 0, "dry_run": True, "ok": True,
-                               "errors": [], "purchases": 5, "error_count": 0}  # fmt: skip
+    assert json.loads(out) == {
+        "total_rows": 6,
+        "written": 0,
+        "skipped": 0,
+        "dry_run": True,
+        "ok": True,
+        "errors": [],
+        "purchases": 5,
+        "error_count": 0,
+    }
     assert counts() == before
 
 

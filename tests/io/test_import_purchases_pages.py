@@ -90,11 +90,18 @@ def test_a_large_file_is_written_by_a_background_job_whose_status_shows_the_resu
     assert response.status_code == 302
     assert response["Location"] == reverse("www:import_job", args=[job.pk])
     assert (job.kind, job.status, job.total_rows, job.processed_rows, job.created_by) == (
-        "purchases", JobStatus.DONE, 6, 6, world.users["city"],
-    )  # fmt: skip
+        "purchases",
+        JobStatus.DONE,
+        6,
+        6,
+        world.users["city"],
+    )
     assert (job.report["written"], job.report["purchases"], job.report["ok"], job.region_code) == (
-        5, 5, True, "510900000000",
-    )  # fmt: skip
+        5,
+        5,
+        True,
+        "510900000000",
+    )
     assert job.finished_at is not None and job.started_at is not None
     assert Purchase.objects.count() == 5
     assert list(uploads.iterdir()) == []
@@ -130,8 +137,13 @@ def test_a_background_job_with_bad_rows_reports_them_and_writes_nothing(
 def test_a_running_job_shows_its_progress_and_keeps_polling(client, world, settings, uploads):
     from yigou.core import jobs
 
-    job = jobs.job_create(actor=world.users["chuanshan"], kind="purchases", file_path="/nonexistent",
-                          filename="大文件.csv", total_rows=250000)  # fmt: skip
+    job = jobs.job_create(
+        actor=world.users["chuanshan"],
+        kind="purchases",
+        file_path="/nonexistent",
+        filename="大文件.csv",
+        total_rows=250000,
+    )
     jobs.job_started(job.pk)
     jobs.job_progress(job.pk, 120000)
     client.force_login(world.users["chuanshan"])
@@ -143,8 +155,13 @@ def test_a_running_job_shows_its_progress_and_keeps_polling(client, world, setti
 def test_another_countys_user_cannot_open_the_job(client, world, settings):
     from yigou.core import jobs
 
-    job = jobs.job_create(actor=world.users["chuanshan"], kind="purchases", file_path="/nonexistent",
-                          filename="p.csv", total_rows=10)  # fmt: skip
+    job = jobs.job_create(
+        actor=world.users["chuanshan"],
+        kind="purchases",
+        file_path="/nonexistent",
+        filename="p.csv",
+        total_rows=10,
+    )
     client.force_login(world.users["anju"])
     assert client.get(reverse("www:import_job", args=[job.pk])).status_code == 404
     assert client.get(reverse("www:import_job_status", args=[job.pk])).status_code == 404

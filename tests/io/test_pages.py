@@ -97,9 +97,12 @@ def test_import_page_needs_the_import_capability(client, world):
 
 @pytest.mark.parametrize(
     ("kind", "importer", "user"),
-    [("households", import_households, "chuanshan"), ("producers", import_producers, "chuanshan"),
-     ("units", import_units, "city")],
-)  # fmt: skip
+    [
+        ("households", import_households, "chuanshan"),
+        ("producers", import_producers, "chuanshan"),
+        ("units", import_units, "city"),
+    ],
+)
 def test_each_template_has_the_headers_a_notes_sheet_and_an_example_that_passes_the_checks(
     client, world, kind, importer, user
 ):

@@ -34,17 +34,45 @@ def line(product: str, quantity: str, unit: str, price: str) -> LineInput:
 
 def _market(world) -> dict:
     admin, r = world.users["admin"], world.regions
-    counter = market.outlet_open(actor=admin, region=r["510903101001"], name="永兴村超市扶贫专柜", kind="counter",
-                                 opened_on=dt.date(2017, 12, 1), fees_waived=Decimal("5000"))  # fmt: skip
-    market.outlet_open(actor=admin, region=r["510904101001"], name="拦江村QQ超市", kind="online_shop",
-                       opened_on=dt.date(2018, 2, 1), fees_waived=Decimal("3000"))  # fmt: skip
-    temp = market.outlet_open(actor=admin, region=r["510903101000"], name="永兴镇临时小集市", kind="temp_market",
-                              opened_on=dt.date(2018, 1, 1), fees_waived=Decimal("1000"))  # fmt: skip
+    counter = market.outlet_open(
+        actor=admin,
+        region=r["510903101001"],
+        name="永兴村超市扶贫专柜",
+        kind="counter",
+        opened_on=dt.date(2017, 12, 1),
+        fees_waived=Decimal("5000"),
+    )
+    market.outlet_open(
+        actor=admin,
+        region=r["510904101001"],
+        name="拦江村QQ超市",
+        kind="online_shop",
+        opened_on=dt.date(2018, 2, 1),
+        fees_waived=Decimal("3000"),
+    )
+    temp = market.outlet_open(
+        actor=admin,
+        region=r["510903101000"],
+        name="永兴镇临时小集市",
+        kind="temp_market",
+        opened_on=dt.date(2018, 1, 1),
+        fees_waived=Decimal("1000"),
+    )
     market.outlet_close(actor=admin, outlet=temp, closed_on=dt.date(2018, 3, 1))
-    fair = market.activity_record(actor=admin, region=r["510903101000"], title="永兴镇以购助扶采购节", kind="fair",
-                                  date=dt.date(2018, 1, 20))  # fmt: skip
-    market.activity_record(actor=admin, region=r["510904101001"], title="拦江村现场采购", kind="onsite",
-                           date=dt.date(2018, 3, 15))  # fmt: skip
+    fair = market.activity_record(
+        actor=admin,
+        region=r["510903101000"],
+        title="永兴镇以购助扶采购节",
+        kind="fair",
+        date=dt.date(2018, 1, 20),
+    )
+    market.activity_record(
+        actor=admin,
+        region=r["510904101001"],
+        title="拦江村现场采购",
+        kind="onsite",
+        date=dt.date(2018, 3, 15),
+    )
     market.activity_record(
         actor=admin, region=r["510903101001"], title="五一展销", kind="fair", date=dt.date(2018, 5, 1)
     )
@@ -55,22 +83,59 @@ def build_example(world) -> Example:
     m = _market(world)
     admin, hh, units, cadres = world.users["admin"], world.households, world.units, world.cadres
     data = {
-        "P1": PurchaseInput(date=dt.date(2018, 1, 10), buyer_kind=BuyerKind.CADRE, buyer_cadre=cadres["chen"],
-                            channel=Channel.ONSITE, seller_household=hh["zhang"], lines=[line("腊肉", "10", "公斤", "60")]),
-        "P2": PurchaseInput(date=dt.date(2018, 1, 20), buyer_kind=BuyerKind.UNIT, buyer_unit=units["finance"],
-                            channel=Channel.ONSITE, seller_producer=world.producers["coop"], activity=m["fair"],
-                            lines=[line("蔬菜", "200", "公斤", "5")], attribution=Attribution.ENTERED,
-                            beneficiaries=[(hh["zhang"], Decimal("300.00"))]),
-        "P3": PurchaseInput(date=dt.date(2018, 2, 5), buyer_kind=BuyerKind.CANTEEN, buyer_unit=units["finance"],
-                            channel=Channel.CANTEEN, seller_household=hh["wang"], lines=[line("大米", "50", "公斤", "4")]),
-        "P4": PurchaseInput(date=dt.date(2018, 3, 15), buyer_kind=BuyerKind.UNIT, buyer_unit=units["finance"],
-                            channel=Channel.ONSITE, seller_household=hh["liu"], lines=[line("土鸡", "20", "只", "80")]),
-        "P5": PurchaseInput(date=dt.date(2018, 3, 20), buyer_kind=BuyerKind.INDIVIDUAL, buyer_name="李四",
-                            channel=Channel.OUTLET, outlet=m["counter"], seller_household=hh["zhang"],
-                            lines=[line("蜂蜜", "5", "斤", "50")]),
-        "P6": PurchaseInput(date=dt.date(2018, 4, 2), buyer_kind=BuyerKind.CADRE, buyer_cadre=cadres["sun"],
-                            channel=Channel.ONSITE, seller_household=hh["zhang"], lines=[line("鸡蛋", "10", "斤", "10")]),
-    }  # fmt: skip
+        "P1": PurchaseInput(
+            date=dt.date(2018, 1, 10),
+            buyer_kind=BuyerKind.CADRE,
+            buyer_cadre=cadres["chen"],
+            channel=Channel.ONSITE,
+            seller_household=hh["zhang"],
+            lines=[line("腊肉", "10", "公斤", "60")],
+        ),
+        "P2": PurchaseInput(
+            date=dt.date(2018, 1, 20),
+            buyer_kind=BuyerKind.UNIT,
+            buyer_unit=units["finance"],
+            channel=Channel.ONSITE,
+            seller_producer=world.producers["coop"],
+            activity=m["fair"],
+            lines=[line("蔬菜", "200", "公斤", "5")],
+            attribution=Attribution.ENTERED,
+            beneficiaries=[(hh["zhang"], Decimal("300.00"))],
+        ),
+        "P3": PurchaseInput(
+            date=dt.date(2018, 2, 5),
+            buyer_kind=BuyerKind.CANTEEN,
+            buyer_unit=units["finance"],
+            channel=Channel.CANTEEN,
+            seller_household=hh["wang"],
+            lines=[line("大米", "50", "公斤", "4")],
+        ),
+        "P4": PurchaseInput(
+            date=dt.date(2018, 3, 15),
+            buyer_kind=BuyerKind.UNIT,
+            buyer_unit=units["finance"],
+            channel=Channel.ONSITE,
+            seller_household=hh["liu"],
+            lines=[line("土鸡", "20", "只", "80")],
+        ),
+        "P5": PurchaseInput(
+            date=dt.date(2018, 3, 20),
+            buyer_kind=BuyerKind.INDIVIDUAL,
+            buyer_name="李四",
+            channel=Channel.OUTLET,
+            outlet=m["counter"],
+            seller_household=hh["zhang"],
+            lines=[line("蜂蜜", "5", "斤", "50")],
+        ),
+        "P6": PurchaseInput(
+            date=dt.date(2018, 4, 2),
+            buyer_kind=BuyerKind.CADRE,
+            buyer_cadre=cadres["sun"],
+            channel=Channel.ONSITE,
+            seller_household=hh["zhang"],
+            lines=[line("鸡蛋", "10", "斤", "10")],
+        ),
+    }
     purchases = {key: purchase_record(actor=admin, data=value)[0] for key, value in data.items()}
     purchases["P6R"] = purchase_reverse(
         actor=admin, purchase=purchases["P6"], reason="录入错误：该笔为重复登记"

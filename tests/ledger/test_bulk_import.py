@@ -95,8 +95,13 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(world, ma
 def test_a_county_cannot_import_another_countys_sales(world, market):
     report = run(world, csv_bytes(ROWS), user="anju")
     # Row 6 is 安居区's own sale and passes; the cooperative of rows 3–4 is not even visible to 安居区.
-    assert [(e.row, e.column) for e in report.errors] == [(2, "销售方"), (3, "销售方"), (4, "销售方"), (5, "销售方"),
-                                                         (7, "销售方")]  # fmt: skip
+    assert [(e.row, e.column) for e in report.errors] == [
+        (2, "销售方"),
+        (3, "销售方"),
+        (4, "销售方"),
+        (5, "销售方"),
+        (7, "销售方"),
+    ]
     assert report.errors[0].message == "该记录不在您的管辖区域内。"
     assert report.errors[1].message.endswith("既不是已登记的户编号，也不是本区域经营主体的统一社会信用代码")
     assert Purchase.objects.count() == 0

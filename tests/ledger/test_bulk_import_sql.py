@@ -22,13 +22,49 @@ pytestmark = pytest.mark.skipif(
 
 HOUSEHOLD_ROWS = [ROWS[0], ROWS[3], ROWS[4], ROWS[5]]  # P1, P3, P4, P5: households selling their own produce
 VILLAGES = ["510903101001", "510903101002", "510903102001", "510904101001", "510971001001"]
-PURCHASE_FIELDS = ("external_id", "date", "region_id", "county_code", "buyer_kind", "buyer_unit_id", "buyer_cadre_id",
-                   "buyer_name", "buyer_key", "channel", "outlet_id", "seller_kind", "seller_household_id",
-                   "seller_producer_id", "total", "attribution", "note", "source", "recorded_by_id", "reverses_id")  # fmt: skip
-LINE_FIELDS = ("purchase__external_id", "product", "category", "quantity", "unit", "unit_price", "amount",
-               "reference_price", "source")  # fmt: skip
-BENEFICIARY_FIELDS = ("purchase__external_id", "household_id", "amount", "status", "registered", "village_id",
-                      "village_poor", "county_code")  # fmt: skip
+PURCHASE_FIELDS = (
+    "external_id",
+    "date",
+    "region_id",
+    "county_code",
+    "buyer_kind",
+    "buyer_unit_id",
+    "buyer_cadre_id",
+    "buyer_name",
+    "buyer_key",
+    "channel",
+    "outlet_id",
+    "seller_kind",
+    "seller_household_id",
+    "seller_producer_id",
+    "total",
+    "attribution",
+    "note",
+    "source",
+    "recorded_by_id",
+    "reverses_id",
+)
+LINE_FIELDS = (
+    "purchase__external_id",
+    "product",
+    "category",
+    "quantity",
+    "unit",
+    "unit_price",
+    "amount",
+    "reference_price",
+    "source",
+)
+BENEFICIARY_FIELDS = (
+    "purchase__external_id",
+    "household_id",
+    "amount",
+    "status",
+    "registered",
+    "village_id",
+    "village_poor",
+    "county_code",
+)
 
 
 class Rollback(Exception):
@@ -67,8 +103,11 @@ def outcome_of(world, files, *, python, user="admin"):
             result["value"] = (
                 [(r.ok, r.total_rows, r.purchases, r.written, r.skipped) for r in reports],
                 [[(e.row, e.column, e.message) for e in r.errors] for r in reports],
-                ledger(), snapshot(), verify().ok, counts(),
-            )  # fmt: skip
+                ledger(),
+                snapshot(),
+                verify().ok,
+                counts(),
+            )
             raise Rollback
     except Rollback:
         pass
@@ -93,23 +132,37 @@ def _households() -> list[Household]:
     made = []
     for v, code in enumerate(VILLAGES):
         for i in range(4):
-            made.append(Household.objects.create(number=f"{code}{i + 11:04d}", village_id=code,
-                                                 county_code=code[:6] + "000000", head_name=f"户{v}{i}",
-                                                 head_initials="h"))  # fmt: skip
+            made.append(
+                Household.objects.create(
+                    number=f"{code}{i + 11:04d}",
+                    village_id=code,
+                    county_code=code[:6] + "000000",
+                    head_name=f"户{v}{i}",
+                    head_initials="h",
+                )
+            )
     for n, household in enumerate(made):
         if n % 3 == 0:
             StatusEvent.objects.create(household=household, kind="identified", date=dt.date(2017, 6, 1))
         if n % 6 == 0:
             StatusEvent.objects.create(household=household, kind="exited", date=dt.date(2018, 7, 1))
-            StatusEvent.objects.create(household=household, kind="monitor_started", date=dt.date(2018, 9, 1),
-                                       monitor_type="unstable")  # fmt: skip
+            StatusEvent.objects.create(
+                household=household, kind="monitor_started", date=dt.date(2018, 9, 1), monitor_type="unstable"
+            )
         if n % 3 == 1:
             StatusEvent.objects.create(household=household, kind="identified", date=dt.date(2018, 5, 5))
     return made
 
 
-BUYERS = [("帮扶单位", "遂宁市财政局"), ("帮扶单位", "船山区农商银行"), ("机关食堂", "遂宁市财政局"),
-          ("帮扶干部", "遂宁市财政局/陈立"), ("帮扶干部", "船山区农商银行 / 孙红"), ("个人", "李四"), ("个人", "王五")]  # fmt: skip
+BUYERS = [
+    ("帮扶单位", "遂宁市财政局"),
+    ("帮扶单位", "船山区农商银行"),
+    ("机关食堂", "遂宁市财政局"),
+    ("帮扶干部", "遂宁市财政局/陈立"),
+    ("帮扶干部", "船山区农商银行 / 孙红"),
+    ("个人", "李四"),
+    ("个人", "王五"),
+]
 
 
 def _date_text(day: dt.date, n: int) -> str:
@@ -130,8 +183,10 @@ def generated_rows(households: list[Household], purchases: int) -> list[str]:
             quantity, price = ("0.125", "1.00") if p % 11 == 0 else (f"{p % 9 + 1}", f"{p % 13 + 2}.50")
             amount = f"{(p % 9 + 1) * (p % 13 + 2.5):.2f}" if p % 5 == 0 and p % 11 else ""
             date = _date_text(day, p) if line == 0 or p % 2 else ""
-            rows.append(f"G{p:05d},{date},{kind},{buyer},{channel},{outlet_name},{household.number},"
-                        f"产品{line},粮油,{quantity},公斤,{price},{amount},{'农户自产' if p % 4 == 1 else ''},,")  # fmt: skip
+            rows.append(
+                f"G{p:05d},{date},{kind},{buyer},{channel},{outlet_name},{household.number},"
+                f"产品{line},粮油,{quantity},公斤,{price},{amount},{'农户自产' if p % 4 == 1 else ''},,"
+            )
     return rows
 
 

@@ -22,8 +22,9 @@ def market(world):
 def job_for(world, tmp_path, content: bytes, *, user="city", name="p.csv", rows=6) -> ImportJob:
     path = tmp_path / "upload"
     path.write_bytes(content)
-    return jobs.job_create(actor=world.users[user], kind="purchases", file_path=str(path), filename=name,
-                           total_rows=rows)  # fmt: skip
+    return jobs.job_create(
+        actor=world.users[user], kind="purchases", file_path=str(path), filename=name, total_rows=rows
+    )
 
 
 def test_the_task_imports_the_file_and_records_the_report(world, market, tmp_path):
@@ -32,8 +33,16 @@ def test_the_task_imports_the_file_and_records_the_report(world, market, tmp_pat
     import_purchases_job(job.pk)
     job.refresh_from_db()
     assert (job.status, job.processed_rows, job.total_rows, job.error) == (JobStatus.DONE, 6, 6, "")
-    assert job.report == {"total_rows": 6, "written": 5, "skipped": 0, "dry_run": False, "ok": True, "errors": [],
-                          "purchases": 5, "error_count": 0}  # fmt: skip
+    assert job.report == {
+        "total_rows": 6,
+        "written": 5,
+        "skipped": 0,
+        "dry_run": False,
+        "ok": True,
+        "errors": [],
+        "purchases": 5,
+        "error_count": 0,
+    }
     assert Purchase.objects.count() == 5
     assert not (tmp_path / "upload").exists()
 
@@ -53,8 +62,11 @@ def test_progress_is_saved_while_parsing(world, market, tmp_path, monkeypatch):
     job.refresh_from_db()
     assert seen == [(0, 0), (10_000, 10_000)]
     assert (job.status, job.processed_rows, job.report["skipped"], job.report["written"]) == (
-        JobStatus.DONE, 10_001, 1, 0,
-    )  # fmt: skip
+        JobStatus.DONE,
+        10_001,
+        1,
+        0,
+    )
 
 
 def test_bad_rows_finish_the_job_with_the_errors_and_write_nothing(world, market, tmp_path):
@@ -65,8 +77,11 @@ def test_bad_rows_finish_the_job_with_the_errors_and_write_nothing(world, market
     import_purchases_job(job.pk)
     job.refresh_from_db()
     assert (job.status, job.report["ok"], job.report["written"], job.report["error_count"]) == (
-        JobStatus.DONE, False, 0, 1,
-    )  # fmt: skip
+        JobStatus.DONE,
+        False,
+        0,
+        1,
+    )
     assert job.report["errors"] == [{"row": 5, "column": "金额", "message": "201 不等于数量×单价 200.00"}]
     assert counts() == before
 
@@ -80,8 +95,13 @@ def test_an_unreadable_file_or_a_missing_one_fails_the_job_with_the_reason(world
         JobStatus.FAILED,
         "缺少必需的列：购买方类型、渠道、销售方、产品、数量、单位、单价",
     )
-    gone = jobs.job_create(actor=world.users["city"], kind="purchases", file_path=str(tmp_path / "none"),
-                           filename="p.csv", total_rows=6)  # fmt: skip
+    gone = jobs.job_create(
+        actor=world.users["city"],
+        kind="purchases",
+        file_path=str(tmp_path / "none"),
+        filename="p.csv",
+        total_rows=6,
+    )
     import_purchases_job(gone.pk)
     gone.refresh_from_db()
     assert (gone.status, gone.error) == (JobStatus.FAILED, "待导入的文件已失效，请重新上传。")
@@ -145,7 +165,17 @@ def test_a_job_is_seen_by_its_creator_admins_and_offices_above_the_creator(world
     seen = {
         key: import_jobs.jobs_visible(user).filter(pk=job.pk).exists() for key, user in world.users.items()
     }
-    assert seen == {"admin": True, "city": True, "chuanshan": True, "anju": False, "zone": False,
-                    "yongxing": False, "village": False, "auditor": False, "unit": False, "producer": False}  # fmt: skip
+    assert seen == {
+        "admin": True,
+        "city": True,
+        "chuanshan": True,
+        "anju": False,
+        "zone": False,
+        "yongxing": False,
+        "village": False,
+        "auditor": False,
+        "unit": False,
+        "producer": False,
+    }
     with pytest.raises(NotFoundError):
         import_jobs.job_get(world.users["anju"], job.pk)

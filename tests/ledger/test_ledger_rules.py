@@ -13,16 +13,21 @@ from yigou.ledger.verify import verify
 
 
 def state():
-    return tuple(m.objects.count() for m in (Purchase, PurchaseLine, Beneficiary, MonthRollup, DayRollup, Presence,
-                                             AuditEntry))  # fmt: skip
+    return tuple(
+        m.objects.count()
+        for m in (Purchase, PurchaseLine, Beneficiary, MonthRollup, DayRollup, Presence, AuditEntry)
+    )
 
 
 def cadre_buys(world, **overrides):
     data = {
-        "date": dt.date(2018, 6, 1), "buyer_kind": BuyerKind.CADRE, "buyer_cadre": world.cadres["chen"],
-        "channel": Channel.ONSITE, "seller_household": world.households["zhang"],
+        "date": dt.date(2018, 6, 1),
+        "buyer_kind": BuyerKind.CADRE,
+        "buyer_cadre": world.cadres["chen"],
+        "channel": Channel.ONSITE,
+        "seller_household": world.households["zhang"],
         "lines": [line("鸡蛋", "10", "斤", "8")],
-    }  # fmt: skip
+    }
     data.update(overrides)
     return PurchaseInput(**data)
 
@@ -49,14 +54,24 @@ def test_stated_total_must_equal_the_lines(world):
 
 
 def test_beneficiaries_cannot_earn_more_than_the_purchase(world):
-    data = cadre_buys(world, seller_household=None, seller_producer=world.producers["coop"],
-                      attribution=Attribution.ENTERED, beneficiaries=[(world.households["zhang"], Decimal("80.01"))])  # fmt: skip
+    data = cadre_buys(
+        world,
+        seller_household=None,
+        seller_producer=world.producers["coop"],
+        attribution=Attribution.ENTERED,
+        beneficiaries=[(world.households["zhang"], Decimal("80.01"))],
+    )
     assert refused(world, data).message == "金额不符：受益农户收入合计 80.01 超过购买金额 80.00"
 
 
 def test_an_unlinked_household_cannot_be_a_beneficiary(world):
-    data = cadre_buys(world, seller_household=None, seller_producer=world.producers["coop"],
-                      attribution=Attribution.ENTERED, beneficiaries=[(world.households["wang"], Decimal("10"))])  # fmt: skip
+    data = cadre_buys(
+        world,
+        seller_household=None,
+        seller_producer=world.producers["coop"],
+        attribution=Attribution.ENTERED,
+        beneficiaries=[(world.households["wang"], Decimal("10"))],
+    )
     assert (
         refused(world, data).message
         == "王建国户（5109031010020001） 在销售日与“船山区永兴蔬菜专业合作社”没有带贫联结，不能作为受益农户。"
@@ -64,8 +79,13 @@ def test_an_unlinked_household_cannot_be_a_beneficiary(world):
 
 
 def test_a_canteen_buyer_must_have_a_canteen(world):
-    data = cadre_buys(world, buyer_kind=BuyerKind.CANTEEN, buyer_cadre=None, buyer_unit=world.units["chuanshan_bank"],
-                      channel=Channel.CANTEEN)  # fmt: skip
+    data = cadre_buys(
+        world,
+        buyer_kind=BuyerKind.CANTEEN,
+        buyer_cadre=None,
+        buyer_unit=world.units["chuanshan_bank"],
+        channel=Channel.CANTEEN,
+    )
     assert refused(world, data).message == "购买方有误：“船山区农商银行”未登记机关食堂"
 
 
@@ -76,9 +96,16 @@ def test_future_dates_and_closed_outlets_are_refused(world):
 
 
 def test_the_rule_split_is_exact_to_the_fen(world):
-    purchase, _ = purchase_record(actor=world.users["admin"], data=cadre_buys(
-        world, seller_household=None, seller_producer=world.producers["coop"], attribution=Attribution.COOP_SHARES,
-        distributed=Decimal("33.33")))  # fmt: skip
+    purchase, _ = purchase_record(
+        actor=world.users["admin"],
+        data=cadre_buys(
+            world,
+            seller_household=None,
+            seller_producer=world.producers["coop"],
+            attribution=Attribution.COOP_SHARES,
+            distributed=Decimal("33.33"),
+        ),
+    )
     assert list(purchase.beneficiaries.values_list("household__head_name", "amount")) == [
         ("张德明", Decimal("33.33"))
     ]
@@ -141,8 +168,13 @@ def test_status_at_sale_is_stored_and_not_rewritten_by_a_later_exit(world):
     from yigou.registry.services import household_record_event
 
     purchase, _ = purchase_record(actor=world.users["admin"], data=cadre_buys(world))
-    household_record_event(actor=world.users["admin"], household=world.households["zhang"], kind="exited",
-                           date=dt.date(2018, 12, 1), reason="达标")  # fmt: skip
+    household_record_event(
+        actor=world.users["admin"],
+        household=world.households["zhang"],
+        kind="exited",
+        date=dt.date(2018, 12, 1),
+        reason="达标",
+    )
     later, _ = purchase_record(actor=world.users["admin"], data=cadre_buys(world, date=dt.date(2019, 1, 5)))
     assert purchase.beneficiaries.get().status == "poor"
     assert later.beneficiaries.get().status == "exited"

@@ -33,14 +33,21 @@ def expected_json():
         "period_label": "2018年1—4月",
         "title": "遂宁市2018年1—4月以购助扶成果统计表",
         "rows": [
-            {"region_code": "510903000000", "region_name": "船山区", "values": as_json_values(CHUANSHAN_JAN_APR)},
+            {
+                "region_code": "510903000000",
+                "region_name": "船山区",
+                "values": as_json_values(CHUANSHAN_JAN_APR),
+            },
             {"region_code": "510904000000", "region_name": "安居区", "values": as_json_values(ANJU_JAN_APR)},
-            {"region_code": "510971000000", "region_name": "遂宁经济技术开发区",
-             "values": as_json_values(ZERO_ROW)},
+            {
+                "region_code": "510971000000",
+                "region_name": "遂宁经济技术开发区",
+                "values": as_json_values(ZERO_ROW),
+            },
         ],
         "total": {"values": as_json_values(SUINING_JAN_APR)},
         "footnotes": FOOTNOTES,
-    }  # fmt: skip
+    }
 
 
 @pytest.fixture
@@ -66,19 +73,28 @@ def test_csv_starts_with_a_bom_and_flattens_the_two_header_rows(city_table):
     data = render.render_csv(city_table)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["区划代码", "县(区)", "开展以购助扶活动次数(次)", "累计开办·社区超市专柜(个)",
-                           "累计开办·QQ/微信超市(个)"]  # fmt: skip
+    assert rows[0][:5] == [
+        "区划代码",
+        "县(区)",
+        "开展以购助扶活动次数(次)",
+        "累计开办·社区超市专柜(个)",
+        "累计开办·QQ/微信超市(个)",
+    ]
     assert rows[0][8] == "免收费用(万元)"
     assert rows[0][15:18] == ["购买金额·总额(元)", "购买金额·其中农户自产(元)", "购买金额·其中合作社产品(元)"]
     assert len(rows[0]) == 2 + len(CODES)
     assert [r[:2] for r in rows[1:]] == [
-        ["510903000000", "船山区"], ["510904000000", "安居区"], ["510971000000", "遂宁经济技术开发区"],
+        ["510903000000", "船山区"],
+        ["510904000000", "安居区"],
+        ["510971000000", "遂宁经济技术开发区"],
         ["510900000000", "合计"],
-    ]  # fmt: skip
+    ]
     chuanshan = dict(zip(CODES, rows[1][2:], strict=True))
     assert (chuanshan["amount_total"], chuanshan["fees_waived_wan"], chuanshan["poor_households"]) == (
-        "2050.00", "0.50", "1",
-    )  # fmt: skip
+        "2050.00",
+        "0.50",
+        "1",
+    )
     total = dict(zip(CODES, rows[4][2:], strict=True))
     assert (total["amount_total"], total["poor_income"], total["buyers_total"]) == ("3650.00", "2750.00", "4")
     assert len(rows) == 5
@@ -103,11 +119,17 @@ def test_xlsx_has_the_official_title_merged_header_values_and_footnotes(city_tab
         "S2:X2",
     } <= merged
     assert (ws["A2"].value, ws["B2"].value, ws["C2"].value, ws["H2"].value) == (
-        "县(区)", "开展以购助扶活动次数(次)", "累计开办(个)", "免收费用(万元)",
-    )  # fmt: skip
+        "县(区)",
+        "开展以购助扶活动次数(次)",
+        "累计开办(个)",
+        "免收费用(万元)",
+    )
     assert (ws["I2"].value, ws["K2"].value, ws["O2"].value, ws["S2"].value) == (
-        "覆盖行政村(个)", "贫困群众参与", "购买金额(元)", "参与购买",
-    )  # fmt: skip
+        "覆盖行政村(个)",
+        "贫困群众参与",
+        "购买金额(元)",
+        "参与购买",
+    )
     assert [ws.cell(3, c).value for c in range(11, 15)] == ["户数(户)", "收入(元)", "户数(户)", "收入(元)"]
     assert [ws.cell(3, c).value for c in range(15, 18)] == ["总额", "其中农户自产", "其中合作社产品"]
     assert [ws.cell(r, 1).value for r in range(4, 8)] == ["船山区", "安居区", "遂宁经济技术开发区", "合计"]

@@ -20,9 +20,13 @@ SELLERS = ["zhang", "wang", "liu"]
 BUYERS = ["chen", "sun", "finance", "person"]
 
 operation = st.tuples(
-    st.sampled_from(SELLERS), st.sampled_from(BUYERS), st.integers(1, 6), st.integers(1, 28),
-    st.integers(1, 500), st.booleans(),
-)  # fmt: skip
+    st.sampled_from(SELLERS),
+    st.sampled_from(BUYERS),
+    st.integers(1, 6),
+    st.integers(1, 28),
+    st.integers(1, 500),
+    st.booleans(),
+)
 
 
 class Rollback(Exception):
@@ -40,8 +44,13 @@ def buyer(world, key):
 def run(world, operations):
     admin, kept = world.users["admin"], set()
     for seller, who, month, day, amount, reverse in operations:
-        data = PurchaseInput(date=dt.date(2018, month, day), channel=Channel.ONSITE, seller_household=world.households[seller],
-                             lines=[line("土豆", str(amount), "斤", "1")], **buyer(world, who))  # fmt: skip
+        data = PurchaseInput(
+            date=dt.date(2018, month, day),
+            channel=Channel.ONSITE,
+            seller_household=world.households[seller],
+            lines=[line("土豆", str(amount), "斤", "1")],
+            **buyer(world, who),
+        )
         purchase, _ = purchase_record(actor=admin, data=data)
         if reverse:
             purchase_reverse(actor=admin, purchase=purchase, reason="测试冲销")
@@ -64,8 +73,9 @@ def test_rollups_always_match_the_raw_ledger(world, operations):
                 )
                 poor = {s for s, m in kept if m <= last_month and s in ("zhang", "liu")}
                 assert table.total.values["poor_households"] == len(poor)
-                assert table.total.values["amount_total"] == Decimal(sum(
-                    a for s, _, m, _, a, r in operations if not r and m <= last_month)).quantize(Decimal("0.01"))  # fmt: skip
+                assert table.total.values["amount_total"] == Decimal(
+                    sum(a for s, _, m, _, a, r in operations if not r and m <= last_month)
+                ).quantize(Decimal("0.01"))
             incremental = snapshot()
             rebuild_all()
             assert snapshot() == incremental

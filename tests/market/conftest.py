@@ -28,11 +28,20 @@ def letter(name: str = "承诺函.pdf") -> SimpleUploadedFile:
 
 def honey(world: World, **changes: object) -> cert.ApplyInput:
     data = cert.ApplyInput(
-        name="永兴土蜂蜜", category="processed", specification="500克/瓶", unit="瓶", capacity=Decimal("2000"),
-        capacity_period="year", base="永兴镇永兴村3组蜂场", price=Decimal("45.00"), mechanism="order",
-        households=[world.households["zhang"]], files=[("commitment", letter())],
-        price_links="https://example.com/honey/1", mechanism_note="订单收购社员蜂蜜",
-    )  # fmt: skip
+        name="永兴土蜂蜜",
+        category="processed",
+        specification="500克/瓶",
+        unit="瓶",
+        capacity=Decimal("2000"),
+        capacity_period="year",
+        base="永兴镇永兴村3组蜂场",
+        price=Decimal("45.00"),
+        mechanism="order",
+        households=[world.households["zhang"]],
+        files=[("commitment", letter())],
+        price_links="https://example.com/honey/1",
+        mechanism_note="订单收购社员蜂蜜",
+    )
     for key, value in changes.items():
         setattr(data, key, value)
     return data
@@ -45,8 +54,9 @@ def certify(world: World, product: Product) -> Product:
 
 @pytest.fixture
 def applied(world: World) -> Product:
-    return cert.product_apply(actor=world.users["producer"], producer=world.producers["coop"], data=honey(world),
-                              today=APPLIED)  # fmt: skip
+    return cert.product_apply(
+        actor=world.users["producer"], producer=world.producers["coop"], data=honey(world), today=APPLIED
+    )
 
 
 @pytest.fixture

@@ -52,41 +52,86 @@ def _number(text: str) -> Decimal:
 
 def item(name: str, quantity: str, unit: str, price: str, category: str = "meat_egg", **seller) -> ItemInput:
     return ItemInput(
-        name=name, category=category, unit=unit, unit_price=_number(price), quantity=_number(quantity),
-        window_start=TODAY, window_end=TODAY + dt.timedelta(days=30), **seller,
-    )  # fmt: skip
+        name=name,
+        category=category,
+        unit=unit,
+        unit_price=_number(price),
+        quantity=_number(quantity),
+        window_start=TODAY,
+        window_end=TODAY + dt.timedelta(days=30),
+        **seller,
+    )
 
 
 def list_input(title: str, *, opens: int = -3, closes: int = 10) -> ListInput:
     return ListInput(
-        title=title, opens_on=TODAY + dt.timedelta(days=opens), closes_on=TODAY + dt.timedelta(days=closes),
-        contact_name="赵主任", contact_phone="13812345678",
-    )  # fmt: skip
+        title=title,
+        opens_on=TODAY + dt.timedelta(days=opens),
+        closes_on=TODAY + dt.timedelta(days=closes),
+        contact_name="赵主任",
+        contact_phone="13812345678",
+    )
 
 
 def _people(market: Market) -> None:
     world = market.world
-    bank_org = organisation_create(actor=None, name="船山区农商银行", kind=OrgKind.UNIT,
-                                   region=world.regions["510903000000"], unit=world.units["chuanshan_bank"])  # fmt: skip
-    market.users["bank"] = user_create(actor=system_actor(), username="bank", password=PASSWORD, role=Role.UNIT,
-                                       organisation=bank_org, display_name="bank", check_password=False)  # fmt: skip
+    bank_org = organisation_create(
+        actor=None,
+        name="船山区农商银行",
+        kind=OrgKind.UNIT,
+        region=world.regions["510903000000"],
+        unit=world.units["chuanshan_bank"],
+    )
+    market.users["bank"] = user_create(
+        actor=system_actor(),
+        username="bank",
+        password=PASSWORD,
+        role=Role.UNIT,
+        organisation=bank_org,
+        display_name="bank",
+        check_password=False,
+    )
     for key, name in (("buyer", "李四"), ("buyer2", "王五")):
-        market.users[key] = user_create(actor=system_actor(), username=key, password=PASSWORD, role=Role.BUYER,
-                                        organisation=None, display_name=name, check_password=False)  # fmt: skip
+        market.users[key] = user_create(
+            actor=system_actor(),
+            username=key,
+            password=PASSWORD,
+            role=Role.BUYER,
+            organisation=None,
+            display_name=name,
+            check_password=False,
+        )
 
 
 def _sellers(market: Market) -> None:
     world, admin = market.world, market.world.users["admin"]
     hh = world.households
     fruit = registry.producer_register(
-        actor=admin, kind=ProducerKind.ENTERPRISE, name="船山区鲜果公司", region=world.regions["510903101000"],
-        uscc=fake_uscc("510903", 7), contact_name="钱经理", contact_phone="13822223333",
-    )  # fmt: skip
+        actor=admin,
+        kind=ProducerKind.ENTERPRISE,
+        name="船山区鲜果公司",
+        region=world.regions["510903101000"],
+        uscc=fake_uscc("510903", 7),
+        contact_name="钱经理",
+        contact_phone="13822223333",
+    )
     for key in ("zhang", "wang"):
-        registry.linkage_add(actor=admin, producer=fruit, household=hh[key], mechanism=Mechanism.ORDER,
-                             start=dt.date(2017, 3, 1))  # fmt: skip
-    registry.coop_member_add(actor=admin, producer=world.producers["coop"], name="", household=hh["wang"],
-                             shares=Decimal("20"), capital=Decimal("4000.00"), joined_on=dt.date(2017, 3, 1))  # fmt: skip
+        registry.linkage_add(
+            actor=admin,
+            producer=fruit,
+            household=hh[key],
+            mechanism=Mechanism.ORDER,
+            start=dt.date(2017, 3, 1),
+        )
+    registry.coop_member_add(
+        actor=admin,
+        producer=world.producers["coop"],
+        name="",
+        household=hh["wang"],
+        shares=Decimal("20"),
+        capital=Decimal("4000.00"),
+        joined_on=dt.date(2017, 3, 1),
+    )
     market.producers["fruit"] = fruit
 
 
@@ -94,19 +139,27 @@ def _lists(market: Market) -> None:
     world = market.world
     hh, r = world.households, world.regions
     village = presale_publish(
-        actor=world.users["village"], data=list_input("永兴村秋季农产品预售"), village=r["510903101001"],
-        items=[item("腊肉", "10", "公斤", "60.00", seller_household=hh["zhang"]),
-               item("土鸡蛋", "200", "个", "1.50", seller_household=hh["zhang"]),
-               item("柑橘", "50", "公斤", "4.31", "fruit_veg", seller_producer=market.producers["fruit"])],
-    )  # fmt: skip
+        actor=world.users["village"],
+        data=list_input("永兴村秋季农产品预售"),
+        village=r["510903101001"],
+        items=[
+            item("腊肉", "10", "公斤", "60.00", seller_household=hh["zhang"]),
+            item("土鸡蛋", "200", "个", "1.50", seller_household=hh["zhang"]),
+            item("柑橘", "50", "公斤", "4.31", "fruit_veg", seller_producer=market.producers["fruit"]),
+        ],
+    )
     coop = presale_publish(
-        actor=world.users["producer"], data=list_input("永兴蔬菜合作社冬季蔬菜"), producer=world.producers["coop"],
+        actor=world.users["producer"],
+        data=list_input("永兴蔬菜合作社冬季蔬菜"),
+        producer=world.producers["coop"],
         items=[item("蔬菜", "500", "公斤", "5.00", "fruit_veg", seller_producer=world.producers["coop"])],
-    )  # fmt: skip
+    )
     anju = presale_publish(
-        actor=world.users["anju"], data=list_input("拦江村土鸡预售"), village=r["510904101001"],
+        actor=world.users["anju"],
+        data=list_input("拦江村土鸡预售"),
+        village=r["510904101001"],
         items=[item("土鸡", "20", "只", "80.00", seller_household=hh["liu"])],
-    )  # fmt: skip
+    )
     market.lists.update(village=village, coop=coop, anju=anju)
     for owner in (village, coop, anju):
         for row in owner.items.all():

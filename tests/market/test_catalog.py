@@ -32,8 +32,14 @@ JULY = dt.date(2018, 7, 1)
 
 
 def observe(world, code: str, day: dt.date, price: str, user: str = "admin") -> ReferencePrice:
-    data = ReferencePriceInput(name="永兴土蜂蜜", specification="500克/瓶", unit="瓶", price=price, observed_on=day,
-                               source="农贸市场")  # fmt: skip
+    data = ReferencePriceInput(
+        name="永兴土蜂蜜",
+        specification="500克/瓶",
+        unit="瓶",
+        price=price,
+        observed_on=day,
+        source="农贸市场",
+    )
     return reference_price_add(actor=world.users[user], region=world.region(code), data=data, today=JULY)
 
 
@@ -47,8 +53,12 @@ def prices(world):
 
 
 def apply(world, **changes) -> Product:
-    return cert.product_apply(actor=world.users["producer"], producer=world.producers["coop"],
-                              data=honey(world, **changes), today=APPLIED)  # fmt: skip
+    return cert.product_apply(
+        actor=world.users["producer"],
+        producer=world.producers["coop"],
+        data=honey(world, **changes),
+        today=APPLIED,
+    )
 
 
 # --- price check -------------------------------------------------------------------------------------------------
@@ -83,8 +93,10 @@ def test_a_price_above_the_ceiling_needs_an_explanation(world, prices):
     product = apply(world, price=Decimal("48.01"), price_explanation="有机认证，成本较高")
 
     assert (product.reference_price, product.price_flagged, product.price_explanation) == (
-        Decimal("40.00"), True, "有机认证，成本较高",
-    )  # fmt: skip
+        Decimal("40.00"),
+        True,
+        "有机认证，成本较高",
+    )
 
 
 def test_the_margin_is_a_setting(world, prices, settings):
@@ -152,9 +164,13 @@ def test_the_catalog_counts_linked_households(world, listed):
 
 @pytest.mark.parametrize(
     ("day", "found"),
-    [(dt.date(2018, 6, 6), []), (LISTED, ["永兴土蜂蜜 500克/瓶"]), (dt.date(2019, 6, 7), ["永兴土蜂蜜 500克/瓶"]),
-     (dt.date(2019, 6, 8), [])],
-)  # fmt: skip
+    [
+        (dt.date(2018, 6, 6), []),
+        (LISTED, ["永兴土蜂蜜 500克/瓶"]),
+        (dt.date(2019, 6, 7), ["永兴土蜂蜜 500克/瓶"]),
+        (dt.date(2019, 6, 8), []),
+    ],
+)
 def test_the_catalog_holds_only_products_within_validity(world, listed, day, found):
     assert names(catalog.catalog(today=day)) == found
 
@@ -164,8 +180,14 @@ def test_products_on_notice_pending_or_rejected_are_not_in_the_catalog(world, ap
 
 
 def test_sorting_by_price_and_name(world, listed):
-    other = apply(world, name="永兴菜籽油", category="grain_oil", specification="5升/桶", unit="桶",
-                  price=Decimal("120.00"))  # fmt: skip
+    other = apply(
+        world,
+        name="永兴菜籽油",
+        category="grain_oil",
+        specification="5升/桶",
+        unit="桶",
+        price=Decimal("120.00"),
+    )
     cert.product_review(actor=world.users["yongxing"], product=other, passed=True)
     cert.product_decide(actor=world.users["chuanshan"], product=other, certify=True, today=APPLIED)
     cert.product_list(actor=world.users["chuanshan"], product=other, today=LISTED)
@@ -200,9 +222,17 @@ def test_a_blacklisted_producer_has_nothing_in_the_catalog(world, listed):
 
 @pytest.mark.parametrize(
     ("username", "visible"),
-    [("admin", 1), ("city", 1), ("chuanshan", 1), ("yongxing", 1), ("producer", 1), ("anju", 0), ("zone", 0),
-     ("unit", 0)],
-)  # fmt: skip
+    [
+        ("admin", 1),
+        ("city", 1),
+        ("chuanshan", 1),
+        ("yongxing", 1),
+        ("producer", 1),
+        ("anju", 0),
+        ("zone", 0),
+        ("unit", 0),
+    ],
+)
 def test_one_county_cannot_see_anothers_applications(world, applied, username, visible):
     assert catalog.products(world.users[username]).count() == visible
 
@@ -226,13 +256,28 @@ def test_work_lists_show_what_waits_for_each_level(world, applied):
 
 
 def presale(world, product: Product, day: dt.date):
-    item = ItemInput(name="永兴土蜂蜜", category="processed", unit="瓶", unit_price=Decimal("45.00"),
-                     quantity=Decimal("100"), window_start=day, window_end=day + dt.timedelta(days=30),
-                     specification="500克/瓶", product=product, seller_producer=world.producers["coop"])  # fmt: skip
-    data = ListInput(title="永兴蜂蜜预售", opens_on=day, closes_on=day + dt.timedelta(days=30), contact_name="赵社长",
-                     contact_phone="13811112222")  # fmt: skip
-    return presale_publish(actor=world.users["producer"], data=data, items=[item], producer=world.producers["coop"],
-                           today=day)  # fmt: skip
+    item = ItemInput(
+        name="永兴土蜂蜜",
+        category="processed",
+        unit="瓶",
+        unit_price=Decimal("45.00"),
+        quantity=Decimal("100"),
+        window_start=day,
+        window_end=day + dt.timedelta(days=30),
+        specification="500克/瓶",
+        product=product,
+        seller_producer=world.producers["coop"],
+    )
+    data = ListInput(
+        title="永兴蜂蜜预售",
+        opens_on=day,
+        closes_on=day + dt.timedelta(days=30),
+        contact_name="赵社长",
+        contact_phone="13811112222",
+    )
+    return presale_publish(
+        actor=world.users["producer"], data=data, items=[item], producer=world.producers["coop"], today=day
+    )
 
 
 def test_a_revoked_product_cannot_be_ordered_from_an_open_list(world, listed):
@@ -245,8 +290,9 @@ def test_a_revoked_product_cannot_be_ordered_from_an_open_list(world, listed):
         order_place(actor=world.users["unit"], presale_list=owner, lines=[(item.pk, "2")], today=JULY)
 
     assert (caught.value.code, caught.value.message) == (
-        "product_not_certified", "“永兴土蜂蜜”不在扶贫产品目录中或已过有效期，不能下单。"
-    )  # fmt: skip
+        "product_not_certified",
+        "“永兴土蜂蜜”不在扶贫产品目录中或已过有效期，不能下单。",
+    )
     assert Order.objects.count() == orders
     assert PreSaleItem.objects.get(pk=item.pk).reserved == Decimal("0")
 
@@ -276,12 +322,23 @@ def test_a_revoked_product_cannot_be_put_on_a_new_list(world, listed):
 def sell(world, product: Product, day: dt.date, bottles: str):
     amount = Decimal(bottles) * Decimal("45.00")
     data = PurchaseInput(
-        date=day, buyer_kind=BuyerKind.UNIT, buyer_unit=world.units["finance"], channel=Channel.ONSITE,
-        seller_producer=world.producers["coop"], attribution=Attribution.ENTERED,
+        date=day,
+        buyer_kind=BuyerKind.UNIT,
+        buyer_unit=world.units["finance"],
+        channel=Channel.ONSITE,
+        seller_producer=world.producers["coop"],
+        attribution=Attribution.ENTERED,
         beneficiaries=[(world.households["zhang"], amount)],
-        lines=[LineInput(product="永兴土蜂蜜", quantity=Decimal(bottles), unit="瓶", unit_price=Decimal("45.00"),
-                         catalog_product=product)],
-    )  # fmt: skip
+        lines=[
+            LineInput(
+                product="永兴土蜂蜜",
+                quantity=Decimal(bottles),
+                unit="瓶",
+                unit_price=Decimal("45.00"),
+                catalog_product=product,
+            )
+        ],
+    )
     return purchase_record(actor=world.users["admin"], data=data)[0]
 
 

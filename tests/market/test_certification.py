@@ -18,9 +18,14 @@ from yigou.market.models import Blacklisting, Objection, Product, ProductFile, P
 
 def counts() -> tuple[int, ...]:
     return (
-        Product.objects.count(), ProductStep.objects.count(), AuditEntry.objects.count(), Objection.objects.count(),
-        ProductHousehold.objects.count(), ProductFile.objects.count(), Blacklisting.objects.count(),
-    )  # fmt: skip
+        Product.objects.count(),
+        ProductStep.objects.count(),
+        AuditEntry.objects.count(),
+        Objection.objects.count(),
+        ProductHousehold.objects.count(),
+        ProductFile.objects.count(),
+        Blacklisting.objects.count(),
+    )
 
 
 def state(product: Product) -> tuple:
@@ -65,8 +70,14 @@ def test_the_whole_workflow_by_role_ends_in_the_catalog(world, applied):
     assert state(applied) == ("notice", "510903-2018-0001", dt.date(2018, 6, 6), None, None)
     assert applied.notice_start == APPLIED
 
-    objection = cert.objection_record(actor=u["yongxing"], product=applied, raised_by="村民甲", content="蜂蜜掺糖",
-                                      contact="13800009999", today=dt.date(2018, 6, 3))  # fmt: skip
+    objection = cert.objection_record(
+        actor=u["yongxing"],
+        product=applied,
+        raised_by="村民甲",
+        content="蜂蜜掺糖",
+        contact="13800009999",
+        today=dt.date(2018, 6, 3),
+    )
     with pytest.raises(DomainError, match="异议尚未处理完毕"):
         cert.product_list(actor=u["chuanshan"], product=applied, today=LISTED)
     cert.objection_resolve(actor=u["chuanshan"], objection=objection, upheld=False, resolution="抽检合格")
@@ -96,8 +107,12 @@ def test_the_county_office_may_review_as_the_sector(world, applied):
 
 
 def test_certificate_numbers_count_up_within_county_and_year(world, applied):
-    other = cert.product_apply(actor=world.users["chuanshan"], producer=world.producers["coop"],
-                               data=honey(world, specification="1000克/瓶"), today=APPLIED)  # fmt: skip
+    other = cert.product_apply(
+        actor=world.users["chuanshan"],
+        producer=world.producers["coop"],
+        data=honey(world, specification="1000克/瓶"),
+        today=APPLIED,
+    )
     certify(world, applied)
     certify(world, other)
 
@@ -107,11 +122,19 @@ def test_certificate_numbers_count_up_within_county_and_year(world, applied):
 @pytest.mark.parametrize(
     ("username", "step"),
     [
-        ("city", "review"), ("anju", "review"), ("zone", "review"), ("village", "review"), ("producer", "review"),
-        ("unit", "review"), ("auditor", "review"),
-        ("yongxing", "decide"), ("city", "decide"), ("anju", "decide"), ("producer", "decide"),
+        ("city", "review"),
+        ("anju", "review"),
+        ("zone", "review"),
+        ("village", "review"),
+        ("producer", "review"),
+        ("unit", "review"),
+        ("auditor", "review"),
+        ("yongxing", "decide"),
+        ("city", "decide"),
+        ("anju", "decide"),
+        ("producer", "decide"),
     ],
-)  # fmt: skip
+)
 def test_wrong_role_or_level_is_refused_and_nothing_changes(world, applied, username, step):
     if step == "decide":
         cert.product_review(actor=world.users["yongxing"], product=applied, passed=True)
@@ -141,8 +164,9 @@ def test_a_step_out_of_order_is_refused_and_nothing_changes(world, applied):
         cert.product_decide(actor=world.users["chuanshan"], product=applied, certify=True, today=APPLIED)
 
     assert (caught.value.code, caught.value.message) == (
-        "certification_step_illegal", "产品当前状态为“已申报”，不能认定。"
-    )  # fmt: skip
+        "certification_step_illegal",
+        "产品当前状态为“已申报”，不能认定。",
+    )
     assert (counts(), state(applied)) == (before, was)
 
 
@@ -163,8 +187,12 @@ def test_return_needs_a_reason_and_the_corrected_application_goes_round_again(wo
     assert state(applied)[0] == "returned"
 
     report = ("inspection", letter("检测报告.pdf"))
-    cert.product_resubmit(actor=world.users["producer"], product=applied,
-                          data=honey(world, files=[report], price=Decimal("44.00")), today=APPLIED)  # fmt: skip
+    cert.product_resubmit(
+        actor=world.users["producer"],
+        product=applied,
+        data=honey(world, files=[report], price=Decimal("44.00")),
+        today=APPLIED,
+    )
 
     applied.refresh_from_db()
     assert (applied.status, applied.price) == ("submitted", Decimal("44.00"))
@@ -182,8 +210,13 @@ def test_the_county_rejects_with_a_reason(world, applied):
 
 def test_an_upheld_objection_rejects_the_product(world, applied):
     certify(world, applied)
-    objection = cert.objection_record(actor=world.users["chuanshan"], product=applied, raised_by="张某",
-                                      content="并未收购农户蜂蜜", today=dt.date(2018, 6, 2))  # fmt: skip
+    objection = cert.objection_record(
+        actor=world.users["chuanshan"],
+        product=applied,
+        raised_by="张某",
+        content="并未收购农户蜂蜜",
+        today=dt.date(2018, 6, 2),
+    )
     cert.objection_resolve(
         actor=world.users["chuanshan"], objection=objection, upheld=True, resolution="核实属实"
     )
@@ -197,10 +230,16 @@ def test_an_upheld_objection_rejects_the_product(world, applied):
 def test_objections_after_the_notice_and_resolutions_by_the_township_are_refused(world, applied):
     certify(world, applied)
     with pytest.raises(DomainError, match="公示期已于 2018-06-06 结束"):
-        cert.objection_record(actor=world.users["yongxing"], product=applied, raised_by="甲", content="乙",
-                              today=dt.date(2018, 6, 7))  # fmt: skip
-    objection = cert.objection_record(actor=world.users["yongxing"], product=applied, raised_by="甲", content="乙",
-                                      today=APPLIED)  # fmt: skip
+        cert.objection_record(
+            actor=world.users["yongxing"],
+            product=applied,
+            raised_by="甲",
+            content="乙",
+            today=dt.date(2018, 6, 7),
+        )
+    objection = cert.objection_record(
+        actor=world.users["yongxing"], product=applied, raised_by="甲", content="乙", today=APPLIED
+    )
     before = counts()
 
     with pytest.raises(DomainError) as caught:
@@ -275,11 +314,13 @@ def test_revocation_needs_a_reason_and_the_county(world, listed):
 
 def test_blacklisting_revokes_listed_and_notice_products_but_not_pending_ones(world, listed):
     u, coop = world.users, world.producers["coop"]
-    on_notice = cert.product_apply(actor=u["producer"], producer=coop, data=honey(world, specification="250克/瓶"),
-                                   today=APPLIED)  # fmt: skip
+    on_notice = cert.product_apply(
+        actor=u["producer"], producer=coop, data=honey(world, specification="250克/瓶"), today=APPLIED
+    )
     certify(world, on_notice)
-    pending = cert.product_apply(actor=u["producer"], producer=coop, data=honey(world, specification="1000克/瓶"),
-                                 today=APPLIED)  # fmt: skip
+    pending = cert.product_apply(
+        actor=u["producer"], producer=coop, data=honey(world, specification="1000克/瓶"), today=APPLIED
+    )
 
     row = cert.producer_blacklist(
         actor=u["chuanshan"], producer=coop, reason="虚报带贫户", today=dt.date(2018, 7, 1)
@@ -289,8 +330,12 @@ def test_blacklisting_revokes_listed_and_notice_products_but_not_pending_ones(wo
     assert listed.steps.last().reason == "主体列入黑名单：虚报带贫户"
     assert row.since == dt.date(2018, 7, 1)
     with pytest.raises(DomainError) as caught:
-        cert.product_apply(actor=u["producer"], producer=coop, data=honey(world, specification="2斤/瓶"),
-                           today=dt.date(2018, 7, 2))  # fmt: skip
+        cert.product_apply(
+            actor=u["producer"],
+            producer=coop,
+            data=honey(world, specification="2斤/瓶"),
+            today=dt.date(2018, 7, 2),
+        )
     assert (
         caught.value.message
         == "“船山区永兴蔬菜专业合作社”自 2018-07-01 起列入黑名单（虚报带贫户），不能申报扶贫产品。"
@@ -312,8 +357,12 @@ def test_blacklisting_belongs_to_the_producers_county_and_can_be_lifted(world, l
     row.refresh_from_db()
     assert row.lifted_on == dt.date(2018, 9, 1)
     assert state(listed)[0] == "revoked"
-    again = cert.product_apply(actor=u["producer"], producer=coop, data=honey(world, specification="2斤/瓶"),
-                               today=dt.date(2018, 9, 2))  # fmt: skip
+    again = cert.product_apply(
+        actor=u["producer"],
+        producer=coop,
+        data=honey(world, specification="2斤/瓶"),
+        today=dt.date(2018, 9, 2),
+    )
     assert again.status == "submitted"
 
 
@@ -340,8 +389,12 @@ def test_a_bad_application_is_refused_and_nothing_is_written(world, changes, mes
     before = counts()
 
     with pytest.raises(DomainError, match=message):
-        cert.product_apply(actor=world.users["producer"], producer=world.producers["coop"],
-                           data=honey(world, **changes), today=APPLIED)  # fmt: skip
+        cert.product_apply(
+            actor=world.users["producer"],
+            producer=world.producers["coop"],
+            data=honey(world, **changes),
+            today=APPLIED,
+        )
 
     assert counts() == before
 
@@ -350,8 +403,12 @@ def test_households_must_be_linked_to_the_producer(world):
     before = counts()
 
     with pytest.raises(DomainError) as caught:
-        cert.product_apply(actor=world.users["producer"], producer=world.producers["coop"],
-                           data=honey(world, households=[world.households["wang"]]), today=APPLIED)  # fmt: skip
+        cert.product_apply(
+            actor=world.users["producer"],
+            producer=world.producers["coop"],
+            data=honey(world, households=[world.households["wang"]]),
+            today=APPLIED,
+        )
 
     assert caught.value.code == "beneficiary_not_linked"
     assert counts() == before
@@ -359,8 +416,9 @@ def test_households_must_be_linked_to_the_producer(world):
 
 def test_the_same_product_cannot_be_applied_for_twice(world, applied):
     with pytest.raises(DomainError, match="本主体已申报“永兴土蜂蜜（500克/瓶）”"):
-        cert.product_apply(actor=world.users["producer"], producer=world.producers["coop"], data=honey(world),
-                           today=APPLIED)  # fmt: skip
+        cert.product_apply(
+            actor=world.users["producer"], producer=world.producers["coop"], data=honey(world), today=APPLIED
+        )
 
 
 def test_who_may_apply(world):

@@ -26,8 +26,11 @@ def _race(market: Market, plans: list[tuple[str, list[tuple[str, str]]]]) -> lis
     def run(n: int, who: str, wanted: list[tuple[str, str]]) -> None:
         try:
             start.wait()
-            ordering.order_place(actor=market.user(who), presale_list=market.lists["village"],
-                                 lines=[(market.items[name].pk, q) for name, q in wanted])  # fmt: skip
+            ordering.order_place(
+                actor=market.user(who),
+                presale_list=market.lists["village"],
+                lines=[(market.items[name].pk, q) for name, q in wanted],
+            )
             results[n] = "ok"
         except DomainError as exc:
             results[n] = exc.message

@@ -43,9 +43,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _scarce_item(world: World) -> PreSaleItem:
     shop = presale.presale_publish(
-        actor=world.users["village"], data=_info("永兴村限量土鸡"), village=world.region("510903101001"),
+        actor=world.users["village"],
+        data=_info("永兴村限量土鸡"),
+        village=world.region("510903101001"),
         items=[_item("土鸡", "只", "80.00", str(STOCK), seller_household=world.households["zhang"])],
-    )  # fmt: skip
+    )
     return shop.items.get()
 
 
@@ -53,10 +55,18 @@ def _tokens(world: World) -> list[str]:
     """BUYERS staff of the 财政局, each with an API token."""
     org = world.users["unit"].organisation  # the unit's one organisation
     return [
-        Token.objects.create(user=user_create(actor=system_actor(), username=f"buyer{n}", password="x",
-                                              role=Role.UNIT, organisation=org, check_password=False)).key
+        Token.objects.create(
+            user=user_create(
+                actor=system_actor(),
+                username=f"buyer{n}",
+                password="x",
+                role=Role.UNIT,
+                organisation=org,
+                check_password=False,
+            )
+        ).key
         for n in range(BUYERS)
-    ]  # fmt: skip
+    ]
 
 
 def _connect(base: str) -> http.client.HTTPConnection:
@@ -68,16 +78,21 @@ def _connect(base: str) -> http.client.HTTPConnection:
 
 def _post(conn: http.client.HTTPConnection, token: str, body: dict[str, Any]) -> tuple[int, Any]:
     try:
-        conn.request("POST", "/api/v1/orders/", body=json.dumps(body),
-                     headers={"Content-Type": "application/json", "Authorization": f"Token {token}"})  # fmt: skip
+        conn.request(
+            "POST",
+            "/api/v1/orders/",
+            body=json.dumps(body),
+            headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+        )
         response = conn.getresponse()
         return response.status, json.loads(response.read())
     finally:
         conn.close()
 
 
-def _all_at_once(base: str, tokens: list[str], item: PreSaleItem, read_reserved: Callable[[], Decimal]) -> tuple[
-        list[tuple[int, Any]], list[Decimal]]:  # fmt: skip
+def _all_at_once(
+    base: str, tokens: list[str], item: PreSaleItem, read_reserved: Callable[[], Decimal]
+) -> tuple[list[tuple[int, Any]], list[Decimal]]:
     """Every buyer waits at a barrier, then orders 1; a watcher reads `reserved` all the while."""
     barrier, answers, lock = threading.Barrier(len(tokens)), [], threading.Lock()
     body = {
@@ -155,8 +170,13 @@ def test_forty_buyers_for_ten_units_on_the_live_server(transactional_db, world, 
     try:
         answers, seen = _all_at_once(live_server.url, tokens, item, read_reserved)
         item.refresh_from_db()
-        _assert_exact(answers, seen, Order.objects.filter(presale_list_id=item.presale_list_id).count(),
-                      OrderLine.objects.filter(item=item).count(), item.reserved)  # fmt: skip
+        _assert_exact(
+            answers,
+            seen,
+            Order.objects.filter(presale_list_id=item.presale_list_id).count(),
+            OrderLine.objects.filter(item=item).count(),
+            item.reserved,
+        )
     finally:
         _allow_audit_purge()
 
@@ -181,14 +201,31 @@ def gunicorn_on_copy(tmp_path: Path) -> Iterator[Callable[[], tuple[str, Path]]]
             connection.ensure_connection()
             connection.connection.backup(target)  # type: ignore[union-attr]
         port = _free_port()
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "DJANGO_SETTINGS_MODULE": "config.settings.test",
-               "ALLOWED_HOSTS": "127.0.0.1,localhost"}  # fmt: skip
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{path}",
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
         log = (tmp_path / "gunicorn.log").open("wb")
-        servers.append(subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--bind",
-             f"127.0.0.1:{port}", "--workers", "3", "--timeout", "60"],
-            cwd=ROOT, env=env, stdout=log, stderr=log,
-        ))  # fmt: skip
+        servers.append(
+            subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "gunicorn"),
+                    "config.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "3",
+                    "--timeout",
+                    "60",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=log,
+            )
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

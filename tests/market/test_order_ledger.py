@@ -33,8 +33,14 @@ pytestmark = pytest.mark.django_db
 
 D = Decimal
 MONEY = ("amount_total", "amount_own", "amount_coop", "amount_certified", "poor_income", "nonpoor_income")
-COUNTS = ("poor_households", "nonpoor_households", "villages_poor", "villages_nonpoor", "buyers_total",
-          "buyer_units")  # fmt: skip
+COUNTS = (
+    "poor_households",
+    "nonpoor_households",
+    "villages_poor",
+    "villages_nonpoor",
+    "buyers_total",
+    "buyer_units",
+)
 
 
 def figures(world, code: str = "510903000000") -> dict[str, object]:
@@ -59,17 +65,32 @@ def test_a_paid_order_is_one_purchase_per_seller_with_exact_beneficiaries(market
         Purchase.objects.get(external_id=f"order-{order.pk}-p{market.producers['fruit'].pk}"),
     )
     assert Purchase.objects.filter(order=order).count() == 2
-    assert (own.total, own.date, own.channel, own.source, own.buyer_kind, own.buyer_unit, own.attribution) == (
-        D("165.00"), TODAY, "platform", "order", "unit", world.units["finance"], "self",
-    )  # fmt: skip
+    assert (
+        own.total,
+        own.date,
+        own.channel,
+        own.source,
+        own.buyer_kind,
+        own.buyer_unit,
+        own.attribution,
+    ) == (
+        D("165.00"),
+        TODAY,
+        "platform",
+        "order",
+        "unit",
+        world.units["finance"],
+        "self",
+    )
     assert (own.region_id, own.seller_household, own.note) == (
         "510903101001",
         world.households["zhang"],
         f"平台订单 {order.pk}",
     )
     assert [(line.product, line.quantity, line.amount, line.source) for line in own.lines.all()] == [
-        ("腊肉", D("2"), D("120.00"), "own"), ("土鸡蛋", D("30"), D("45.00"), "own"),
-    ]  # fmt: skip
+        ("腊肉", D("2"), D("120.00"), "own"),
+        ("土鸡蛋", D("30"), D("45.00"), "own"),
+    ]
     assert beneficiaries(own) == [("张德明", D("165.00"))]
     assert (fruit.total, fruit.region_id, fruit.attribution) == (D("30.17"), "510903101000", "equal_linked")
     assert beneficiaries(fruit) == [("张德明", D("15.09")), ("王建国", D("15.08"))]
@@ -78,11 +99,19 @@ def test_a_paid_order_is_one_purchase_per_seller_with_exact_beneficiaries(market
 def test_a_paid_order_shows_once_in_the_statistics_table(market):
     paid(market, place(market, 腊肉="2", 土鸡蛋="30", 柑橘="7"))
     assert figures(market.world) == {
-        "amount_total": D("195.17"), "amount_own": D("165.00"), "amount_coop": D("0.00"),
-        "amount_certified": D("0.00"), "poor_income": D("180.09"), "nonpoor_income": D("15.08"),
-        "poor_households": 1, "nonpoor_households": 1, "villages_poor": 1, "villages_nonpoor": 1,
-        "buyers_total": 1, "buyer_units": 1,
-    }  # fmt: skip
+        "amount_total": D("195.17"),
+        "amount_own": D("165.00"),
+        "amount_coop": D("0.00"),
+        "amount_certified": D("0.00"),
+        "poor_income": D("180.09"),
+        "nonpoor_income": D("15.08"),
+        "poor_households": 1,
+        "nonpoor_households": 1,
+        "villages_poor": 1,
+        "villages_nonpoor": 1,
+        "buyers_total": 1,
+        "buyer_units": 1,
+    }
     assert verify().ok
 
 
@@ -100,37 +129,71 @@ def certified_vegetables(world) -> Product:
     """A catalog entry made directly: the certification workflow has its own tests."""
     coop = world.producers["coop"]
     return Product.objects.create(
-        producer=coop, region=coop.region, county_code="510903000000", name="永兴有机蔬菜", category="fruit_veg",
-        specification="5公斤/箱", unit="公斤", capacity=D("10000"), capacity_period="year", base="永兴村",
-        price=D("5.00"), mechanism="order", status=ProductStatus.LISTED, certificate_no="510903-TEST-0001",
-        listed_on=TODAY - dt.timedelta(days=30), valid_until=TODAY + dt.timedelta(days=300),
-    )  # fmt: skip
+        producer=coop,
+        region=coop.region,
+        county_code="510903000000",
+        name="永兴有机蔬菜",
+        category="fruit_veg",
+        specification="5公斤/箱",
+        unit="公斤",
+        capacity=D("10000"),
+        capacity_period="year",
+        base="永兴村",
+        price=D("5.00"),
+        mechanism="order",
+        status=ProductStatus.LISTED,
+        certificate_no="510903-TEST-0001",
+        listed_on=TODAY - dt.timedelta(days=30),
+        valid_until=TODAY + dt.timedelta(days=300),
+    )
 
 
 def test_a_cooperative_sale_is_split_by_shares_to_the_fen_and_counts_as_certified(market):
     world = market.world
     product = certified_vegetables(world)
     owner = presale_publish(
-        actor=world.users["producer"], data=list_input("合作社认定蔬菜"), producer=world.producers["coop"],
-        items=[item("有机蔬菜", "100", "公斤", "5.00", "fruit_veg", seller_producer=world.producers["coop"],
-                    product=product)],
-    )  # fmt: skip
+        actor=world.users["producer"],
+        data=list_input("合作社认定蔬菜"),
+        producer=world.producers["coop"],
+        items=[
+            item(
+                "有机蔬菜",
+                "100",
+                "公斤",
+                "5.00",
+                "fruit_veg",
+                seller_producer=world.producers["coop"],
+                product=product,
+            )
+        ],
+    )
     line = owner.items.get()
     order = ordering.order_place(actor=market.user("buyer"), presale_list=owner, lines=[(line.pk, "20")])
     market.items["有机蔬菜"] = line
     order = paid(market, order, who="buyer", owner="coop")
     purchase = Purchase.objects.get(order=order)
     assert (purchase.total, purchase.attribution, purchase.buyer_kind, purchase.buyer_name) == (
-        D("100.00"), "coop_shares", "individual", "李四",
-    )  # fmt: skip
+        D("100.00"),
+        "coop_shares",
+        "individual",
+        "李四",
+    )
     assert beneficiaries(purchase) == [("张德明", D("33.34")), ("王建国", D("66.66"))]
     assert purchase.lines.get().certified is True
     assert figures(world) == {
-        "amount_total": D("100.00"), "amount_own": D("0.00"), "amount_coop": D("100.00"),
-        "amount_certified": D("100.00"), "poor_income": D("33.34"), "nonpoor_income": D("66.66"),
-        "poor_households": 1, "nonpoor_households": 1, "villages_poor": 1, "villages_nonpoor": 1,
-        "buyers_total": 1, "buyer_units": 0,
-    }  # fmt: skip
+        "amount_total": D("100.00"),
+        "amount_own": D("0.00"),
+        "amount_coop": D("100.00"),
+        "amount_certified": D("100.00"),
+        "poor_income": D("33.34"),
+        "nonpoor_income": D("66.66"),
+        "poor_households": 1,
+        "nonpoor_households": 1,
+        "villages_poor": 1,
+        "villages_nonpoor": 1,
+        "buyers_total": 1,
+        "buyer_units": 0,
+    }
 
 
 def test_a_refund_writes_the_reversal_and_the_table_returns_to_zero(market):
@@ -138,8 +201,9 @@ def test_a_refund_writes_the_reversal_and_the_table_returns_to_zero(market):
     request = ordering.aftersale_request(
         actor=market.user("unit"), order=order, kind="refund", reason="腊肉变质"
     )
-    resolved = ordering.aftersale_resolve(actor=market.user("village"), request=request, approve=True,
-                                          resolution="同意全额退款")  # fmt: skip
+    resolved = ordering.aftersale_resolve(
+        actor=market.user("village"), request=request, approve=True, resolution="同意全额退款"
+    )
     order.refresh_from_db()
     assert (resolved.status, resolved.resolved_by, order.status) == (
         "approved",
@@ -148,11 +212,13 @@ def test_a_refund_writes_the_reversal_and_the_table_returns_to_zero(market):
     )
     mirrors = Purchase.objects.filter(order=order, reverses__isnull=False).order_by("total")
     assert [(m.total, m.note) for m in mirrors] == [
-        (D("-165.00"), f"订单{order.pk}退款：同意全额退款"), (D("-30.17"), f"订单{order.pk}退款：同意全额退款"),
-    ]  # fmt: skip
+        (D("-165.00"), f"订单{order.pk}退款：同意全额退款"),
+        (D("-30.17"), f"订单{order.pk}退款：同意全额退款"),
+    ]
     assert figures(market.world) == {
-        **{k: D("0.00") for k in MONEY}, **dict.fromkeys(COUNTS, 0),
-    }  # fmt: skip
+        **{k: D("0.00") for k in MONEY},
+        **dict.fromkeys(COUNTS, 0),
+    }
     assert verify().ok
     # The goods were delivered: the stock they took stays sold.
     assert reserved(market)["腊肉"] == D("2")
@@ -198,12 +264,16 @@ def test_after_sales_refusals_change_nothing(market, step, message):
         "again": lambda: ordering.aftersale_request(actor=unit, order=order, kind="refund", reason="再次"),
         "no_reason": lambda: ordering.aftersale_request(actor=unit, order=order, kind="refund", reason=" "),
         "bad_kind": lambda: ordering.aftersale_request(actor=unit, order=order, kind="gift", reason="x"),
-        "resolve_twice": lambda: ordering.aftersale_resolve(actor=village, request=request, approve=True,
-                                                           resolution="同意"),
-        "resolve_no_note": lambda: ordering.aftersale_resolve(actor=village, request=request, approve=False,
-                                                             resolution=""),
-        "refund_again": lambda: ordering.aftersale_request(actor=unit, order=order, kind="refund", reason="x"),
-    }  # fmt: skip
+        "resolve_twice": lambda: ordering.aftersale_resolve(
+            actor=village, request=request, approve=True, resolution="同意"
+        ),
+        "resolve_no_note": lambda: ordering.aftersale_resolve(
+            actor=village, request=request, approve=False, resolution=""
+        ),
+        "refund_again": lambda: ordering.aftersale_request(
+            actor=unit, order=order, kind="refund", reason="x"
+        ),
+    }
     before = snapshot()
     with pytest.raises(DomainError) as refused:
         steps[step]()
@@ -213,13 +283,21 @@ def test_after_sales_refusals_change_nothing(market, step, message):
 
 def test_a_cadre_order_is_the_cadres_purchase(market):
     world = market.world
-    order = ordering.order_place(actor=market.user("unit"), presale_list=market.lists["anju"],
-                                 lines=[(market.items["土鸡"].pk, "3")], buyer_kind="cadre", cadre=world.cadres["chen"])  # fmt: skip
+    order = ordering.order_place(
+        actor=market.user("unit"),
+        presale_list=market.lists["anju"],
+        lines=[(market.items["土鸡"].pk, "3")],
+        buyer_kind="cadre",
+        cadre=world.cadres["chen"],
+    )
     paid(market, order, owner="anju")
     purchase = Purchase.objects.get(order=order)
     assert (purchase.buyer_kind, purchase.buyer_cadre, purchase.buyer_unit, purchase.total) == (
-        "cadre", world.cadres["chen"], None, D("240.00"),
-    )  # fmt: skip
+        "cadre",
+        world.cadres["chen"],
+        None,
+        D("240.00"),
+    )
     assert beneficiaries(purchase) == [("刘永福", D("240.00"))]
     table = build_table(world.regions["510904000000"], parse_period(f"{TODAY:%Y-%m}"))
     assert (table.total.values["amount_total"], table.total.values["buyer_cadres"]) == (D("240.00"), 1)
@@ -229,10 +307,21 @@ def test_a_product_revoked_after_listing_cannot_be_ordered(market):
     world = market.world
     product = certified_vegetables(world)
     owner = presale_publish(
-        actor=world.users["producer"], data=list_input("合作社认定蔬菜"), producer=world.producers["coop"],
-        items=[item("有机蔬菜", "100", "公斤", "5.00", "fruit_veg", seller_producer=world.producers["coop"],
-                    product=product)],
-    )  # fmt: skip
+        actor=world.users["producer"],
+        data=list_input("合作社认定蔬菜"),
+        producer=world.producers["coop"],
+        items=[
+            item(
+                "有机蔬菜",
+                "100",
+                "公斤",
+                "5.00",
+                "fruit_veg",
+                seller_producer=world.producers["coop"],
+                product=product,
+            )
+        ],
+    )
     Product.objects.filter(pk=product.pk).update(status=ProductStatus.REVOKED)
     before = snapshot()
     with pytest.raises(DomainError) as refused:

@@ -21,8 +21,21 @@ pytestmark = pytest.mark.django_db
 
 SEES_U = {"admin", "city", "chuanshan", "yongxing", "village", "auditor", "unit"}
 SEES_P = {"admin", "city", "chuanshan", "yongxing", "auditor", "producer", "buyer"}
-EVERYONE = {"admin", "city", "chuanshan", "anju", "zone", "yongxing", "village", "auditor", "unit", "producer",
-            "bank", "buyer", "buyer2"}  # fmt: skip
+EVERYONE = {
+    "admin",
+    "city",
+    "chuanshan",
+    "anju",
+    "zone",
+    "yongxing",
+    "village",
+    "auditor",
+    "unit",
+    "producer",
+    "bank",
+    "buyer",
+    "buyer2",
+}
 
 
 @pytest.fixture

@@ -47,22 +47,29 @@ IN_LEDGER = {OrderStatus.PAID, OrderStatus.RATED}
 
 half_units = st.integers(1, 24).map(lambda n: Decimal(n) / 2)  # 0.5 … 12, often more than is left
 place = st.tuples(
-    st.just("place"), st.sampled_from(BUYERS),
+    st.just("place"),
+    st.sampled_from(BUYERS),
     st.lists(st.tuples(st.integers(0, len(ITEMS) - 1), half_units), min_size=1, max_size=3),
-)  # fmt: skip
+)
 act = st.tuples(
     st.sampled_from(["confirm", "ship", "cancel", "receive", "pay", "rate", "refund", "decline"]),
     st.integers(0, 7),  # which order (modulo how many exist)
     st.lists(st.booleans(), min_size=3, max_size=3),  # which lines are rejected on receipt
     st.booleans(),  # True: the wrong side tries it and must be refused
-)  # fmt: skip
+)
 # "next": the natural next step of the chosen order, so that long lives (paid, rated, refunded) occur often.
-advance = st.tuples(st.just("next"), st.integers(0, 7), st.lists(st.booleans(), min_size=3, max_size=3),
-                    st.booleans())  # fmt: skip
+advance = st.tuples(
+    st.just("next"), st.integers(0, 7), st.lists(st.booleans(), min_size=3, max_size=3), st.booleans()
+)
 operation = st.one_of(place, advance, advance, advance, advance, act)
-NEXT = {OrderStatus.PLACED: ["confirm", "cancel"], OrderStatus.CONFIRMED: ["ship", "cancel"],
-        OrderStatus.SHIPPED: ["receive"], OrderStatus.RECEIVED: ["pay"], OrderStatus.PAID: ["rate", "refund"],
-        OrderStatus.RATED: ["refund", "decline"]}  # fmt: skip
+NEXT = {
+    OrderStatus.PLACED: ["confirm", "cancel"],
+    OrderStatus.CONFIRMED: ["ship", "cancel"],
+    OrderStatus.SHIPPED: ["receive"],
+    OrderStatus.RECEIVED: ["pay"],
+    OrderStatus.PAID: ["rate", "refund"],
+    OrderStatus.RATED: ["refund", "decline"],
+}
 
 
 class Rollback(Exception):
@@ -93,21 +100,50 @@ class Model:
 
 def _setup(world: World) -> tuple[PreSaleList, list[PreSaleItem], dict[str, Any]]:
     admin = world.users["admin"]
-    sellers = [{"seller_household": world.households["zhang"]}, {"seller_producer": world.producers["coop"]},
-               {"seller_producer": world.producers["coop"]}]  # fmt: skip
+    sellers = [
+        {"seller_household": world.households["zhang"]},
+        {"seller_producer": world.producers["coop"]},
+        {"seller_producer": world.producers["coop"]},
+    ]
     shop = presale.presale_publish(
-        actor=admin, village=world.region("510903101001"),
-        data=presale.ListInput(title="永兴村预售", opens_on=TODAY - dt.timedelta(days=1),
-                               closes_on=TODAY + dt.timedelta(days=30), contact_name="王主任",
-                               contact_phone="13812345678"),
-        items=[presale.ItemInput(name=name, category="grain_oil", unit=unit, unit_price=Decimal(price),
-                                 quantity=Decimal(stock), window_start=TODAY, window_end=TODAY, **seller)
-               for (name, unit, price, stock), seller in zip(ITEMS, sellers, strict=True)],
-    )  # fmt: skip
-    person = user_create(actor=system_actor(), username="buyer-person", password="x", role=Role.BUYER,
-                         organisation=None, display_name="赵六", check_password=False)  # fmt: skip
-    actors = {"unit": world.users["unit"], "cadre": world.users["unit"], "person": person,
-              "seller": world.users["village"]}  # fmt: skip
+        actor=admin,
+        village=world.region("510903101001"),
+        data=presale.ListInput(
+            title="永兴村预售",
+            opens_on=TODAY - dt.timedelta(days=1),
+            closes_on=TODAY + dt.timedelta(days=30),
+            contact_name="王主任",
+            contact_phone="13812345678",
+        ),
+        items=[
+            presale.ItemInput(
+                name=name,
+                category="grain_oil",
+                unit=unit,
+                unit_price=Decimal(price),
+                quantity=Decimal(stock),
+                window_start=TODAY,
+                window_end=TODAY,
+                **seller,
+            )
+            for (name, unit, price, stock), seller in zip(ITEMS, sellers, strict=True)
+        ],
+    )
+    person = user_create(
+        actor=system_actor(),
+        username="buyer-person",
+        password="x",
+        role=Role.BUYER,
+        organisation=None,
+        display_name="赵六",
+        check_password=False,
+    )
+    actors = {
+        "unit": world.users["unit"],
+        "cadre": world.users["unit"],
+        "person": person,
+        "seller": world.users["village"],
+    }
     return shop, list(shop.items.order_by("pk")), actors
 
 
@@ -116,9 +152,10 @@ def snapshot() -> tuple[Any, ...]:
         tuple(PreSaleItem.objects.order_by("pk").values_list("reserved", flat=True)),
         tuple(Order.objects.order_by("pk").values_list("status", flat=True)),
         tuple(OrderLine.objects.order_by("pk").values_list("inspection", flat=True)),
-        OrderEvent.objects.count(), Purchase.objects.count(),
+        OrderEvent.objects.count(),
+        Purchase.objects.count(),
         tuple(AfterSale.objects.order_by("pk").values_list("status", flat=True)),
-    )  # fmt: skip
+    )
 
 
 # --- applying one operation to the database and to the model -----------------------------------------------
@@ -131,8 +168,9 @@ def _place(world, shop, items, actors, model: Model, buyer: str, lines) -> tuple
     expected = model.can_reserve(wanted)
     extra = {"buyer_kind": "cadre", "cadre": world.cadres["chen"]} if buyer == "cadre" else {}
     try:
-        order = ordering.order_place(actor=actors[buyer], presale_list=shop,
-                                     lines=[(items[i].pk, q) for i, q in lines], **extra)  # fmt: skip
+        order = ordering.order_place(
+            actor=actors[buyer], presale_list=shop, lines=[(items[i].pk, q) for i, q in lines], **extra
+        )
     except DomainError as error:
         assert error.code == "out_of_stock", error.message
         assert error.message.startswith("库存不足：")
@@ -255,8 +293,14 @@ def _check_ledger(model: Model, items: list[PreSaleItem]) -> None:
         row = Order.objects.get(pk=order.pk)
         assert row.status == order.status, (order.pk, row.status, order.status)
         net = Purchase.objects.filter(order=row).aggregate(s=Sum("total"))["s"] or Decimal("0.00")
-        accepted = sum(((q * Decimal(ITEMS[i][2])).quantize(CENT) for i, q in order.lines.items()
-                        if i in order.accepted), Decimal("0.00"))  # fmt: skip
+        accepted = sum(
+            (
+                (q * Decimal(ITEMS[i][2])).quantize(CENT)
+                for i, q in order.lines.items()
+                if i in order.accepted
+            ),
+            Decimal("0.00"),
+        )
         assert accepted == ordering.accepted_total(row)
         assert net == (accepted if order.status in IN_LEDGER else Decimal("0.00")), (
             order.pk,

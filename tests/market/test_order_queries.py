@@ -98,8 +98,11 @@ def test_the_order_api_answers_with_an_exact_number_of_statements(market: Market
     assert len(context.captured_queries) == API_QUERIES[connection.vendor][len(wanted)]
     answer = response.json()
     assert (answer["total"], answer["status"], answer["region_name"], answer["after_sales"]) == (
-        total, "placed", "永兴村", [],
-    )  # fmt: skip
+        total,
+        "placed",
+        "永兴村",
+        [],
+    )
     # What it answered is what a later read of the order answers.
     again = client.get(f"/api/v1/orders/{answer['id']}/").json()
     assert answer == again

@@ -30,8 +30,11 @@ def test_places_an_order_and_reserves_exactly_what_it_takes(market):
     assert order.status == OrderStatus.PLACED
     assert (order.total, order.buyer_kind, order.buyer_name) == (D("195.17"), BuyerKind.UNIT, "遂宁市财政局")
     assert (order.region_id, order.county_code, order.buyer_unit, order.producer) == (
-        "510903101001", "510903000000", market.world.units["finance"], None,
-    )  # fmt: skip
+        "510903101001",
+        "510903000000",
+        market.world.units["finance"],
+        None,
+    )
     assert [(line.item.name, line.quantity, line.unit_price, line.amount) for line in order.lines.all()] == [
         ("腊肉", D("2"), D("60.00"), D("120.00")),
         ("土鸡蛋", D("30"), D("1.50"), D("45.00")),
@@ -42,16 +45,20 @@ def test_places_an_order_and_reserves_exactly_what_it_takes(market):
     assert market.items["腊肉"].available == D("8")
     event = order.events.get()
     assert (event.action, event.from_status, event.to_status, event.actor) == (
-        "place", "", "placed", market.user("unit"),
-    )  # fmt: skip
+        "place",
+        "",
+        "placed",
+        market.user("unit"),
+    )
     assert event.note == "3个品种，共 195.17 元"
 
 
 def test_repeated_lines_of_one_item_are_one_line(market):
     order = ordering.order_place(
-        actor=market.user("unit"), presale_list=market.lists["village"],
+        actor=market.user("unit"),
+        presale_list=market.lists["village"],
         lines=[(market.items["腊肉"].pk, "4"), (market.items["腊肉"].pk, "1.5")],
-    )  # fmt: skip
+    )
     assert [(line.quantity, line.amount) for line in order.lines.all()] == [(D("5.5"), D("330.00"))]
     assert reserved(market)["腊肉"] == D("5.5")
 
@@ -111,9 +118,10 @@ def test_refuses_bad_order_lines_in_chinese_and_changes_nothing(market, wanted, 
     before = snapshot()
     with pytest.raises(DomainError) as refused:
         ordering.order_place(
-            actor=market.user("unit"), presale_list=market.lists["village"],
+            actor=market.user("unit"),
+            presale_list=market.lists["village"],
             lines=[(ids.get(key, key), q) for key, q in wanted],
-        )  # fmt: skip
+        )
     assert refused.value.message == message
     assert snapshot() == before
 
@@ -122,8 +130,12 @@ def test_refuses_orders_on_lists_not_open_today(market):
     owner = market.lists["village"]
     before = snapshot()
     with pytest.raises(DomainError) as refused:
-        ordering.order_place(actor=market.user("unit"), presale_list=owner, lines=lines(market, 腊肉="1"),
-                             today=owner.closes_on + dt.timedelta(days=1))  # fmt: skip
+        ordering.order_place(
+            actor=market.user("unit"),
+            presale_list=owner,
+            lines=lines(market, 腊肉="1"),
+            today=owner.closes_on + dt.timedelta(days=1),
+        )
     assert refused.value.message == (
         f"预售清单“永兴村秋季农产品预售”当前不在接单期（{owner.opens_on} 至 {owner.closes_on}）。"
     )
@@ -151,33 +163,57 @@ def test_a_price_change_applies_to_new_orders_only(market):
 
 def test_unit_staff_order_for_their_canteen_and_their_cadres(market):
     world = market.world
-    canteen = ordering.order_place(actor=market.user("unit"), presale_list=market.lists["anju"],
-                                   lines=lines(market, 土鸡="2"), buyer_kind=BuyerKind.CANTEEN)  # fmt: skip
-    cadre = ordering.order_place(actor=market.user("unit"), presale_list=market.lists["anju"],
-                                 lines=lines(market, 土鸡="1"), buyer_kind=BuyerKind.CADRE, cadre=world.cadres["chen"])  # fmt: skip
+    canteen = ordering.order_place(
+        actor=market.user("unit"),
+        presale_list=market.lists["anju"],
+        lines=lines(market, 土鸡="2"),
+        buyer_kind=BuyerKind.CANTEEN,
+    )
+    cadre = ordering.order_place(
+        actor=market.user("unit"),
+        presale_list=market.lists["anju"],
+        lines=lines(market, 土鸡="1"),
+        buyer_kind=BuyerKind.CADRE,
+        cadre=world.cadres["chen"],
+    )
     assert (canteen.buyer_kind, canteen.buyer_unit, canteen.total) == (
         "canteen",
         world.units["finance"],
         D("160.00"),
     )
     assert (cadre.buyer_kind, cadre.buyer_unit, cadre.buyer_cadre, cadre.buyer_name) == (
-        "cadre", None, world.cadres["chen"], "陈立",
-    )  # fmt: skip
+        "cadre",
+        None,
+        world.cadres["chen"],
+        "陈立",
+    )
     before = snapshot()
     with pytest.raises(DomainError, match="干部购买须选择本单位的帮扶干部"):
-        ordering.order_place(actor=market.user("unit"), presale_list=market.lists["anju"],
-                             lines=lines(market, 土鸡="1"), buyer_kind=BuyerKind.CADRE, cadre=world.cadres["sun"])  # fmt: skip
+        ordering.order_place(
+            actor=market.user("unit"),
+            presale_list=market.lists["anju"],
+            lines=lines(market, 土鸡="1"),
+            buyer_kind=BuyerKind.CADRE,
+            cadre=world.cadres["sun"],
+        )
     with pytest.raises(DomainError, match="未登记机关食堂"):
-        ordering.order_place(actor=market.user("bank"), presale_list=market.lists["anju"],
-                             lines=lines(market, 土鸡="1"), buyer_kind=BuyerKind.CANTEEN)  # fmt: skip
+        ordering.order_place(
+            actor=market.user("bank"),
+            presale_list=market.lists["anju"],
+            lines=lines(market, 土鸡="1"),
+            buyer_kind=BuyerKind.CANTEEN,
+        )
     assert snapshot() == before
 
 
 def test_an_individual_buys_in_their_own_name(market):
     order = place(market, who="buyer", owner="coop", 蔬菜="3")
     assert (order.buyer_kind, order.buyer_name, order.buyer_unit, order.producer) == (
-        "individual", "李四", None, market.world.producers["coop"],
-    )  # fmt: skip
+        "individual",
+        "李四",
+        None,
+        market.world.producers["coop"],
+    )
     assert order.region_id == "510903101000"
 
 

@@ -36,8 +36,11 @@ def history(owner: PreSaleList) -> list[tuple[str, dict, str]]:
 def test_a_village_publishes_a_list_of_its_households_products(market):
     owner = market.lists["village"]
     assert (owner.region_id, owner.county_code, owner.producer, owner.published_by) == (
-        "510903101001", "510903000000", None, market.user("village"),
-    )  # fmt: skip
+        "510903101001",
+        "510903000000",
+        None,
+        market.user("village"),
+    )
     assert [(i.name, i.quantity, i.reserved, i.unit_price, i.unit) for i in owner.items.all()] == [
         ("腊肉", D("10"), 0, D("60.00"), "公斤"),
         ("土鸡蛋", D("200"), 0, D("1.50"), "个"),
@@ -53,8 +56,10 @@ def test_a_village_publishes_a_list_of_its_households_products(market):
 def test_a_producer_publishes_its_own_list_in_its_region(market):
     owner = market.lists["coop"]
     assert (owner.region_id, owner.producer, owner.county_code) == (
-        "510903101000", market.world.producers["coop"], "510903000000",
-    )  # fmt: skip
+        "510903101000",
+        market.world.producers["coop"],
+        "510903000000",
+    )
 
 
 def _publish(
@@ -62,11 +67,14 @@ def _publish(
 ):
     world = market.world
     return presale_publish(
-        actor=market.user(who), data=data or list_input("测试清单"),
+        actor=market.user(who),
+        data=data or list_input("测试清单"),
         village=world.regions[village] if village else None,
         producer=world.producers[producer] if producer else None,
-        items=items if items is not None else [item("腊肉", "5", "公斤", "60", seller_household=world.households["zhang"])],
-    )  # fmt: skip
+        items=items
+        if items is not None
+        else [item("腊肉", "5", "公斤", "60", seller_household=world.households["zhang"])],
+    )
 
 
 @pytest.mark.parametrize(
@@ -92,8 +100,9 @@ def test_nobody_publishes_outside_their_own_place(market, who, village, producer
 def test_offices_publish_for_villages_and_producers_in_their_region(market):
     assert _publish(market, "yongxing", village="510903101001").region_id == "510903101001"
     coop = market.world.producers["coop"]
-    by_office = _publish(market, "chuanshan", producer="coop",
-                         items=[item("蔬菜", "1", "公斤", "5", seller_producer=coop)])  # fmt: skip
+    by_office = _publish(
+        market, "chuanshan", producer="coop", items=[item("蔬菜", "1", "公斤", "5", seller_producer=coop)]
+    )
     assert by_office.producer == coop
 
 
@@ -122,20 +131,29 @@ def _with(**changes):
         (None, [("腊肉", "5", "60", None, None)], "输入有误：第1项须选择销售农户或销售主体（二选一）"),
         (None, [("腊肉", "5", "60", "zhang", "coop")], "输入有误：第1项须选择销售农户或销售主体（二选一）"),
         (None, [("腊肉", "5", "60", None, "anju_coop")], "输入有误：第1项：销售主体不在本县"),
-        (None, [("腊肉", "5", "60", "zhang", None), ("土鸡", "5", "80", None, "unlinked")],
-         "第2项：“船山区无联结合作社”目前没有带贫联结农户，收益无法落到农户"),
+        (
+            None,
+            [("腊肉", "5", "60", "zhang", None), ("土鸡", "5", "80", None, "unlinked")],
+            "第2项：“船山区无联结合作社”目前没有带贫联结农户，收益无法落到农户",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_lists_are_refused_in_chinese_and_nothing_is_written(market, data, items, message):
     world = market.world
     world.producers["unlinked"] = _unlinked(world)
     built = None
     if items is not None:
         built = [
-            item(name, q, "公斤", price, seller_household=world.households.get(hh or ""),
-                 seller_producer=world.producers.get(pr or ""))
+            item(
+                name,
+                q,
+                "公斤",
+                price,
+                seller_household=world.households.get(hh or ""),
+                seller_producer=world.producers.get(pr or ""),
+            )
             for name, q, price, hh, pr in items
-        ]  # fmt: skip
+        ]
     before = (PreSaleList.objects.count(), PreSaleItem.objects.count(), AuditEntry.objects.count())
     with pytest.raises(DomainError) as refused:
         _publish(market, "village", village="510903101001", items=built, data=data)
@@ -148,9 +166,12 @@ def _unlinked(world):
     from yigou.registry import services as registry
 
     return registry.producer_register(
-        actor=world.users["admin"], kind="cooperative", name="船山区无联结合作社", region=world.regions["510903101001"],
+        actor=world.users["admin"],
+        kind="cooperative",
+        name="船山区无联结合作社",
+        region=world.regions["510903101001"],
         uscc=fake_uscc("510903", 9),
-    )  # fmt: skip
+    )
 
 
 def test_a_list_is_published_for_a_village_not_a_township(market):
@@ -163,8 +184,12 @@ def test_a_producer_list_sells_only_the_producers_products(market):
     world = market.world
     before = PreSaleList.objects.count()
     with pytest.raises(DomainError, match="经营主体的清单只能销售本主体的产品"):
-        _publish(market, "producer", producer="coop",
-                 items=[item("腊肉", "5", "公斤", "60", seller_household=world.households["zhang"])])  # fmt: skip
+        _publish(
+            market,
+            "producer",
+            producer="coop",
+            items=[item("腊肉", "5", "公斤", "60", seller_household=world.households["zhang"])],
+        )
     assert PreSaleList.objects.count() == before
 
 
@@ -178,20 +203,27 @@ def test_changing_a_list_keeps_every_earlier_value_in_its_history(market):
     )  # the same again: nothing to keep
     old_close, new_close = TODAY + dt.timedelta(days=10), TODAY + dt.timedelta(days=20)
     assert history(owner)[1:] == [
-        ("presale_change", {
-            "title": ["永兴村秋季农产品预售", "永兴村秋季农产品预售（第二批）"],
-            "closes_on": [str(old_close), str(new_close)],
-            "contact_phone": ["13812345678", "13899998888"],
-        }, ""),
-    ]  # fmt: skip
+        (
+            "presale_change",
+            {
+                "title": ["永兴村秋季农产品预售", "永兴村秋季农产品预售（第二批）"],
+                "closes_on": [str(old_close), str(new_close)],
+                "contact_phone": ["13812345678", "13899998888"],
+            },
+            "",
+        ),
+    ]
     owner.refresh_from_db()
     assert (owner.title, owner.closes_on) == ("永兴村秋季农产品预售（第二批）", new_close)
 
 
 def test_items_are_added_and_changed_with_their_history(market):
     owner, zhang = market.lists["village"], market.world.households["zhang"]
-    added = presale_item_add(actor=market.user("village"), presale_list=owner,
-                             item=item("红薯", "300", "公斤", "2.20", "fruit_veg", seller_household=zhang))  # fmt: skip
+    added = presale_item_add(
+        actor=market.user("village"),
+        presale_list=owner,
+        item=item("红薯", "300", "公斤", "2.20", "fruit_veg", seller_household=zhang),
+    )
     presale_item_change(actor=market.user("village"), item=added, quantity=D("350"), unit_price=D("2.00"))
     presale_item_change(
         actor=market.user("village"), item=added, quantity=D("350")
@@ -211,8 +243,11 @@ def test_items_are_added_and_changed_with_their_history(market):
 def test_an_item_added_to_someone_elses_list_is_refused(market):
     before = snapshot()
     with pytest.raises(PermissionDeniedError):
-        presale_item_add(actor=market.user("anju"), presale_list=market.lists["village"],
-                         item=item("红薯", "300", "公斤", "2.20", seller_household=market.world.households["zhang"]))  # fmt: skip
+        presale_item_add(
+            actor=market.user("anju"),
+            presale_list=market.lists["village"],
+            item=item("红薯", "300", "公斤", "2.20", seller_household=market.world.households["zhang"]),
+        )
     with pytest.raises(PermissionDeniedError):
         presale_item_change(actor=market.user("producer"), item=market.items["腊肉"], quantity=D("1"))
     assert snapshot() == before

@@ -26,10 +26,19 @@ def lanjiang(market):
     """A list of the 拦江 pig cooperative (拦江镇, 安居区): same county as 财政局's paired village 拦江村."""
     world = market.world
     coop = world.producers["anju_coop"]
-    registry.linkage_add(actor=world.users["admin"], producer=coop, household=world.households["liu"],
-                         mechanism="wage", start=dt.date(2017, 1, 1))  # fmt: skip
-    return presale_publish(actor=world.users["anju"], data=list_input("拦江黑猪肉预售", closes=30), producer=coop,
-                           items=[item("黑猪肉", "100", "公斤", "36.00", seller_producer=coop)])  # fmt: skip
+    registry.linkage_add(
+        actor=world.users["admin"],
+        producer=coop,
+        household=world.households["liu"],
+        mechanism="wage",
+        start=dt.date(2017, 1, 1),
+    )
+    return presale_publish(
+        actor=world.users["anju"],
+        data=list_input("拦江黑猪肉预售", closes=30),
+        producer=coop,
+        items=[item("黑猪肉", "100", "公斤", "36.00", seller_producer=coop)],
+    )
 
 
 def test_a_unit_sees_its_paired_villages_first_then_their_counties(market, lanjiang):
@@ -44,16 +53,22 @@ def test_a_unit_sees_its_paired_villages_first_then_their_counties(market, lanji
     assert [row.affinity for row in rows] == [2, 1, 0, 0]
     # 农商银行 is paired with 永兴村 (船山区): its list first, the cooperative of 永兴镇 (船山区) next.
     assert titles(selectors.open_lists(market.user("bank"))) == [
-        "永兴村秋季农产品预售", "永兴蔬菜合作社冬季蔬菜", "拦江村土鸡预售", "拦江黑猪肉预售",
-    ]  # fmt: skip
+        "永兴村秋季农产品预售",
+        "永兴蔬菜合作社冬季蔬菜",
+        "拦江村土鸡预售",
+        "拦江黑猪肉预售",
+    ]
 
 
 def test_everyone_signed_in_browses_open_lists_by_closing_date(market, lanjiang):
     # Three lists close in 10 days (newest first), the 黑猪肉 list in 30.
     for key in ("buyer", "anju", "producer"):
         assert titles(selectors.open_lists(market.user(key))) == [
-            "拦江村土鸡预售", "永兴蔬菜合作社冬季蔬菜", "永兴村秋季农产品预售", "拦江黑猪肉预售",
-        ]  # fmt: skip
+            "拦江村土鸡预售",
+            "永兴蔬菜合作社冬季蔬菜",
+            "永兴村秋季农产品预售",
+            "拦江黑猪肉预售",
+        ]
 
 
 @pytest.mark.parametrize(
@@ -98,8 +113,9 @@ def test_a_closed_list_is_found_only_on_its_sellers_side(market):
         with pytest.raises(NotFoundError):
             selectors.list_history(market.user(key), owner)
     assert [e.action for e in selectors.list_history(market.user("village"), owner)] == [
-        "presale_withdraw", "presale_publish",
-    ]  # fmt: skip
+        "presale_withdraw",
+        "presale_publish",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -138,8 +154,11 @@ def test_orders_by_side_and_what_waits_for_me(market):
     fifth = place(market, who="bank", 腊肉="1")
     unit, village = market.user("unit"), market.user("village")
     assert [o.pk for o in selectors.orders(unit, side="buyer", sort="created")] == [
-        first.pk, second.pk, third.pk, fourth.pk,
-    ]  # fmt: skip
+        first.pk,
+        second.pk,
+        third.pk,
+        fourth.pk,
+    ]
     assert selectors.orders(unit, side="seller").count() == 0
     assert selectors.orders(village, side="seller").count() == 5
     assert [o.pk for o in selectors.orders(unit, side="buyer", waiting=True)] == [third.pk]

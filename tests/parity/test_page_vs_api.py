@@ -51,10 +51,19 @@ def lanjiang(market: Market):
     """A list of the 拦江 pig cooperative (安居区): in the county of 财政局's paired village 拦江村, not in it."""
     world = market.world
     coop = world.producers["anju_coop"]
-    registry.linkage_add(actor=world.users["admin"], producer=coop, household=world.households["liu"],
-                         mechanism="wage", start=dt.date(2017, 1, 1))  # fmt: skip
-    return presale_publish(actor=world.users["anju"], data=list_input("拦江黑猪肉预售", closes=30), producer=coop,
-                           items=[item("黑猪肉", "100", "公斤", "36.00", seller_producer=coop)])  # fmt: skip
+    registry.linkage_add(
+        actor=world.users["admin"],
+        producer=coop,
+        household=world.households["liu"],
+        mechanism="wage",
+        start=dt.date(2017, 1, 1),
+    )
+    return presale_publish(
+        actor=world.users["anju"],
+        data=list_input("拦江黑猪肉预售", closes=30),
+        producer=coop,
+        items=[item("黑猪肉", "100", "公斤", "36.00", seller_producer=coop)],
+    )
 
 
 @pytest.mark.parametrize("key", ["unit", "bank", "buyer", "anju", "admin"])
@@ -78,8 +87,9 @@ def test_open_lists_come_paired_village_first_then_its_county_on_both_edges(mark
     ]
 
 
-@pytest.mark.parametrize(("key", "query"), [("unit", "category=meat_egg"), ("bank", "q=蔬菜"),
-                                            ("buyer", "region=510903")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("key", "query"), [("unit", "category=meat_egg"), ("bank", "q=蔬菜"), ("buyer", "region=510903")]
+)
 def test_open_lists_filtered_agree(market, lanjiang, key, query):
     user = market.user(key)
     assert page_ids(user, f"/market/?{query}") == api_ids(user, f"/api/v1/presale-lists/?{query}")
@@ -107,8 +117,16 @@ def orders(market: Market) -> dict[str, Any]:
     return {"A": a, "B": b, "C": c, "D": d, "E": e}
 
 
-@pytest.mark.parametrize(("key", "side"), [("unit", "buyer"), ("buyer", "buyer"), ("village", "seller"),
-                                           ("producer", "seller"), ("chuanshan", "seller")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("key", "side"),
+    [
+        ("unit", "buyer"),
+        ("buyer", "buyer"),
+        ("village", "seller"),
+        ("producer", "seller"),
+        ("chuanshan", "seller"),
+    ],
+)
 @pytest.mark.parametrize("extra", ["", "&waiting=1", "&sort=total", "&status=paid", "&q=财政局"])
 def test_my_orders_agree(market, orders, key, side, extra):
     user = market.user(key)
@@ -140,8 +158,12 @@ def test_the_public_catalog_agrees(market, world):
     applied = dt.date.today() - dt.timedelta(days=10)  # notice of 5 days over, listed, valid for a year
     listed = []
     for name in ("永兴土蜂蜜", "永兴菜籽油"):
-        product = cert.product_apply(actor=world.users["producer"], producer=world.producers["coop"],
-                                     data=honey(world, name=name), today=applied)  # fmt: skip
+        product = cert.product_apply(
+            actor=world.users["producer"],
+            producer=world.producers["coop"],
+            data=honey(world, name=name),
+            today=applied,
+        )
         cert.product_review(actor=world.users["yongxing"], product=product, passed=True, reason="材料齐全")
         cert.product_decide(actor=world.users["chuanshan"], product=product, certify=True, today=applied)
         listed.append(
@@ -166,19 +188,33 @@ def test_households_agree(world, key, query):
 
 def _purchase(world: Any, day: str, amount: str, household: str = "zhang") -> None:
     data = PurchaseInput(
-        date=dt.date.fromisoformat(day), buyer_kind="individual", channel="onsite", buyer_name="李四",
+        date=dt.date.fromisoformat(day),
+        buyer_kind="individual",
+        channel="onsite",
+        buyer_name="李四",
         seller_household=world.households[household],
-        lines=[LineInput(product="腊肉", quantity=Decimal("1"), unit="公斤", unit_price=Decimal(amount),
-                         amount=Decimal(amount))],
-    )  # fmt: skip
+        lines=[
+            LineInput(
+                product="腊肉",
+                quantity=Decimal("1"),
+                unit="公斤",
+                unit_price=Decimal(amount),
+                amount=Decimal(amount),
+            )
+        ],
+    )
     purchase_record(actor=world.users["admin"], data=data)
 
 
 @pytest.mark.parametrize("key", ["chuanshan", "anju", "city", "village", "admin"])
 @pytest.mark.parametrize("query", ["", "?sort=date", "?period=2018-02", "?q=腊肉"])
 def test_purchases_agree(world, key, query):
-    for day, amount, who in (("2018-01-05", "60", "zhang"), ("2018-02-10", "80", "wang"),
-                             ("2018-02-10", "70", "liu"), ("2018-03-01", "50", "zhang")):  # fmt: skip
+    for day, amount, who in (
+        ("2018-01-05", "60", "zhang"),
+        ("2018-02-10", "80", "wang"),
+        ("2018-02-10", "70", "liu"),
+        ("2018-03-01", "50", "zhang"),
+    ):
         _purchase(world, day, amount, who)
     user = world.users[key]
     assert page_ids(user, f"/purchases/{query}") == api_ids(user, f"/api/v1/purchases/{query}")

@@ -7,9 +7,15 @@ from yigou.regions.services import import_regions, load_national_list
 
 
 def test_prefix_of_each_level():
-    assert [prefix_of(c) for c in ("510000000000", "510900000000", "510903000000", "510903101000", "510903101001")] == [
-        "51", "5109", "510903", "510903101", "510903101001",
-    ]  # fmt: skip
+    assert [
+        prefix_of(c) for c in ("510000000000", "510900000000", "510903000000", "510903101000", "510903101001")
+    ] == [
+        "51",
+        "5109",
+        "510903",
+        "510903101",
+        "510903101001",
+    ]
 
 
 def test_national_list_loads_the_2018_divisions_of_suining(db):
@@ -32,8 +38,10 @@ def test_national_list_loads_the_2018_divisions_of_suining(db):
 
 def test_subtree_is_a_code_prefix(world):
     assert set(subtree("510903000000").filter(level=Level.VILLAGE).values_list("name", flat=True)) == {
-        "永兴村", "石佛村", "老池村",
-    }  # fmt: skip
+        "永兴村",
+        "石佛村",
+        "老池村",
+    }
 
 
 CSV = (
@@ -51,8 +59,11 @@ def test_import_adds_townships_and_villages_with_poor_flags(world):
     assert report.ok and report.written == 3
     village = Region.objects.get(code="510904102001")
     assert (village.level, village.is_poor, village.poor_since, village.parent_id) == (
-        Level.VILLAGE, True, 2014, "510904102000",
-    )  # fmt: skip
+        Level.VILLAGE,
+        True,
+        2014,
+        "510904102000",
+    )
     assert Region.objects.get(code="510904102002").is_poor is False
 
 

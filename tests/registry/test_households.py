@@ -16,9 +16,10 @@ def counts():
 
 def test_registers_a_household_with_birth_date_and_sex_from_the_id_number(world):
     hh = services.household_register(
-        actor=world.users["village"], village=world.region("510903101001"),
+        actor=world.users["village"],
+        village=world.region("510903101001"),
         members=[services.MemberInput("赵小红", person("510903", 1990, 7, male=False))],
-    )  # fmt: skip
+    )
     member = hh.members.get()
     assert (member.sex, member.birth_date, member.name_initials) == ("female", dt.date(1990, 3, 15), "zxh")
     assert hh.number == "5109031010010002"
@@ -30,9 +31,10 @@ def test_the_same_person_cannot_be_registered_twice(world):
     existing_id = world.households["zhang"].members.get(relation=Relation.HEAD).id_number
     with pytest.raises(DomainError) as err:
         services.household_register(
-            actor=world.users["chuanshan"], village=world.region("510903101002"),
+            actor=world.users["chuanshan"],
+            village=world.region("510903101002"),
             members=[services.MemberInput("张德明", existing_id)],
-        )  # fmt: skip
+        )
     assert err.value.code == "id_number_duplicate"
     assert (
         err.value.message
@@ -45,9 +47,10 @@ def test_a_household_needs_exactly_one_head(world):
     before = counts()
     with pytest.raises(DomainError) as err:
         services.household_register(
-            actor=world.users["chuanshan"], village=world.region("510903101002"),
+            actor=world.users["chuanshan"],
+            village=world.region("510903101002"),
             members=[services.MemberInput("甲", person("510903", 1980, 11), relation=Relation.SPOUSE)],
-        )  # fmt: skip
+        )
     assert err.value.code == "household_head_required"
     assert counts() == before
 
@@ -55,9 +58,10 @@ def test_a_household_needs_exactly_one_head(world):
 def test_a_household_must_be_in_a_village(world):
     with pytest.raises(DomainError) as err:
         services.household_register(
-            actor=world.users["chuanshan"], village=world.region("510903101000"),
+            actor=world.users["chuanshan"],
+            village=world.region("510903101000"),
             members=[services.MemberInput("甲", person("510903", 1980, 12))],
-        )  # fmt: skip
+        )
     assert err.value.message == "所在村必须选择村级，而“永兴镇”是乡级。"
 
 
@@ -65,9 +69,10 @@ def test_a_county_office_cannot_register_in_another_county(world):
     before = counts()
     with pytest.raises(PermissionDeniedError) as err:
         services.household_register(
-            actor=world.users["anju"], village=world.region("510903101002"),
+            actor=world.users["anju"],
+            village=world.region("510903101002"),
             members=[services.MemberInput("甲", person("510903", 1980, 13))],
-        )  # fmt: skip
+        )
     assert err.value.code == "out_of_scope"
     assert counts() == before
 

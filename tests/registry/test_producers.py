@@ -33,28 +33,44 @@ def test_a_cooperative_needs_a_valid_unique_credit_code(world):
 
 def test_a_household_seller_takes_its_households_village(world):
     seller = services.producer_register(
-        actor=world.users["chuanshan"], kind=ProducerKind.HOUSEHOLD, name="王建国", region=world.region("510903000000"),
+        actor=world.users["chuanshan"],
+        kind=ProducerKind.HOUSEHOLD,
+        name="王建国",
+        region=world.region("510903000000"),
         household=world.households["wang"],
-    )  # fmt: skip
+    )
     assert (seller.region_id, seller.county_code, seller.uscc) == ("510903101002", "510903000000", None)
 
 
 def test_only_enterprises_have_a_grade(world):
     with pytest.raises(DomainError):
         services.producer_register(
-            actor=world.users["chuanshan"], kind=ProducerKind.FAMILY_FARM, name="张家农场",
-            region=world.region("510903101001"), grade="national",
-        )  # fmt: skip
+            actor=world.users["chuanshan"],
+            kind=ProducerKind.FAMILY_FARM,
+            name="张家农场",
+            region=world.region("510903101001"),
+            grade="national",
+        )
 
 
 def test_linkage_to_the_same_household_by_the_same_mechanism_is_not_doubled(world):
     coop, zhang = world.producers["coop"], world.households["zhang"]
     with pytest.raises(DomainError) as err:
-        services.linkage_add(actor=world.users["chuanshan"], producer=coop, household=zhang,
-                             mechanism=Mechanism.ORDER, start=dt.date(2018, 1, 1))  # fmt: skip
+        services.linkage_add(
+            actor=world.users["chuanshan"],
+            producer=coop,
+            household=zhang,
+            mechanism=Mechanism.ORDER,
+            start=dt.date(2018, 1, 1),
+        )
     assert err.value.message == "该结对在 2017-03-01 起已存在，不能重复结对。"
-    wage = services.linkage_add(actor=world.users["chuanshan"], producer=coop, household=zhang,
-                                mechanism=Mechanism.WAGE, start=dt.date(2018, 1, 1))  # fmt: skip
+    wage = services.linkage_add(
+        actor=world.users["chuanshan"],
+        producer=coop,
+        household=zhang,
+        mechanism=Mechanism.WAGE,
+        start=dt.date(2018, 1, 1),
+    )
     services.linkage_end(
         actor=world.users["chuanshan"], linkage=wage, end=dt.date(2018, 12, 31), reason="季节性用工结束"
     )
@@ -64,14 +80,24 @@ def test_linkage_to_the_same_household_by_the_same_mechanism_is_not_doubled(worl
 def test_a_producer_cannot_link_a_household_outside_the_users_scope(world):
     # 船山区 does not see 安居区's household 刘永福: not found, exactly like a missing one.
     with pytest.raises(NotFoundError):
-        services.linkage_add(actor=world.users["chuanshan"], producer=world.producers["coop"],
-                             household=world.households["liu"], mechanism=Mechanism.WAGE, start=dt.date(2018, 1, 1))  # fmt: skip
+        services.linkage_add(
+            actor=world.users["chuanshan"],
+            producer=world.producers["coop"],
+            household=world.households["liu"],
+            mechanism=Mechanism.WAGE,
+            start=dt.date(2018, 1, 1),
+        )
 
 
 def test_member_share_is_a_fraction_of_current_shares(world):
     coop = world.producers["coop"]
-    second = services.coop_member_add(actor=world.users["chuanshan"], producer=coop, name="赵社长",
-                                      shares=Decimal("30"), joined_on=dt.date(2017, 3, 1))  # fmt: skip
+    second = services.coop_member_add(
+        actor=world.users["chuanshan"],
+        producer=coop,
+        name="赵社长",
+        shares=Decimal("30"),
+        joined_on=dt.date(2017, 3, 1),
+    )
     first = coop.members.get(household=world.households["zhang"])
     assert share_of(first) == Decimal("0.25")
     assert share_of(second) == Decimal("0.75")

@@ -34,8 +34,11 @@ def test_exit_then_lookback_removal_then_readdition_derives_each_status(world):
     zhang.refresh_from_db()
     assert zhang.status == S.POOR
     assert list(zhang.events.values_list("kind", flat=True)) == [
-        "identified", "exited", "lookback_removed", "lookback_added",
-    ]  # fmt: skip
+        "identified",
+        "exited",
+        "lookback_removed",
+        "lookback_added",
+    ]
 
 
 def test_status_on_a_date_reads_the_history_as_it_stood(world):
@@ -48,8 +51,14 @@ def test_status_on_a_date_reads_the_history_as_it_stood(world):
 
 def test_monitoring_overlays_the_status_and_ends(world):
     record(world, "zhang", EventKind.EXITED, dt.date(2019, 12, 1), reason="达标")
-    record(world, "zhang", EventKind.MONITOR_STARTED, dt.date(2021, 5, 1), monitor_type=MonitorType.UNSTABLE,
-           reason="因病支出骤增")  # fmt: skip
+    record(
+        world,
+        "zhang",
+        EventKind.MONITOR_STARTED,
+        dt.date(2021, 5, 1),
+        monitor_type=MonitorType.UNSTABLE,
+        reason="因病支出骤增",
+    )
     zhang = Household.objects.get(pk=world.households["zhang"].pk)
     assert (zhang.status, zhang.monitor_type) == (S.EXITED, MonitorType.UNSTABLE)
     record(world, "zhang", EventKind.MONITOR_ENDED, dt.date(2022, 5, 1), reason="风险消除")
@@ -92,9 +101,12 @@ def test_full_identification_procedure_in_order_makes_the_household_poor(world):
     steps = list(IdentificationStepKind)
     for offset, step in enumerate(steps):
         services.identification_record_step(
-            actor=actor, household=wang, step=step, date=dt.date(2015, 9, 1) + dt.timedelta(days=7 * offset),
+            actor=actor,
+            household=wang,
+            step=step,
+            date=dt.date(2015, 9, 1) + dt.timedelta(days=7 * offset),
             note=f"{step.label}完成",
-        )  # fmt: skip
+        )
         wang.refresh_from_db()
         expected = S.POOR if step == IdentificationStepKind.ANNOUNCEMENT else S.IDENTIFYING
         assert wang.status == expected

@@ -28,24 +28,57 @@ CITY, CHUANSHAN, ANJU, ZONE, LANJIANG = (
 )
 
 ZERO_ROW = {
-    "activities": 0, "outlets_counter": 0, "outlets_online_shop": 0, "outlets_service_store": 0,
-    "outlets_temp_market": 0, "outlets_ecommerce": 0, "fees_waived_wan": D("0.00"), "villages_poor": 0,
-    "villages_nonpoor": 0, "poor_households": 0, "poor_income": D("0.00"), "nonpoor_households": 0,
-    "nonpoor_income": D("0.00"), "amount_total": D("0.00"), "amount_own": D("0.00"), "amount_coop": D("0.00"),
-    "amount_certified": D("0.00"), "buyers_total": 0, "buyer_units": 0, "buyer_cadres": 0, "buyer_canteens": 0,
-    "buyer_enterprises": 0, "buyer_social_orgs": 0,
-}  # fmt: skip
+    "activities": 0,
+    "outlets_counter": 0,
+    "outlets_online_shop": 0,
+    "outlets_service_store": 0,
+    "outlets_temp_market": 0,
+    "outlets_ecommerce": 0,
+    "fees_waived_wan": D("0.00"),
+    "villages_poor": 0,
+    "villages_nonpoor": 0,
+    "poor_households": 0,
+    "poor_income": D("0.00"),
+    "nonpoor_households": 0,
+    "nonpoor_income": D("0.00"),
+    "amount_total": D("0.00"),
+    "amount_own": D("0.00"),
+    "amount_coop": D("0.00"),
+    "amount_certified": D("0.00"),
+    "buyers_total": 0,
+    "buyer_units": 0,
+    "buyer_cadres": 0,
+    "buyer_canteens": 0,
+    "buyer_enterprises": 0,
+    "buyer_social_orgs": 0,
+}
 
 ANJU_FORM = {
-    "villages_poor": "1", "poor_households": "3", "poor_income": "1200", "nonpoor_households": "1",
-    "nonpoor_income": "300", "amount_total": "2000", "amount_own": "1200", "amount_coop": "600",
-    "buyers_total": "5", "buyer_units": "2", "buyer_cadres": "3",
-}  # fmt: skip
+    "villages_poor": "1",
+    "poor_households": "3",
+    "poor_income": "1200",
+    "nonpoor_households": "1",
+    "nonpoor_income": "300",
+    "amount_total": "2000",
+    "amount_own": "1200",
+    "amount_coop": "600",
+    "buyers_total": "5",
+    "buyer_units": "2",
+    "buyer_cadres": "3",
+}
 ZONE_FORM = {
-    "outlets_counter": "1", "fees_waived_wan": "0.2", "poor_households": "2", "poor_income": "900",
-    "nonpoor_households": "1", "nonpoor_income": "200", "amount_total": "1000", "amount_own": "700",
-    "amount_coop": "300", "buyers_total": "4", "buyer_units": "1",
-}  # fmt: skip
+    "outlets_counter": "1",
+    "fees_waived_wan": "0.2",
+    "poor_households": "2",
+    "poor_income": "900",
+    "nonpoor_households": "1",
+    "nonpoor_income": "200",
+    "amount_total": "1000",
+    "amount_own": "700",
+    "amount_coop": "300",
+    "buyers_total": "4",
+    "buyer_units": "1",
+}
 CHUANSHAN_FORM = {"amount_total": "1700", "amount_own": "700", "amount_coop": "1000", "poor_households": "1"}
 
 
@@ -66,16 +99,29 @@ def ledger(world) -> None:
             lines=[_line("腊肉", "10", "公斤", "60")],
         ),
     )
-    purchase_record(actor=admin, data=PurchaseInput(
-        date=dt.date(2018, 3, 12), buyer_kind=BuyerKind.UNIT, buyer_unit=world.units["finance"],
-        channel=Channel.ONSITE, seller_producer=world.producers["coop"], lines=[_line("蔬菜", "200", "公斤", "5")],
-        attribution=Attribution.ENTERED, beneficiaries=[(hh["zhang"], D("300.00"))]))  # fmt: skip
+    purchase_record(
+        actor=admin,
+        data=PurchaseInput(
+            date=dt.date(2018, 3, 12),
+            buyer_kind=BuyerKind.UNIT,
+            buyer_unit=world.units["finance"],
+            channel=Channel.ONSITE,
+            seller_producer=world.producers["coop"],
+            lines=[_line("蔬菜", "200", "公斤", "5")],
+            attribution=Attribution.ENTERED,
+            beneficiaries=[(hh["zhang"], D("300.00"))],
+        ),
+    )
 
 
 def forms(world) -> None:
     admin = world.users["admin"]
-    for code, values in ((ANJU, ANJU_FORM), (ZONE, ZONE_FORM), (CHUANSHAN, CHUANSHAN_FORM),
-                         (LANJIANG, {"activities": "1"})):  # fmt: skip
+    for code, values in (
+        (ANJU, ANJU_FORM),
+        (ZONE, ZONE_FORM),
+        (CHUANSHAN, CHUANSHAN_FORM),
+        (LANJIANG, {"activities": "1"}),
+    ):
         values_save(actor=admin, region_code=code, year=2018, month=3, values=values)
 
 

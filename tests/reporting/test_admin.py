@@ -11,8 +11,22 @@ def test_administrator_changes_a_rule_and_the_change_is_audited(world, web_for):
     rule = Rule.objects.get(code="R03")
     page = web_for("admin").get(f"/admin/reporting/rule/{rule.pk}/change/")
     assert page.status_code == 200
-    data = {f: getattr(rule, f) for f in ["code", "description", "if_left", "if_operator", "if_right", "left",
-                                          "operator", "right", "tolerance", "missing", "order"]}  # fmt: skip
+    data = {
+        f: getattr(rule, f)
+        for f in [
+            "code",
+            "description",
+            "if_left",
+            "if_operator",
+            "if_right",
+            "left",
+            "operator",
+            "right",
+            "tolerance",
+            "missing",
+            "order",
+        ]
+    }
     data.update({"form": rule.form_id, "importance": "low", "blocking": "on", "is_active": "on"})
     response = web_for("admin").post(f"/admin/reporting/rule/{rule.pk}/change/", data)
     assert response.status_code == 302

@@ -12,29 +12,55 @@ pytestmark = pytest.mark.usefixtures("world")
 def test_form_lists_23_elements_and_the_five_rules(api_for):
     data = api_for("anju").get("/api/v1/reporting/form/").json()
     assert (data["name"], len(data["elements"]), [r["code"] for r in data["rules"]]) == (
-        "以购助扶成果统计表", 23, ["R01", "R02", "R03", "R04", "R05"],
-    )  # fmt: skip
-    assert data["elements"][13] == {"code": "amount_total", "name": "总额", "unit": "元", "value_type": "decimal",
-                                    "aggregation": "sum", "period_aggregation": "sum", "section": "购买金额"}  # fmt: skip
+        "以购助扶成果统计表",
+        23,
+        ["R01", "R02", "R03", "R04", "R05"],
+    )
+    assert data["elements"][13] == {
+        "code": "amount_total",
+        "name": "总额",
+        "unit": "元",
+        "value_type": "decimal",
+        "aggregation": "sum",
+        "period_aggregation": "sum",
+        "section": "购买金额",
+    }
     assert data["rules"][4]["condition"] == "poor_income > 0"
 
 
 def test_entry_returns_the_violations_at_once(api_for):
-    response = api_for("anju").post("/api/v1/reporting/values/", {
-        "region": ANJU, "period": "2018-03", "values": {"amount_total": "100", "amount_own": "60"}}, format="json")  # fmt: skip
+    response = api_for("anju").post(
+        "/api/v1/reporting/values/",
+        {"region": ANJU, "period": "2018-03", "values": {"amount_total": "100", "amount_own": "60"}},
+        format="json",
+    )
     assert response.status_code == 200
-    assert response.json() == {"changed": 2, "blocked": True, "outliers": [], "violations": [{
-        "rule": "R01", "description": "购买金额总额应等于农户自产与合作社产品之和", "left": 100, "right": 60,
-        "importance": "high", "blocking": True,
-        "message": "购买金额总额应等于农户自产与合作社产品之和：购买金额·总额 = 100，购买金额·其中农户自产 + 购买金额·其中合作社产品 = 60"}]}  # fmt: skip
+    assert response.json() == {
+        "changed": 2,
+        "blocked": True,
+        "outliers": [],
+        "violations": [
+            {
+                "rule": "R01",
+                "description": "购买金额总额应等于农户自产与合作社产品之和",
+                "left": 100,
+                "right": 60,
+                "importance": "high",
+                "blocking": True,
+                "message": "购买金额总额应等于农户自产与合作社产品之和：购买金额·总额 = 100，购买金额·其中农户自产 + 购买金额·其中合作社产品 = 60",
+            }
+        ],
+    }
     values = api_for("anju").get(f"/api/v1/reporting/values/?region={ANJU}&period=2018-03").json()["values"]
     assert (values["amount_total"], values["amount_own"], values["amount_coop"]) == (100, 60, None)
 
 
 def test_bad_values_are_a_400_naming_each_field_and_nothing_is_written(api_for):
-    response = api_for("anju").post("/api/v1/reporting/values/", {
-        "region": ANJU, "period": "2018-03", "values": {"amount_total": "100", "poor_households": "x"}},
-        format="json")  # fmt: skip
+    response = api_for("anju").post(
+        "/api/v1/reporting/values/",
+        {"region": ANJU, "period": "2018-03", "values": {"amount_total": "100", "poor_households": "x"}},
+        format="json",
+    )
     assert response.status_code == 400
     assert response.json()["fields"] == {"poor_households": "“户数”的数值“x”无效：不是数字"}
     assert FormValue.objects.count() == 0
@@ -42,8 +68,11 @@ def test_bad_values_are_a_400_naming_each_field_and_nothing_is_written(api_for):
 
 def test_one_county_can_neither_enter_nor_read_anothers_values(api_for):
     client = api_for("chuanshan")
-    response = client.post("/api/v1/reporting/values/", {"region": ANJU, "period": "2018-03",
-                                                         "values": {"amount_total": "1"}}, format="json")  # fmt: skip
+    response = client.post(
+        "/api/v1/reporting/values/",
+        {"region": ANJU, "period": "2018-03", "values": {"amount_total": "1"}},
+        format="json",
+    )
     assert (response.status_code, response.json()["code"]) == (403, "out_of_scope")
     assert client.get(f"/api/v1/reporting/values/?region={ANJU}&period=2018-03").status_code == 403
     assert client.get(f"/api/v1/reporting/reconciliation/?region={ANJU}&period=2018-03").status_code == 403
@@ -56,8 +85,11 @@ def test_validate_reconcile_list_and_comment(world, api_for):
     found = city.post(
         "/api/v1/reporting/validate/", {"region": CITY, "period": "2018-03"}, format="json"
     ).json()
-    assert [(v["region_name"], v["rule"]) for v in found] == [("安居区", "R01"), ("遂宁经济技术开发区", "R02"),
-                                                              ("遂宁市", "R01")]  # fmt: skip
+    assert [(v["region_name"], v["rule"]) for v in found] == [
+        ("安居区", "R01"),
+        ("遂宁经济技术开发区", "R02"),
+        ("遂宁市", "R01"),
+    ]
     differences = city.get(f"/api/v1/reporting/reconciliation/?region={CITY}&period=2018-03").json()
     assert [(d["element"], d["ledger"], d["reported"], d["difference"]) for d in differences] == [
         ("amount_total", 1600, 1700, 100),
@@ -67,10 +99,13 @@ def test_validate_reconcile_list_and_comment(world, api_for):
     assert [(r["region"], r["rule"]) for r in listed["results"]] == [(ANJU, "R01")]
     assert api_for("chuanshan").get("/api/v1/reporting/results/").json()["results"] == []
     result = ValidationResult.objects.get(region_id=ANJU)
-    response = api_for("anju").post(f"/api/v1/reporting/results/{result.pk}/comment/", {"text": "说明"},
-                                       format="json")  # fmt: skip
+    response = api_for("anju").post(
+        f"/api/v1/reporting/results/{result.pk}/comment/", {"text": "说明"}, format="json"
+    )
     assert (response.status_code, response.json()["message"]) == (
-        400, "输入有误：重要性为“高”的规则须改正数据，不能仅作说明")  # fmt: skip
+        400,
+        "输入有误：重要性为“高”的规则须改正数据，不能仅作说明",
+    )
 
 
 def test_import_through_the_api_is_all_or_nothing(api_for):
@@ -80,8 +115,11 @@ def test_import_through_the_api_is_all_or_nothing(api_for):
         "/api/v1/reporting/import/", {"file": bad, "period": "2018-03"}, format="multipart"
     )
     assert response.status_code == 400
-    assert response.json()["errors"][0] == {"row": 2, "column": "amount_total",
-                                            "message": "“总额”的数值“abc”无效：不是数字"}  # fmt: skip
+    assert response.json()["errors"][0] == {
+        "row": 2,
+        "column": "amount_total",
+        "message": "“总额”的数值“abc”无效：不是数字",
+    }
     good = SimpleUploadedFile("f.csv", b"region,amount_total\n510904000000,5\n")
     response = client.post(
         "/api/v1/reporting/import/", {"file": good, "period": "2018-03"}, format="multipart"

@@ -25,8 +25,20 @@ def test_element_types_and_aggregations(db):
 
 
 def test_the_five_rules_ship_as_data(db):
-    rules = list(ensure_builtin_form().rules.values_list("code", "if_left", "if_operator", "if_right", "left",
-                                                         "operator", "right", "tolerance", "importance", "missing"))  # fmt: skip
+    rules = list(
+        ensure_builtin_form().rules.values_list(
+            "code",
+            "if_left",
+            "if_operator",
+            "if_right",
+            "left",
+            "operator",
+            "right",
+            "tolerance",
+            "importance",
+            "missing",
+        )
+    )
     assert [r[:7] for r in rules] == [
         ("R01", "", "", "", "amount_total", "eq", "amount_own + amount_coop"),
         ("R02", "", "", "", "poor_income + nonpoor_income", "le", "amount_total"),

@@ -63,8 +63,19 @@ def test_every_change_is_audited_with_old_and_new(world):
 def test_bad_values_are_refused_element_by_element_and_nothing_is_written(world):
     save(world, "anju", ANJU, {"amount_total": "100"})
     with pytest.raises(DomainError) as exc:
-        save(world, "anju", ANJU, {"amount_total": "200", "poor_households": "2.5", "poor_income": "-1",
-                                   "amount_own": "abc", "amount_coop": "1.234", "nonsense": "1"})  # fmt: skip
+        save(
+            world,
+            "anju",
+            ANJU,
+            {
+                "amount_total": "200",
+                "poor_households": "2.5",
+                "poor_income": "-1",
+                "amount_own": "abc",
+                "amount_coop": "1.234",
+                "nonsense": "1",
+            },
+        )
     assert exc.value.errors == {
         "poor_households": "“户数”的数值“2.5”无效：须为整数（单位：户）",
         "poor_income": "“收入”的数值“-1”无效：不能为负数",
@@ -101,8 +112,12 @@ def test_a_registered_guard_refuses_before_anything_is_written(world):
 
 
 def test_rules_run_at_entry_and_their_results_are_stored_and_cleared(world):
-    result = save(world, "anju", ANJU, {"amount_total": "100", "amount_own": "50", "buyer_units": "3",
-                                       "buyers_total": "2"})  # fmt: skip
+    result = save(
+        world,
+        "anju",
+        ANJU,
+        {"amount_total": "100", "amount_own": "50", "buyer_units": "3", "buyers_total": "2"},
+    )
     assert [(v.rule.code, v.left, v.right) for v in result.violations] == [
         ("R01", D("100.00"), D("50.00")),
         ("R03", D("3"), D("2")),

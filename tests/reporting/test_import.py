@@ -27,15 +27,19 @@ def errors(result):
 
 def test_wide_file_with_errors_writes_nothing_and_says_why(world):
     before = counts()
-    result = form_import(actor=world.users["anju"], dry_run=False, table=table(
-        "region,period,amount_total,poor_households,bogus\n"
-        "510904000000,2018-03,100,2.5,\n"
-        "510903000000,2018-03,100,1,\n"
-        "999999999999,2018-03,1,1,\n"
-        "510904101000,2018-01..2018-03,1,1,\n"
-        "510904101001,2018-03,abc,,\n"
-        "510904000000,2018-03,5,,\n"
-    ))  # fmt: skip
+    result = form_import(
+        actor=world.users["anju"],
+        dry_run=False,
+        table=table(
+            "region,period,amount_total,poor_households,bogus\n"
+            "510904000000,2018-03,100,2.5,\n"
+            "510903000000,2018-03,100,1,\n"
+            "999999999999,2018-03,1,1,\n"
+            "510904101000,2018-01..2018-03,1,1,\n"
+            "510904101001,2018-03,abc,,\n"
+            "510904000000,2018-03,5,,\n"
+        ),
+    )
     assert errors(result) == [
         (1, "bogus", "列“bogus”不是报表“以购助扶成果统计表”的指标代码"),
         (2, "poor_households", "“户数”的数值“2.5”无效：须为整数（单位：户）"),
@@ -50,13 +54,17 @@ def test_wide_file_with_errors_writes_nothing_and_says_why(world):
 
 def test_long_file_with_errors_writes_nothing(world):
     before = counts()
-    result = form_import(actor=world.users["admin"], dry_run=False, table=table(
-        "region,period,element,value\n"
-        "510904000000,2018-03,amount_total,100\n"
-        "510904000000,2018-13,amount_total,100\n"
-        "510904000000,2018-03,amount_typo,1\n"
-        ",2018-03,amount_own,1\n"
-    ))  # fmt: skip
+    result = form_import(
+        actor=world.users["admin"],
+        dry_run=False,
+        table=table(
+            "region,period,element,value\n"
+            "510904000000,2018-03,amount_total,100\n"
+            "510904000000,2018-13,amount_total,100\n"
+            "510904000000,2018-03,amount_typo,1\n"
+            ",2018-03,amount_own,1\n"
+        ),
+    )
     assert errors(result) == [
         (3, "period", "输入有误：月份“2018-13”无效"),
         (4, "element", "报表“以购助扶成果统计表”中没有指标“amount_typo”"),
@@ -71,8 +79,11 @@ def test_a_locked_period_is_an_error_of_its_rows(world):
 
     hooks.ENTRY_GUARDS.append(locked)
     try:
-        result = form_import(actor=world.users["admin"], dry_run=False,
-                             table=table("region,period,element,value\n510904000000,2018-03,amount_total,1\n"))  # fmt: skip
+        result = form_import(
+            actor=world.users["admin"],
+            dry_run=False,
+            table=table("region,period,element,value\n510904000000,2018-03,amount_total,1\n"),
+        )
     finally:
         hooks.ENTRY_GUARDS.remove(locked)
     assert errors(result) == [(2, "period", "输入有误：该期间已审核锁定")]
@@ -91,8 +102,12 @@ def test_xlsx_wide_file_imports_with_the_period_option(world):
     sheet.append(["510904000000", "安居区", 300, 200, 100])
     buffer = io.BytesIO()
     book.save(buffer)
-    result = form_import(actor=world.users["anju"], dry_run=False, period="2018-05",
-                         table=read_table(buffer.getvalue(), "f.xlsx"))  # fmt: skip
+    result = form_import(
+        actor=world.users["anju"],
+        dry_run=False,
+        period="2018-05",
+        table=read_table(buffer.getvalue(), "f.xlsx"),
+    )
     assert (result.report.ok, result.report.written, result.layout, result.violations) == (
         True,
         3,

@@ -59,12 +59,21 @@ def test_form_import_writes_and_reports_the_zone_violations(neijiang):
 def test_stats_serves_the_new_city_from_the_forms(neijiang):
     run("form-import", str(neijiang), "--period", "2018-06")
     data = json.loads(run("stats", "--region", "511000000000", "--period", "2018-06", "--format", "json"))
-    assert [(r["region_name"], r["values"]["amount_total"], r["values"]["poor_households"]) for r in data["rows"]] == [
-        ("东兴区", 5000.0, 4), ("内江经济技术开发区", 800.0, 1),
-    ]  # fmt: skip
-    assert (data["title"], data["total"]["values"]["amount_total"], data["total"]["values"]["buyer_units"]) == (
-        "内江市2018年6月以购助扶成果统计表", 5800.0, 5,
-    )  # fmt: skip
+    assert [
+        (r["region_name"], r["values"]["amount_total"], r["values"]["poor_households"]) for r in data["rows"]
+    ] == [
+        ("东兴区", 5000.0, 4),
+        ("内江经济技术开发区", 800.0, 1),
+    ]
+    assert (
+        data["title"],
+        data["total"]["values"]["amount_total"],
+        data["total"]["values"]["buyer_units"],
+    ) == (
+        "内江市2018年6月以购助扶成果统计表",
+        5800.0,
+        5,
+    )
     assert data["footnotes"] == [
         "东兴区、内江经济技术开发区无台账数据，采用填报数据；合计 = 台账合计 + 上述填报数据。",
         "填报数据中的户数、村数、人数、单位数等去重计数按下级及各月相加，可能重复计算。",
@@ -86,8 +95,11 @@ def test_validate_the_new_city(neijiang):
 
 def test_the_zone_township_reports_in_long_layout_and_the_zone_aggregates_it(neijiang, tmp_path):
     long = tmp_path / "long.csv"
-    long.write_text("region,period,element,value\n511071001000,2018-07,amount_total,120\n"
-                    "511071001000,2018-07,amount_own,120\n", encoding="utf-8")  # fmt: skip
+    long.write_text(
+        "region,period,element,value\n511071001000,2018-07,amount_total,120\n"
+        "511071001000,2018-07,amount_own,120\n",
+        encoding="utf-8",
+    )
     run("form-import", str(long))
     data = json.loads(run("stats", "--region", "511000000000", "--period", "2018-07", "--format", "json"))
     assert [r["values"]["amount_total"] for r in data["rows"]] == [0.0, 120.0]

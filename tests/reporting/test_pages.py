@@ -27,8 +27,10 @@ def test_entry_page_looks_like_the_paper_form(web_for):
 
 
 def test_saving_shows_errors_inline_and_writes_nothing(web_for):
-    response = web_for("anju").post("/reporting/entry/", {"region": ANJU, "month": "2018-03",
-                                                          "v_amount_total": "1x", "v_poor_households": "2"})  # fmt: skip
+    response = web_for("anju").post(
+        "/reporting/entry/",
+        {"region": ANJU, "month": "2018-03", "v_amount_total": "1x", "v_poor_households": "2"},
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert '<small class="error">“总额”的数值“1x”无效：不是数字</small>' in html
@@ -37,8 +39,11 @@ def test_saving_shows_errors_inline_and_writes_nothing(web_for):
 
 
 def test_saving_shows_the_violations_at_once_through_htmx(web_for):
-    response = web_for("anju").post("/reporting/entry/", {"region": ANJU, "month": "2018-03", "v_amount_total": "100",
-                                                          "v_amount_own": "50"}, HTTP_HX_REQUEST="true")  # fmt: skip
+    response = web_for("anju").post(
+        "/reporting/entry/",
+        {"region": ANJU, "month": "2018-03", "v_amount_total": "100", "v_amount_own": "50"},
+        HTTP_HX_REQUEST="true",
+    )
     html = response.content.decode()
     assert response.status_code == 200 and html.startswith('<div id="entry">')
     assert "有重要性为“高”的规则未通过：改正前不能上报。" in html
@@ -50,8 +55,13 @@ def test_saving_shows_the_violations_at_once_through_htmx(web_for):
 
 
 def test_a_non_blocking_violation_is_commented_on_the_page(world, web_for):
-    values_save(actor=world.users["anju"], region_code=ANJU, year=2018, month=3,
-                values={"buyer_units": "3", "buyers_total": "2"})  # fmt: skip
+    values_save(
+        actor=world.users["anju"],
+        region_code=ANJU,
+        year=2018,
+        month=3,
+        values={"buyer_units": "3", "buyers_total": "2"},
+    )
     result = ValidationResult.objects.get()
     client = web_for("anju")
     response = client.post(
@@ -100,8 +110,14 @@ def test_run_validation_then_list_search_and_export(world, web_for):
     book = openpyxl.load_workbook(io.BytesIO(client.get("/reporting/results/?export=xlsx").content))
     sheet = book.active
     assert [c.value for c in sheet[2]][:4] == ["区划代码", "区域", "期间", "规则"]
-    assert [c.value for c in sheet[3]][:6] == [CITY, "遂宁市", "2018年3月", "R01",
-                                               "购买金额总额应等于农户自产与合作社产品之和", 4700]  # fmt: skip
+    assert [c.value for c in sheet[3]][:6] == [
+        CITY,
+        "遂宁市",
+        "2018年3月",
+        "R01",
+        "购买金额总额应等于农户自产与合作社产品之和",
+        4700,
+    ]
 
 
 def test_reconciliation_page_and_xlsx(world, web_for):
@@ -113,8 +129,16 @@ def test_reconciliation_page_and_xlsx(world, web_for):
     data = client.get(f"/reporting/reconciliation/?region={CITY}&period=2018-03&export=xlsx").content
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet["A1"].value == "遂宁市2018年3月台账与填报数据核对表"
-    assert [c.value for c in sheet[3]] == ["510903000000", "船山区", "amount_total", "购买金额·总额", "元", 1600,
-                                           1700, 100]  # fmt: skip
+    assert [c.value for c in sheet[3]] == [
+        "510903000000",
+        "船山区",
+        "amount_total",
+        "购买金额·总额",
+        "元",
+        1600,
+        1700,
+        100,
+    ]
     assert web_for("anju").get(f"/reporting/reconciliation/?region={CITY}&period=2018-03").status_code == 403
 
 

@@ -64,21 +64,40 @@ def test_sums_of_numbers_evaluate_like_arithmetic(parts):
 @pytest.mark.parametrize(
     ("operator", "left", "right", "tolerance", "expected"),
     [
-        ("eq", "100", "100.4", "0.5", True), ("eq", "100", "100.6", "0.5", False), ("eq", "1", "1", "0", True),
-        ("ne", "100", "100.4", "0.5", False), ("ne", "100", "101", "0.5", True),
-        ("lt", "1", "2", "0", True), ("lt", "2", "2", "0", False), ("lt", "2.1", "2", "0.5", True),
-        ("le", "2", "2", "0", True), ("le", "3", "2", "0", False), ("le", "2.4", "2", "0.5", True),
-        ("gt", "3", "2", "0", True), ("gt", "2", "2", "0", False), ("gt", "1.9", "2", "0.5", True),
-        ("ge", "2", "2", "0", True), ("ge", "1", "2", "0", False), ("ge", "1.6", "2", "0.5", True),
+        ("eq", "100", "100.4", "0.5", True),
+        ("eq", "100", "100.6", "0.5", False),
+        ("eq", "1", "1", "0", True),
+        ("ne", "100", "100.4", "0.5", False),
+        ("ne", "100", "101", "0.5", True),
+        ("lt", "1", "2", "0", True),
+        ("lt", "2", "2", "0", False),
+        ("lt", "2.1", "2", "0.5", True),
+        ("le", "2", "2", "0", True),
+        ("le", "3", "2", "0", False),
+        ("le", "2.4", "2", "0.5", True),
+        ("gt", "3", "2", "0", True),
+        ("gt", "2", "2", "0", False),
+        ("gt", "1.9", "2", "0.5", True),
+        ("ge", "2", "2", "0", True),
+        ("ge", "1", "2", "0", False),
+        ("ge", "1.6", "2", "0.5", True),
     ],
-)  # fmt: skip
+)
 def test_each_operator_with_its_tolerance(operator, left, right, tolerance, expected):
     assert holds(operator, D(left), D(right), D(tolerance)) is expected
 
 
 def rule(**fields):
-    base = {"code": "T", "description": "测试规则", "left": "a", "operator": "le", "right": "b",
-            "tolerance": D(0), "importance": "high", "missing": "skip"}  # fmt: skip
+    base = {
+        "code": "T",
+        "description": "测试规则",
+        "left": "a",
+        "operator": "le",
+        "right": "b",
+        "tolerance": D(0),
+        "importance": "high",
+        "missing": "skip",
+    }
     return Rule(**{**base, **fields})
 
 
@@ -110,8 +129,15 @@ def test_compulsory_pair_needs_both_sides_once_one_is_filled():
 
 
 def test_an_implication_is_checked_only_when_its_condition_holds():
-    implies = rule(if_left="poor_income", if_operator="gt", if_right="0", left="poor_households", operator="gt",
-                   right="0", missing="zero")  # fmt: skip
+    implies = rule(
+        if_left="poor_income",
+        if_operator="gt",
+        if_right="0",
+        left="poor_households",
+        operator="gt",
+        right="0",
+        missing="zero",
+    )
     assert check(implies, {"poor_income": D("0"), "poor_households": D("0")}) is None
     assert check(implies, {"poor_income": None, "poor_households": None}) is None
     assert check(implies, {"poor_income": D("500"), "poor_households": D("2")}) is None

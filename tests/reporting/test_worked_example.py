@@ -12,25 +12,63 @@ from yigou.ledger.table import build_table
 from yigou.reporting.merge import build_merged_table, merge, reconciliation
 
 CHUANSHAN_LEDGER = {
-    **ZERO_ROW, "villages_poor": 1, "poor_households": 1, "poor_income": D("900.00"), "amount_total": D("1600.00"),
-    "amount_own": D("600.00"), "amount_coop": D("1000.00"), "buyers_total": 2, "buyer_units": 1, "buyer_cadres": 1,
-}  # fmt: skip
+    **ZERO_ROW,
+    "villages_poor": 1,
+    "poor_households": 1,
+    "poor_income": D("900.00"),
+    "amount_total": D("1600.00"),
+    "amount_own": D("600.00"),
+    "amount_coop": D("1000.00"),
+    "buyers_total": 2,
+    "buyer_units": 1,
+    "buyer_cadres": 1,
+}
 ANJU_REPORTED = {
-    **ZERO_ROW, "activities": 1, "villages_poor": 1, "poor_households": 3, "poor_income": D("1200.00"),
-    "nonpoor_households": 1, "nonpoor_income": D("300.00"), "amount_total": D("2000.00"),
-    "amount_own": D("1200.00"), "amount_coop": D("600.00"), "buyers_total": 5, "buyer_units": 2, "buyer_cadres": 3,
-}  # fmt: skip
+    **ZERO_ROW,
+    "activities": 1,
+    "villages_poor": 1,
+    "poor_households": 3,
+    "poor_income": D("1200.00"),
+    "nonpoor_households": 1,
+    "nonpoor_income": D("300.00"),
+    "amount_total": D("2000.00"),
+    "amount_own": D("1200.00"),
+    "amount_coop": D("600.00"),
+    "buyers_total": 5,
+    "buyer_units": 2,
+    "buyer_cadres": 3,
+}
 ZONE_REPORTED = {
-    **ZERO_ROW, "outlets_counter": 1, "fees_waived_wan": D("0.20"), "poor_households": 2, "poor_income": D("900.00"),
-    "nonpoor_households": 1, "nonpoor_income": D("200.00"), "amount_total": D("1000.00"),
-    "amount_own": D("700.00"), "amount_coop": D("300.00"), "buyers_total": 4, "buyer_units": 1,
-}  # fmt: skip
+    **ZERO_ROW,
+    "outlets_counter": 1,
+    "fees_waived_wan": D("0.20"),
+    "poor_households": 2,
+    "poor_income": D("900.00"),
+    "nonpoor_households": 1,
+    "nonpoor_income": D("200.00"),
+    "amount_total": D("1000.00"),
+    "amount_own": D("700.00"),
+    "amount_coop": D("300.00"),
+    "buyers_total": 4,
+    "buyer_units": 1,
+}
 CITY_TOTAL = {
-    **ZERO_ROW, "activities": 1, "outlets_counter": 1, "fees_waived_wan": D("0.20"), "villages_poor": 2,
-    "poor_households": 6, "poor_income": D("3000.00"), "nonpoor_households": 2, "nonpoor_income": D("500.00"),
-    "amount_total": D("4600.00"), "amount_own": D("2500.00"), "amount_coop": D("1900.00"), "buyers_total": 11,
-    "buyer_units": 4, "buyer_cadres": 4,
-}  # fmt: skip
+    **ZERO_ROW,
+    "activities": 1,
+    "outlets_counter": 1,
+    "fees_waived_wan": D("0.20"),
+    "villages_poor": 2,
+    "poor_households": 6,
+    "poor_income": D("3000.00"),
+    "nonpoor_households": 2,
+    "nonpoor_income": D("500.00"),
+    "amount_total": D("4600.00"),
+    "amount_own": D("2500.00"),
+    "amount_coop": D("1900.00"),
+    "buyers_total": 11,
+    "buyer_units": 4,
+    "buyer_cadres": 4,
+}
 
 
 @pytest.fixture
@@ -47,8 +85,10 @@ def test_the_ledger_alone_knows_only_chuanshan(example):
 def test_merged_table_takes_the_ledger_for_chuanshan_and_forms_for_anju_and_the_zone(example):
     table = build_merged_table(example.region(CITY), parse_period("2018-03"))
     assert [(r.region_code, r.region_name) for r in table.rows] == [
-        (CHUANSHAN, "船山区"), (ANJU, "安居区"), (ZONE, "遂宁经济技术开发区"),
-    ]  # fmt: skip
+        (CHUANSHAN, "船山区"),
+        (ANJU, "安居区"),
+        (ZONE, "遂宁经济技术开发区"),
+    ]
     assert table.rows[0].values == CHUANSHAN_LEDGER
     assert table.rows[1].values == ANJU_REPORTED
     assert table.rows[2].values == ZONE_REPORTED
@@ -97,14 +137,34 @@ def test_validate_json_names_the_county_whose_total_is_not_own_plus_cooperative_
 ):
     out = run("validate", "--region", CITY, "--period", "2018-03", "--format", "json")
     assert json.loads(out) == [
-        {"region_code": ANJU, "region_name": "安居区", "rule": "R01",
-         "description": "购买金额总额应等于农户自产与合作社产品之和", "left": 2000, "right": 1800, "importance": "high"},
-        {"region_code": ZONE, "region_name": "遂宁经济技术开发区", "rule": "R02",
-         "description": "贫困与非贫困群众收入之和不应超过购买金额总额", "left": 1100, "right": 1000,
-         "importance": "high"},
-        {"region_code": CITY, "region_name": "遂宁市", "rule": "R01",
-         "description": "购买金额总额应等于农户自产与合作社产品之和", "left": 4700, "right": 4500, "importance": "high"},
-    ]  # fmt: skip
+        {
+            "region_code": ANJU,
+            "region_name": "安居区",
+            "rule": "R01",
+            "description": "购买金额总额应等于农户自产与合作社产品之和",
+            "left": 2000,
+            "right": 1800,
+            "importance": "high",
+        },
+        {
+            "region_code": ZONE,
+            "region_name": "遂宁经济技术开发区",
+            "rule": "R02",
+            "description": "贫困与非贫困群众收入之和不应超过购买金额总额",
+            "left": 1100,
+            "right": 1000,
+            "importance": "high",
+        },
+        {
+            "region_code": CITY,
+            "region_name": "遂宁市",
+            "rule": "R01",
+            "description": "购买金额总额应等于农户自产与合作社产品之和",
+            "left": 4700,
+            "right": 4500,
+            "importance": "high",
+        },
+    ]
 
 
 def test_validate_text_prints_one_line_per_violation(example):
@@ -133,9 +193,16 @@ def test_a_date_range_counts_the_whole_months_it_touches_and_says_so(example):
 def test_a_village_without_children_shows_its_own_reported_figures(example):
     from yigou.reporting.services import values_save
 
-    values_save(actor=example.users["anju"], region_code="510904101001", year=2018, month=3,
-                values={"amount_total": "80", "poor_households": "2"})  # fmt: skip
+    values_save(
+        actor=example.users["anju"],
+        region_code="510904101001",
+        year=2018,
+        month=3,
+        values={"amount_total": "80", "poor_households": "2"},
+    )
     table = build_merged_table(example.region("510904101001"), parse_period("2018-03"))
     assert (table.rows, table.total.values["amount_total"], table.total.values["poor_households"]) == (
-        [], D("80.00"), 2,
-    )  # fmt: skip
+        [],
+        D("80.00"),
+        2,
+    )

@@ -101,43 +101,96 @@ def add_units(ex: Example) -> None:
     region = ex.world.regions[CHUANSHAN]
     for key, (name, kind, budget, canteen, union, staff) in UNITS.items():
         ex.units[key] = assist.unit_register(
-            actor=ex.admin, region=region, name=name, kind=kind, is_budget_unit=budget, has_canteen=canteen,
-            has_union=union, staff_count=staff,
-        )  # fmt: skip
+            actor=ex.admin,
+            region=region,
+            name=name,
+            kind=kind,
+            is_budget_unit=budget,
+            has_canteen=canteen,
+            has_union=union,
+            staff_count=staff,
+        )
     ex.cadre = assist.cadre_add(actor=ex.admin, unit=ex.units["A"], name="李明")
     org = organisation_create(
         actor=None, name=UNITS["A"][0], kind=OrgKind.UNIT, region=region, unit=ex.units["A"]
     )
-    ex.users["a_staff"] = user_create(actor=system_actor(), username="a_staff", password=PASSWORD, role=Role.UNIT,
-                                      organisation=org, display_name="区府办填报员", check_password=False)  # fmt: skip
-    ex.users["chef"] = user_create(actor=system_actor(), username="chef", password=PASSWORD, role=Role.BUYER,
-                                   organisation=None, display_name="食堂承包人王师傅", check_password=False)  # fmt: skip
+    ex.users["a_staff"] = user_create(
+        actor=system_actor(),
+        username="a_staff",
+        password=PASSWORD,
+        role=Role.UNIT,
+        organisation=org,
+        display_name="区府办填报员",
+        check_password=False,
+    )
+    ex.users["chef"] = user_create(
+        actor=system_actor(),
+        username="chef",
+        password=PASSWORD,
+        role=Role.BUYER,
+        organisation=None,
+        display_name="食堂承包人王师傅",
+        check_password=False,
+    )
 
 
 def add_presale(ex: Example) -> None:
     zhang, start = ex.world.households["zhang"], ex.today - dt.timedelta(days=1)
-    data = ListInput(title="永兴村秋季农产品预售", opens_on=start, closes_on=ex.today + dt.timedelta(days=30),
-                     contact_name="永兴村村委会", contact_phone="13800001111")  # fmt: skip
-    goods = [("大米", "grain_oil", "公斤", "5.00"), ("腊肉", "meat_egg", "公斤", "60.00"),
-             ("土鸡蛋", "meat_egg", "个", "1.50")]  # fmt: skip
-    items = [ItemInput(name=n, category=c, unit=u, unit_price=Decimal(p), quantity=Decimal("100000"),
-                       window_start=start, window_end=ex.today + dt.timedelta(days=60), seller_household=zhang)
-             for n, c, u, p in goods]  # fmt: skip
+    data = ListInput(
+        title="永兴村秋季农产品预售",
+        opens_on=start,
+        closes_on=ex.today + dt.timedelta(days=30),
+        contact_name="永兴村村委会",
+        contact_phone="13800001111",
+    )
+    goods = [
+        ("大米", "grain_oil", "公斤", "5.00"),
+        ("腊肉", "meat_egg", "公斤", "60.00"),
+        ("土鸡蛋", "meat_egg", "个", "1.50"),
+    ]
+    items = [
+        ItemInput(
+            name=n,
+            category=c,
+            unit=u,
+            unit_price=Decimal(p),
+            quantity=Decimal("100000"),
+            window_start=start,
+            window_end=ex.today + dt.timedelta(days=60),
+            seller_household=zhang,
+        )
+        for n, c, u, p in goods
+    ]
     ex.presale = presale_publish(
         actor=ex.admin, data=data, items=items, village=zhang.village, today=ex.today
     )
     ex.items = {item.name: item for item in ex.presale.items.all()}
 
 
-def buy(ex: Example, key: str, item: str, quantity: str, *, unit: AssistingUnit | None = None,
-        kind: str = BuyerKind.UNIT, cadre: Cadre | None = None, actor: Any = None, pay: bool = True) -> Order:  # fmt: skip
+def buy(
+    ex: Example,
+    key: str,
+    item: str,
+    quantity: str,
+    *,
+    unit: AssistingUnit | None = None,
+    kind: str = BuyerKind.UNIT,
+    cadre: Cadre | None = None,
+    actor: Any = None,
+    pay: bool = True,
+) -> Order:
     """Place, confirm, ship, receive and (unless pay=False) pay one order through the market services."""
     assert ex.presale is not None
     placed_by = actor or ex.admin
     order = ordering.order_place(
-        actor=placed_by, presale_list=ex.presale, lines=[(ex.items[item].pk, quantity)], buyer_kind=kind,
-        cadre=cadre, unit=unit if actor is None else None, today=ex.today,
-    )  # fmt: skip
+        actor=placed_by,
+        presale_list=ex.presale,
+        lines=[(ex.items[item].pk, quantity)],
+        buyer_kind=kind,
+        cadre=cadre,
+        unit=unit if actor is None else None,
+        today=ex.today,
+    )
     ordering.order_confirm(actor=ex.admin, order=order)
     ordering.order_ship(actor=ex.admin, order=order)
     ordering.order_receive(actor=placed_by, order=order)
@@ -167,11 +220,19 @@ def _orders(ex: Example) -> None:
     buy(ex, "e", "大米", "1000", unit=u["E"])
     buy(ex, "f_contractor", "土鸡蛋", "10000", actor=ex.users["chef"])
     buy(ex, "finance", "大米", "200", unit=ex.world.units["finance"])
-    purchase_record(actor=ex.admin, data=PurchaseInput(
-        date=ex.today, buyer_kind=BuyerKind.CANTEEN, channel=Channel.ONSITE, buyer_unit=u["A"],
-        seller_household=ex.world.households["zhang"],
-        lines=[LineInput(product="腊肉", quantity=Decimal("40"), unit="公斤", unit_price=Decimal("50.00"))],
-    ))  # fmt: skip
+    purchase_record(
+        actor=ex.admin,
+        data=PurchaseInput(
+            date=ex.today,
+            buyer_kind=BuyerKind.CANTEEN,
+            channel=Channel.ONSITE,
+            buyer_unit=u["A"],
+            seller_household=ex.world.households["zhang"],
+            lines=[
+                LineInput(product="腊肉", quantity=Decimal("40"), unit="公斤", unit_price=Decimal("50.00"))
+            ],
+        ),
+    )
 
 
 def _file(ex: Example, key: str, data: FilingInput, year: int | None = None) -> ShareFiling:
@@ -185,16 +246,31 @@ def _filings(ex: Example) -> None:
     services.filing_approve(actor=office, filing=last)
     floor_set(actor=ex.world.users["city"], region=ex.world.regions["510900000000"], year=ex.year, ratio="15")
     floor_set(actor=office, region=ex.world.regions[CHUANSHAN], year=ex.year, ratio="20", note="船山区文件")
-    ex.filings["A"] = _file(ex, "A", FilingInput(
-        mode="shared", canteen_total="500000.00", ratio="20", union_per_head="300.00", union_staff=100,
-        union_unit=u["union"], covered_units=[u["B"]],
-    ))  # fmt: skip
+    ex.filings["A"] = _file(
+        ex,
+        "A",
+        FilingInput(
+            mode="shared",
+            canteen_total="500000.00",
+            ratio="20",
+            union_per_head="300.00",
+            union_staff=100,
+            union_unit=u["union"],
+            covered_units=[u["B"]],
+        ),
+    )
     ex.filings["C"] = _file(ex, "C", FilingInput(mode="none", union_per_head="200", union_staff=20))
-    ex.filings["D"] = _file(ex, "D", FilingInput(mode="outsourced", canteen_total="300000", ratio="20",
-                                                 contractor_unit=u["caterer"]))  # fmt: skip
+    ex.filings["D"] = _file(
+        ex,
+        "D",
+        FilingInput(mode="outsourced", canteen_total="300000", ratio="20", contractor_unit=u["caterer"]),
+    )
     ex.filings["E"] = _file(ex, "E", FilingInput(mode="own", canteen_total="150000", ratio="20"))
-    ex.filings["F"] = _file(ex, "F", FilingInput(mode="outsourced", canteen_total="100000", ratio="25",
-                                                 contractor_user=ex.users["chef"]))  # fmt: skip
+    ex.filings["F"] = _file(
+        ex,
+        "F",
+        FilingInput(mode="outsourced", canteen_total="100000", ratio="25", contractor_user=ex.users["chef"]),
+    )
     for key in ("A", "C", "F"):
         ex.filings[key] = services.filing_approve(actor=office, filing=ex.filings[key])
     ex.filings["E"] = services.filing_return(

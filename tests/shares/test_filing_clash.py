@@ -16,11 +16,22 @@ def test_merging_a_unit_that_just_filed_itself_is_refused_in_chinese(ex, monkeyp
     save(ex, "C", year=year, mode="none")  # the other office's request, committed a moment ago
     monkeypatch.setattr(services, "_ensure_links_free", lambda *args, **kwargs: None)
 
-    msg = refused(lambda: save(ex, "G", year=year, mode="shared", canteen_total="1000.00", ratio="20",
-                               covered_units=[ex.units["C"]]))  # fmt: skip
+    msg = refused(
+        lambda: save(
+            ex,
+            "G",
+            year=year,
+            mode="shared",
+            canteen_total="1000.00",
+            ratio="20",
+            covered_units=[ex.units["C"]],
+        )
+    )
 
-    assert msg == (f"输入有误：“{ex.units['C'].name}”的{year}年预留份额刚刚已由其他填报登记（本单位填报或合并填报），"
-                   "本次未保存，请刷新后重新选择")  # fmt: skip
+    assert msg == (
+        f"输入有误：“{ex.units['C'].name}”的{year}年预留份额刚刚已由其他填报登记（本单位填报或合并填报），"
+        "本次未保存，请刷新后重新选择"
+    )
     assert list(ShareFiling.objects.filter(year=year).values_list("unit_id", "mode")) == [
         (ex.units["C"].pk, "none")
     ]

@@ -18,8 +18,14 @@ def test_dashboard_shows_the_worked_example_totals(ex, page_as):
     r = page_as(ex.world.users["chuanshan"]).get(f"/shares/?year={ex.year}")
     assert r.status_code == 200
     html = text(r)
-    for fragment in ('id="n-registered">7<', 'id="n-filed">5<', 'id="n-not-filed">2<', 'id="reserved-total">219000.00<',
-                     'id="completed-total">89000.00<', 'id="completion-rate">40.64%<'):  # fmt: skip
+    for fragment in (
+        'id="n-registered">7<',
+        'id="n-filed">5<',
+        'id="n-not-filed">2<',
+        'id="reserved-total">219000.00<',
+        'id="completed-total">89000.00<',
+        'id="completion-rate">40.64%<',
+    ):
         assert fragment in html
     assert "船山区统计局" in html.split('id="never-bought"')[1].split("</ul>")[0]
 
@@ -68,8 +74,16 @@ def test_unit_staff_see_their_own_completion_and_cannot_change_an_approved_filin
 
 def test_unit_staff_file_and_submit_through_the_pages(ex, page_as):
     client, year = page_as(ex.users["a_staff"]), ex.year + 1
-    r = client.post(f"/shares/file/?year={year}", {"mode": "own", "canteen_total": "400000", "ratio": "20",
-                                                   "union_per_head": "100", "union_staff": "80"})  # fmt: skip
+    r = client.post(
+        f"/shares/file/?year={year}",
+        {
+            "mode": "own",
+            "canteen_total": "400000",
+            "ratio": "20",
+            "union_per_head": "100",
+            "union_staff": "80",
+        },
+    )
     filing = ShareFiling.objects.get(unit=ex.units["A"], year=year)
     assert r.status_code == 302 and r["Location"] == f"/shares/filings/{filing.pk}/"
     assert (filing.reserved_amount, filing.union_amount) == (Decimal("80000.00"), Decimal("8000.00"))
@@ -80,8 +94,10 @@ def test_unit_staff_file_and_submit_through_the_pages(ex, page_as):
     assert (filing.below_last_year, filing.last_year_amount) == (True, Decimal("100000.00"))
     r = client.post(f"/shares/file/?year={year + 1}", {"mode": "none", "canteen_total": "5"})
     assert r.status_code == 400 and "无食堂单位不设食堂份额" in text(r)
-    r = client.post(f"/shares/file/?year={year + 1}", {"mode": "outsourced", "canteen_total": "5", "ratio": "20",
-                                                       "contractor_username": "nobody"})  # fmt: skip
+    r = client.post(
+        f"/shares/file/?year={year + 1}",
+        {"mode": "outsourced", "canteen_total": "5", "ratio": "20", "contractor_username": "nobody"},
+    )
     assert r.status_code == 400 and "账号“nobody”不存在" in text(r)
 
 
@@ -109,8 +125,9 @@ def test_floors_page_lists_and_sets_floors(ex, page_as):
     )
     assert r.status_code == 302
     assert ShareFloor.objects.get(region_id="510903000000", year=ex.year + 1).ratio == Decimal("22.50")
-    r = page_as(ex.world.users["auditor"]).post("/shares/floors/", {"region": "510900000000", "year": 2030,
-                                                                     "ratio": "5"})  # fmt: skip
+    r = page_as(ex.world.users["auditor"]).post(
+        "/shares/floors/", {"region": "510900000000", "year": 2030, "ratio": "5"}
+    )
     assert r.status_code == 403
 
 
@@ -153,7 +170,9 @@ def test_administrator_files_on_a_units_behalf(ex, page_as):
     assert admin.get("/shares/mine/").status_code == 403
     html = text(admin.get(f"/shares/mine/?unit={g.pk}&year={ex.year}"))
     assert 'id="filing-status">未填报<' in html and 'id="done">0.00<' in html
-    r = admin.post(f"/shares/file/?unit={g.pk}&year={ex.year}", {"mode": "none", "union_per_head": "50",
-                                                                 "union_staff": "10"})  # fmt: skip
+    r = admin.post(
+        f"/shares/file/?unit={g.pk}&year={ex.year}",
+        {"mode": "none", "union_per_head": "50", "union_staff": "10"},
+    )
     filing = ShareFiling.objects.get(unit=g, year=ex.year)
     assert r.status_code == 302 and (filing.mode, filing.union_amount) == ("none", Decimal("500.00"))

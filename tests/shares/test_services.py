@@ -15,9 +15,18 @@ from yigou.shares.services import FilingInput
 
 def state():
     rows = ShareFiling.objects.order_by("pk").values_list(
-        "pk", "unit_id", "year", "mode", "status", "canteen_total", "ratio", "reserved_amount", "union_amount",
-        "host_id", "review_note",
-    )  # fmt: skip
+        "pk",
+        "unit_id",
+        "year",
+        "mode",
+        "status",
+        "canteen_total",
+        "ratio",
+        "reserved_amount",
+        "union_amount",
+        "host_id",
+        "review_note",
+    )
     return list(rows), AuditEntry.objects.count(), list(ShareFloor.objects.values_list("pk", "ratio"))
 
 
@@ -30,8 +39,9 @@ def refused(call, exc=DomainError):
 
 
 def save(ex, key, actor=None, year=None, **fields):
-    return services.filing_save(actor=actor or ex.admin, unit=ex.units[key], year=year or ex.year + 1,
-                                data=FilingInput(**fields))  # fmt: skip
+    return services.filing_save(
+        actor=actor or ex.admin, unit=ex.units[key], year=year or ex.year + 1, data=FilingInput(**fields)
+    )
 
 
 def test_only_budget_units_file(ex):
@@ -49,7 +59,10 @@ def test_unit_staff_file_only_for_their_own_unit(ex):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"mode": "none", "canteen_total": "1000"}, "无食堂单位不设食堂份额，食堂食材采购总额和预留比例须为 0"),
+        (
+            {"mode": "none", "canteen_total": "1000"},
+            "无食堂单位不设食堂份额，食堂食材采购总额和预留比例须为 0",
+        ),
         ({"mode": "own", "ratio": "20"}, "须填写食堂食材采购总额（大于 0）"),
         ({"mode": "own", "canteen_total": "1000"}, "须填写预留比例（大于 0）"),
         ({"mode": "own", "canteen_total": "1000", "ratio": "120"}, "预留比例须在 0 到 100 之间（单位：%）"),
@@ -57,11 +70,17 @@ def test_unit_staff_file_only_for_their_own_unit(ex):
         ({"mode": "own", "canteen_total": "10.005", "ratio": "20"}, "食堂食材采购总额最多两位小数（元）"),
         ({"mode": "own", "canteen_total": "abc", "ratio": "20"}, "食堂食材采购总额“abc”不是有效金额"),
         ({"mode": "none", "union_staff": "x"}, "工会职工人数“x”须为整数"),
-        ({"mode": "outsourced", "canteen_total": "1000", "ratio": "20"}, "食堂委托经营须填写承包企业或承包方账号（二选一）"),
+        (
+            {"mode": "outsourced", "canteen_total": "1000", "ratio": "20"},
+            "食堂委托经营须填写承包企业或承包方账号（二选一）",
+        ),
         ({"mode": "merged"}, "食堂情况“merged”不在可选范围内"),
-        ({"mode": "shared", "canteen_total": "1000", "ratio": "20"}, "共用食堂须选择由本单位合并填报的其他预算单位"),
+        (
+            {"mode": "shared", "canteen_total": "1000", "ratio": "20"},
+            "共用食堂须选择由本单位合并填报的其他预算单位",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_refused_in_chinese(ex, fields, message):
     assert refused(lambda: save(ex, "G", **fields)) == f"输入有误：{message}"
 
@@ -71,26 +90,50 @@ def test_contractor_only_for_outsourced_and_must_be_a_buyer_account(ex):
         lambda: save(ex, "G", mode="own", canteen_total="1", ratio="20", contractor_unit=ex.units["caterer"])
     )
     assert msg == "输入有误：只有“食堂委托经营”才填写食堂承包方"
-    msg = refused(lambda: save(ex, "G", mode="outsourced", canteen_total="1", ratio="20",
-                               contractor_user=ex.users["a_staff"]))  # fmt: skip
+    msg = refused(
+        lambda: save(
+            ex, "G", mode="outsourced", canteen_total="1", ratio="20", contractor_user=ex.users["a_staff"]
+        )
+    )
     assert msg == "输入有误：承包方账号“a_staff”须为有效的个人/企业采购人账号"
 
 
 def test_a_unit_or_contractor_counts_to_one_filing_a_year(ex):
     # This year: the caterer already serves D, B is merged into A, chef serves F.
     year = ex.year
-    msg = refused(lambda: save(ex, "G", year=year, mode="outsourced", canteen_total="1", ratio="20",
-                               contractor_unit=ex.units["caterer"]))  # fmt: skip
+    msg = refused(
+        lambda: save(
+            ex,
+            "G",
+            year=year,
+            mode="outsourced",
+            canteen_total="1",
+            ratio="20",
+            contractor_unit=ex.units["caterer"],
+        )
+    )
     assert (
         msg
         == "输入有误：所选单位或承包方已计入“船山区教育局”的"
         + f"{year}年预留份额，同一单位的采购只能计入一个填报"
     )
-    msg = refused(lambda: save(ex, "G", year=year, mode="shared", canteen_total="1", ratio="20",
-                               covered_units=[ex.units["B"]]))  # fmt: skip
+    msg = refused(
+        lambda: save(
+            ex, "G", year=year, mode="shared", canteen_total="1", ratio="20", covered_units=[ex.units["B"]]
+        )
+    )
     assert "已计入“船山区人民政府办公室”" in msg
-    msg = refused(lambda: save(ex, "G", year=year, mode="outsourced", canteen_total="1", ratio="20",
-                               contractor_user=ex.users["chef"]))  # fmt: skip
+    msg = refused(
+        lambda: save(
+            ex,
+            "G",
+            year=year,
+            mode="outsourced",
+            canteen_total="1",
+            ratio="20",
+            contractor_user=ex.users["chef"],
+        )
+    )
     assert "已计入“船山区卫生健康局”" in msg
 
 
@@ -105,8 +148,11 @@ def test_covered_units_must_be_budget_units_of_the_same_county(ex):
         lambda: save(ex, "G", mode="shared", canteen_total="1", ratio="20", covered_units=[ex.units["union"]])
     )
     assert msg == "输入有误：“船山区人民政府办公室工会”不是预算单位"
-    msg = refused(lambda: save(ex, "G", mode="shared", canteen_total="1", ratio="20",
-                               covered_units=[ex.world.units["finance"]]))  # fmt: skip
+    msg = refused(
+        lambda: save(
+            ex, "G", mode="shared", canteen_total="1", ratio="20", covered_units=[ex.world.units["finance"]]
+        )
+    )
     assert msg == "输入有误：“遂宁市财政局”与本单位不在同一区县，不能共用食堂"
 
 
@@ -143,7 +189,9 @@ def test_return_needs_a_reason_and_only_offices_over_the_unit_review(ex):
     assert refused(
         lambda: services.filing_return(actor=ex.world.users["chuanshan"], filing=d, reason=" ")
     ) == ("输入有误：退回须填写原因")
-    refused(lambda: services.filing_approve(actor=ex.world.users["anju"], filing=d), NotFoundError)  # out of sight
+    refused(
+        lambda: services.filing_approve(actor=ex.world.users["anju"], filing=d), NotFoundError
+    )  # out of sight
     refused(lambda: services.filing_approve(actor=ex.users["a_staff"], filing=d), PermissionDeniedError)
     refused(lambda: services.filing_approve(actor=ex.world.users["auditor"], filing=d), PermissionDeniedError)
     approved = services.filing_approve(actor=ex.world.users["city"], filing=d)
@@ -184,10 +232,16 @@ def test_every_change_is_audited(ex):
 
 def test_floors_are_set_in_scope_and_the_most_specific_applies(ex, world):
     anju, city = world.users["anju"], world.users["city"]
-    refused(lambda: floor_set(actor=anju, region=world.regions["510903000000"], year=ex.year, ratio="30"),
-            PermissionDeniedError)  # fmt: skip
-    refused(lambda: floor_set(actor=ex.users["a_staff"], region=world.regions["510903000000"], year=ex.year,
-                              ratio="30"), PermissionDeniedError)  # fmt: skip
+    refused(
+        lambda: floor_set(actor=anju, region=world.regions["510903000000"], year=ex.year, ratio="30"),
+        PermissionDeniedError,
+    )
+    refused(
+        lambda: floor_set(
+            actor=ex.users["a_staff"], region=world.regions["510903000000"], year=ex.year, ratio="30"
+        ),
+        PermissionDeniedError,
+    )
     assert refused(
         lambda: floor_set(actor=city, region=world.regions["510900000000"], year=ex.year, ratio="0")
     ) == ("输入有误：最低预留比例须大于 0")

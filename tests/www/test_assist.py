@@ -42,8 +42,10 @@ def test_cadre_list_and_detail(client_for, world):
 
 def test_registers_unit_and_cadre(client_for):
     client = client_for("chuanshan")
-    response = client.post(reverse("www:unit_create"), {"name": "船山区教育局", "kind": "government",
-                                                         "region": "510903000000", "is_budget_unit": "on"})  # fmt: skip
+    response = client.post(
+        reverse("www:unit_create"),
+        {"name": "船山区教育局", "kind": "government", "region": "510903000000", "is_budget_unit": "on"},
+    )
     assert response.status_code == 302
     unit = AssistingUnit.objects.get(name="船山区教育局")
     assert (unit.region_id, unit.is_budget_unit, unit.staff_count) == ("510903000000", True, 0)
@@ -76,8 +78,14 @@ def test_pairing_page_filters_active_and_ended(client_for):
 
 def test_pairs_unit_with_village_and_refuses_a_duplicate(client_for, world):
     client = client_for("chuanshan")
-    data = {"which": "village", "unit": str(world.units["chuanshan_bank"].pk), "village": "510903102001",
-            "start": "2020-01-01", "end": "", "note": ""}  # fmt: skip
+    data = {
+        "which": "village",
+        "unit": str(world.units["chuanshan_bank"].pk),
+        "village": "510903102001",
+        "start": "2020-01-01",
+        "end": "",
+        "note": "",
+    }
     assert client.post(reverse("www:pairing_create"), data).status_code == 302
     count = UnitVillagePairing.objects.count()
     again = client.post(reverse("www:pairing_create"), data)
@@ -87,8 +95,12 @@ def test_pairs_unit_with_village_and_refuses_a_duplicate(client_for, world):
 
 
 def test_pairs_cadre_with_household_by_number(client_for, world):
-    data = {"which": "household", "cadre": str(world.cadres["sun"].pk),
-            "household_number": world.households["wang"].number, "start": "2020-05-01"}  # fmt: skip
+    data = {
+        "which": "household",
+        "cadre": str(world.cadres["sun"].pk),
+        "household_number": world.households["wang"].number,
+        "start": "2020-05-01",
+    }
     response = client_for("chuanshan").post(reverse("www:pairing_create"), data)
     assert response.status_code == 302
     pairing = CadreHouseholdPairing.objects.get(household=world.households["wang"])
@@ -96,8 +108,13 @@ def test_pairs_cadre_with_household_by_number(client_for, world):
 
 
 def test_end_before_start_is_refused(client_for, world):
-    data = {"which": "household", "cadre": str(world.cadres["sun"].pk),
-            "household_number": world.households["wang"].number, "start": "2020-05-01", "end": "2020-01-01"}  # fmt: skip
+    data = {
+        "which": "household",
+        "cadre": str(world.cadres["sun"].pk),
+        "household_number": world.households["wang"].number,
+        "start": "2020-05-01",
+        "end": "2020-01-01",
+    }
     response = client_for("chuanshan").post(reverse("www:pairing_create"), data)
     assert response.status_code == 400
     assert "结束日期 2020-01-01 不能早于开始日期 2020-05-01。" in response.content.decode()

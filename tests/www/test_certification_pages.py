@@ -18,8 +18,9 @@ from yigou.market.models import Blacklisting, Product, ProductStep, ReferencePri
 
 @pytest.fixture
 def applied(world) -> Product:
-    return cert.product_apply(actor=world.users["producer"], producer=world.producers["coop"], data=honey(world),
-                              today=APPLIED)  # fmt: skip
+    return cert.product_apply(
+        actor=world.users["producer"], producer=world.producers["coop"], data=honey(world), today=APPLIED
+    )
 
 
 @pytest.fixture
@@ -27,8 +28,9 @@ def current(world, applied) -> Product:
     """Listed today, so the public catalog (which uses today's date) shows it."""
     cert.product_review(actor=world.users["yongxing"], product=applied, passed=True)
     today = dt.date.today()
-    cert.product_decide(actor=world.users["chuanshan"], product=applied, certify=True,
-                        today=today - dt.timedelta(days=10))  # fmt: skip
+    cert.product_decide(
+        actor=world.users["chuanshan"], product=applied, certify=True, today=today - dt.timedelta(days=10)
+    )
     return cert.product_list(actor=world.users["chuanshan"], product=applied, today=today)
 
 
@@ -38,12 +40,22 @@ def test_the_producer_applies_through_the_form(world, client_for: Callable):
     assert page.status_code == 200
     assert "张德明" in page.content.decode()
 
-    response = client.post("/certification/apply/", {
-        "name": "永兴土蜂蜜", "category": "processed", "specification": "500克/瓶", "unit": "瓶", "capacity": "2000",
-        "capacity_period": "year", "base": "永兴村蜂场", "price": "45.00", "mechanism": "order",
-        "households": [str(world.households["zhang"].pk)],
-        "commitment": SimpleUploadedFile("承诺函.pdf", b"%PDF-1.4", content_type="application/pdf"),
-    })  # fmt: skip
+    response = client.post(
+        "/certification/apply/",
+        {
+            "name": "永兴土蜂蜜",
+            "category": "processed",
+            "specification": "500克/瓶",
+            "unit": "瓶",
+            "capacity": "2000",
+            "capacity_period": "year",
+            "base": "永兴村蜂场",
+            "price": "45.00",
+            "mechanism": "order",
+            "households": [str(world.households["zhang"].pk)],
+            "commitment": SimpleUploadedFile("承诺函.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        },
+    )
 
     product = Product.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/certification/{product.pk}/"
@@ -55,11 +67,21 @@ def test_the_producer_applies_through_the_form(world, client_for: Callable):
 
 
 def test_an_application_without_the_commitment_letter_is_refused_on_the_form(world, client_for: Callable):
-    response = client_for("producer").post("/certification/apply/", {
-        "name": "永兴土蜂蜜", "category": "processed", "specification": "500克/瓶", "unit": "瓶", "capacity": "2000",
-        "capacity_period": "year", "base": "永兴村蜂场", "price": "45.00", "mechanism": "order",
-        "households": [str(world.households["zhang"].pk)],
-    })  # fmt: skip
+    response = client_for("producer").post(
+        "/certification/apply/",
+        {
+            "name": "永兴土蜂蜜",
+            "category": "processed",
+            "specification": "500克/瓶",
+            "unit": "瓶",
+            "capacity": "2000",
+            "capacity_period": "year",
+            "base": "永兴村蜂场",
+            "price": "45.00",
+            "mechanism": "order",
+            "households": [str(world.households["zhang"].pk)],
+        },
+    )
 
     assert response.status_code == 400
     assert "须上传承诺函" in response.content.decode()
@@ -93,10 +115,20 @@ def test_one_county_cannot_see_anothers_applications(world, applied, client_for:
 
 
 def test_the_review_list_marks_flagged_prices(world, client_for: Callable):
-    ReferencePrice.objects.create(name="永兴土蜂蜜", specification="500克/瓶", unit="瓶", price=Decimal("30.00"),
-                                  region=world.region("510903000000"), observed_on=dt.date(2018, 5, 1))  # fmt: skip
-    cert.product_apply(actor=world.users["producer"], producer=world.producers["coop"],
-                       data=honey(world, price_explanation="有机认证"), today=APPLIED)  # fmt: skip
+    ReferencePrice.objects.create(
+        name="永兴土蜂蜜",
+        specification="500克/瓶",
+        unit="瓶",
+        price=Decimal("30.00"),
+        region=world.region("510903000000"),
+        observed_on=dt.date(2018, 5, 1),
+    )
+    cert.product_apply(
+        actor=world.users["producer"],
+        producer=world.producers["coop"],
+        data=honey(world, price_explanation="有机认证"),
+        today=APPLIED,
+    )
 
     listing = client_for("yongxing").get("/certification/?queue=review").content.decode()
     flagged_only = client_for("yongxing").get("/certification/?flagged=1").content.decode()
@@ -155,8 +187,10 @@ def test_objections_are_recorded_and_resolved_on_the_page(world, applied, client
         f"/certification/{applied.pk}/objection/", {"raised_by": "村民甲", "content": "掺糖"}
     )
     objection = applied.objections.get()
-    client_for("chuanshan").post(f"/certification/{applied.pk}/resolve/",
-                                 {"objection": objection.pk, "upheld": "no", "resolution": "抽检合格"})  # fmt: skip
+    client_for("chuanshan").post(
+        f"/certification/{applied.pk}/resolve/",
+        {"objection": objection.pk, "upheld": "no", "resolution": "抽检合格"},
+    )
 
     objection.refresh_from_db()
     assert (objection.upheld, objection.resolution) == (False, "抽检合格")
@@ -167,10 +201,18 @@ def test_objections_are_recorded_and_resolved_on_the_page(world, applied, client
 
 
 def test_reference_prices_page_lists_and_adds_in_scope(world, client_for: Callable):
-    response = client_for("chuanshan").post("/certification/prices/", {
-        "name": "永兴土蜂蜜", "specification": "500克/瓶", "unit": "瓶", "price": "40.00", "region": "510903000000",
-        "observed_on": "2018-05-01", "source": "农贸市场",
-    })  # fmt: skip
+    response = client_for("chuanshan").post(
+        "/certification/prices/",
+        {
+            "name": "永兴土蜂蜜",
+            "specification": "500克/瓶",
+            "unit": "瓶",
+            "price": "40.00",
+            "region": "510903000000",
+            "observed_on": "2018-05-01",
+            "source": "农贸市场",
+        },
+    )
     assert response.status_code == 302
 
     assert "40.00" in client_for("chuanshan").get("/certification/prices/").content.decode()

@@ -41,9 +41,13 @@ def test_evidence_download_is_scoped(client_for, world):
     hh = world.households["zhang"]
     client_for("chuanshan").post(
         reverse("www:household_event", args=[hh.pk]),
-        {"kind": "exited", "date": "2019-12-01", "reason": "达标",
-         "evidence": [SimpleUploadedFile("a.pdf", b"%PDF-1.4 abc")]},
-    )  # fmt: skip
+        {
+            "kind": "exited",
+            "date": "2019-12-01",
+            "reason": "达标",
+            "evidence": [SimpleUploadedFile("a.pdf", b"%PDF-1.4 abc")],
+        },
+    )
     file = EvidenceFile.objects.get(household=hh)
     own = client_for("chuanshan").get(reverse("www:evidence", args=[file.pk]))
     assert own.status_code == 200

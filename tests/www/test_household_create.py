@@ -7,13 +7,27 @@ from yigou.registry.models import Household, Member
 
 
 def _form(village: str, rows: list[dict[str, str]]) -> dict[str, str]:
-    data = {"village": village, "number": "", "phone": "", "address": "",
-            "m-TOTAL_FORMS": "6", "m-INITIAL_FORMS": "1", "m-MIN_NUM_FORMS": "1", "m-MAX_NUM_FORMS": "20"}  # fmt: skip
+    data = {
+        "village": village,
+        "number": "",
+        "phone": "",
+        "address": "",
+        "m-TOTAL_FORMS": "6",
+        "m-INITIAL_FORMS": "1",
+        "m-MIN_NUM_FORMS": "1",
+        "m-MAX_NUM_FORMS": "20",
+    }
     for i in range(6):
         row = rows[i] if i < len(rows) else {}
-        data.update({f"m-{i}-name": row.get("name", ""), f"m-{i}-id_number": row.get("id_number", ""),
-                     f"m-{i}-relation": row.get("relation", ""), f"m-{i}-labour": "ordinary",
-                     f"m-{i}-health": "healthy"})  # fmt: skip
+        data.update(
+            {
+                f"m-{i}-name": row.get("name", ""),
+                f"m-{i}-id_number": row.get("id_number", ""),
+                f"m-{i}-relation": row.get("relation", ""),
+                f"m-{i}-labour": "ordinary",
+                f"m-{i}-health": "healthy",
+            }
+        )
     return data
 
 

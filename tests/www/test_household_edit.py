@@ -48,9 +48,14 @@ def test_adding_a_member_with_a_registered_id_number_is_refused(world):
     before = Member.objects.count(), AuditEntry.objects.count()
     response = _client(world).post(
         reverse("www:member_add", args=[hh.pk]),
-        {"name": "张小明", "id_number": existing.id_number, "relation": "child", "labour": "ordinary",
-         "health": "healthy"},
-    )  # fmt: skip
+        {
+            "name": "张小明",
+            "id_number": existing.id_number,
+            "relation": "child",
+            "labour": "ordinary",
+            "health": "healthy",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert f"身份证号码 {mask_id_number(existing.id_number)} 已登记（{world.households['wang']}）" in html
@@ -63,9 +68,14 @@ def test_adding_a_valid_member_increases_the_household_size(world):
     client = _client(world)
     response = client.post(
         reverse("www:member_add", args=[hh.pk]),
-        {"name": "张小明", "id_number": person("510903", 2001, 9), "relation": "child", "labour": "ordinary",
-         "health": "healthy"},
-    )  # fmt: skip
+        {
+            "name": "张小明",
+            "id_number": person("510903", 2001, 9),
+            "relation": "child",
+            "labour": "ordinary",
+            "health": "healthy",
+        },
+    )
     assert response.status_code == 302
     assert Household.objects.get(pk=hh.pk).size == 3
     assert hh.members.filter(name="张小明", relation="child").count() == 1
@@ -77,9 +87,14 @@ def test_head_is_not_offered_as_relation_of_a_new_member(world):
     hh = world.households["zhang"]
     response = _client(world).post(
         reverse("www:member_add", args=[hh.pk]),
-        {"name": "张二", "id_number": person("510903", 2001, 9), "relation": "head", "labour": "ordinary",
-         "health": "healthy"},
-    )  # fmt: skip
+        {
+            "name": "张二",
+            "id_number": person("510903", 2001, 9),
+            "relation": "head",
+            "labour": "ordinary",
+            "health": "healthy",
+        },
+    )
     assert response.status_code == 400
     assert Household.objects.get(pk=hh.pk).size == 2
 
@@ -140,10 +155,18 @@ def test_other_county_household_is_404(world):
     before = AuditEntry.objects.count(), Member.objects.count()
     posts = [
         ("www:household_edit", {"phone": "13912345678", "address": "x"}),
-        ("www:member_add", {"name": "甲", "id_number": person("510903", 2001, 9), "relation": "child",
-                            "labour": "ordinary", "health": "healthy"}),
+        (
+            "www:member_add",
+            {
+                "name": "甲",
+                "id_number": person("510903", 2001, 9),
+                "relation": "child",
+                "labour": "ordinary",
+                "health": "healthy",
+            },
+        ),
         ("www:member_remove", {"member": spouse.pk, "reason": "死亡"}),
-    ]  # fmt: skip
+    ]
     for name, data in posts:
         assert client.post(reverse(name, args=[hh.pk]), data).status_code == 404
     assert (AuditEntry.objects.count(), Member.objects.count()) == before

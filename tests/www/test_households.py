@@ -159,8 +159,9 @@ def test_list_and_detail_queries_do_not_grow_with_rows(client_for, world):
             members=[services.MemberInput(f"测试{seq}", person("510903", 1981, seq))],
         )
     services.member_add(
-        actor=admin, household=world.households["wang"],
+        actor=admin,
+        household=world.households["wang"],
         member=services.MemberInput("王小军", person("510903", 2000, 90), relation="child"),
-    )  # fmt: skip
+    )
     assert _queries(client, reverse("www:households")) == few_list
     assert _queries(client, detail_url) == few_detail

@@ -11,15 +11,28 @@ from yigou.ledger.models import Beneficiary, Purchase, PurchaseLine
 
 
 def line(n, product, quantity, unit, price, amount=""):
-    return {f"line-{n}-product": product, f"line-{n}-quantity": quantity, f"line-{n}-unit": unit,
-            f"line-{n}-unit_price": price, f"line-{n}-amount": amount}  # fmt: skip
+    return {
+        f"line-{n}-product": product,
+        f"line-{n}-quantity": quantity,
+        f"line-{n}-unit": unit,
+        f"line-{n}-unit_price": price,
+        f"line-{n}-amount": amount,
+    }
 
 
 def post(world, *, lines, count=None, **fields):
-    data = {"date": "2018-04-10", "buyer_kind": "cadre", "buyer_cadre": str(world.cadres["sun"].pk),
-            "channel": "onsite", "seller_kind": "household", "seller_household": str(world.households["zhang"].pk),
-            "line-TOTAL_FORMS": str(count or len(lines)), "line-INITIAL_FORMS": "0", "line-MIN_NUM_FORMS": "1",
-            "line-MAX_NUM_FORMS": "50"}  # fmt: skip
+    data = {
+        "date": "2018-04-10",
+        "buyer_kind": "cadre",
+        "buyer_cadre": str(world.cadres["sun"].pk),
+        "channel": "onsite",
+        "seller_kind": "household",
+        "seller_household": str(world.households["zhang"].pk),
+        "line-TOTAL_FORMS": str(count or len(lines)),
+        "line-INITIAL_FORMS": "0",
+        "line-MIN_NUM_FORMS": "1",
+        "line-MAX_NUM_FORMS": "50",
+    }
     for n, row in enumerate(lines):
         data.update(line(n, *row))
     data.update(fields)
@@ -41,25 +54,39 @@ def test_form_starts_with_today_and_one_line(client_for, world):
 
 def test_a_county_office_records_a_city_cadres_purchase(client_for, world):
     """The worked example's P1: cadre 陈立 of the city's 财政局 buys 10 公斤 腊肉 at 60 from 张德明 in 船山区."""
-    data = post(world, lines=[("腊肉", "10", "公斤", "60", "")], date="2018-01-10",
-                buyer_cadre=str(world.cadres["chen"].pk))  # fmt: skip
+    data = post(
+        world,
+        lines=[("腊肉", "10", "公斤", "60", "")],
+        date="2018-01-10",
+        buyer_cadre=str(world.cadres["chen"].pk),
+    )
     response = client_for("chuanshan").post(reverse("www:purchase_create"), data)
     assert response.status_code == 302
     purchase = Purchase.objects.get()
     assert (purchase.date, purchase.buyer_kind, purchase.buyer_cadre, purchase.buyer_unit) == (
-        dt.date(2018, 1, 10), "cadre", world.cadres["chen"], None
-    )  # fmt: skip
+        dt.date(2018, 1, 10),
+        "cadre",
+        world.cadres["chen"],
+        None,
+    )
     assert (purchase.total, purchase.seller_household, purchase.buyer_key) == (
-        Decimal("600.00"), world.households["zhang"], f"cadre:{world.cadres['chen'].pk}"
-    )  # fmt: skip
+        Decimal("600.00"),
+        world.households["zhang"],
+        f"cadre:{world.cadres['chen'].pk}",
+    )
     assert [(x.product, x.quantity, x.unit, x.amount) for x in purchase.lines.all()] == [
         ("腊肉", Decimal("10"), "公斤", Decimal("600.00"))
     ]
 
 
 def test_a_city_unit_may_be_named_as_the_buyer_by_a_county_office(client_for, world):
-    data = post(world, lines=[("腊肉", "2", "公斤", "60", "")], buyer_kind="unit", buyer_cadre="",
-                buyer_unit=str(world.units["finance"].pk))  # fmt: skip
+    data = post(
+        world,
+        lines=[("腊肉", "2", "公斤", "60", "")],
+        buyer_kind="unit",
+        buyer_cadre="",
+        buyer_unit=str(world.units["finance"].pk),
+    )
     assert client_for("chuanshan").post(reverse("www:purchase_create"), data).status_code == 302
     assert Purchase.objects.get().buyer_unit == world.units["finance"]
 
@@ -86,8 +113,9 @@ def test_records_a_household_sale_and_shows_it(client_for, world):
         "onsite",
     )
     assert [(x.product, x.amount, x.source) for x in purchase.lines.order_by("pk")] == [
-        ("腊肉", Decimal("180.00"), "own"), ("鸡蛋", Decimal("30.00"), "own"),
-    ]  # fmt: skip
+        ("腊肉", Decimal("180.00"), "own"),
+        ("鸡蛋", Decimal("30.00"), "own"),
+    ]
     assert [(b.household, b.amount, b.status) for b in purchase.beneficiaries.all()] == [
         (world.households["zhang"], Decimal("210.00"), "poor")
     ]
@@ -117,10 +145,18 @@ def test_a_total_that_differs_from_the_lines_is_refused(client_for, world):
 
 def test_a_producer_sale_with_entered_shares(client_for, world):
     zhang = world.households["zhang"]
-    data = post(world, lines=[("蔬菜", "100", "公斤", "4", "")], seller_kind="producer", seller_household="",
-                seller_producer=str(world.producers["coop"].pk), attribution="entered",
-                buyer_kind="unit", buyer_unit=str(world.units["chuanshan_bank"].pk), buyer_cadre="",
-                **{f"ben-{zhang.pk}": "120.00"})  # fmt: skip
+    data = post(
+        world,
+        lines=[("蔬菜", "100", "公斤", "4", "")],
+        seller_kind="producer",
+        seller_household="",
+        seller_producer=str(world.producers["coop"].pk),
+        attribution="entered",
+        buyer_kind="unit",
+        buyer_unit=str(world.units["chuanshan_bank"].pk),
+        buyer_cadre="",
+        **{f"ben-{zhang.pk}": "120.00"},
+    )
     response = client_for("chuanshan").post(reverse("www:purchase_create"), data)
     assert response.status_code == 302
     purchase = Purchase.objects.get()
@@ -135,8 +171,14 @@ def test_a_producer_sale_with_entered_shares(client_for, world):
 
 def test_shares_above_the_amount_are_refused(client_for, world):
     zhang = world.households["zhang"]
-    data = post(world, lines=[("蔬菜", "10", "公斤", "4", "")], seller_kind="producer",
-                seller_producer=str(world.producers["coop"].pk), attribution="entered", **{f"ben-{zhang.pk}": "50"})  # fmt: skip
+    data = post(
+        world,
+        lines=[("蔬菜", "10", "公斤", "4", "")],
+        seller_kind="producer",
+        seller_producer=str(world.producers["coop"].pk),
+        attribution="entered",
+        **{f"ben-{zhang.pk}": "50"},
+    )
     response = client_for("chuanshan").post(reverse("www:purchase_create"), data)
     assert errors(response.content.decode()) == ["金额不符：受益农户收入合计 50.00 超过购买金额 40.00"]
     assert Purchase.objects.count() == 0
@@ -170,8 +212,15 @@ def test_choosing_an_outlet_sets_the_channel(client_for, world):
     from tests.ledger.example import _market
 
     counter = _market(world)["counter"]
-    data = post(world, lines=[("蜂蜜", "2", "斤", "50", "")], channel="", outlet=str(counter.pk),
-                buyer_kind="individual", buyer_cadre="", buyer_name="王五")  # fmt: skip
+    data = post(
+        world,
+        lines=[("蜂蜜", "2", "斤", "50", "")],
+        channel="",
+        outlet=str(counter.pk),
+        buyer_kind="individual",
+        buyer_cadre="",
+        buyer_name="王五",
+    )
     assert client_for("chuanshan").post(reverse("www:purchase_create"), data).status_code == 302
     purchase = Purchase.objects.get()
     assert (purchase.channel, purchase.outlet, purchase.buyer_name) == ("outlet", counter, "王五")
@@ -195,9 +244,15 @@ def test_auditor_may_not_record(client_for, world):
 
 @pytest.mark.parametrize(
     ("user", "offered"),
-    [("admin", True), ("chuanshan", True), ("village", True), ("auditor", True), ("unit", False),
-     ("producer", False)],
-)  # fmt: skip
+    [
+        ("admin", True),
+        ("chuanshan", True),
+        ("village", True),
+        ("auditor", True),
+        ("unit", False),
+        ("producer", False),
+    ],
+)
 def test_menu_offers_statistics_only_where_the_pages_open(client_for, user, offered):
     client = client_for(user)
     html = client.get(reverse("www:purchases")).content.decode()

@@ -32,8 +32,15 @@ def listing(client, **params):
 
 def test_list_is_scoped_to_the_users_county(client_for, example):
     assert sellers(listing(client_for("anju"))) == ["刘永福"]
-    assert amounts(listing(client_for("city"))) == ["-100.00", "100.00", "250.00", "1600.00", "200.00", "1000.00",
-                                                     "600.00"]  # fmt: skip
+    assert amounts(listing(client_for("city"))) == [
+        "-100.00",
+        "100.00",
+        "250.00",
+        "1600.00",
+        "200.00",
+        "1000.00",
+        "600.00",
+    ]
 
 
 def test_filters_by_period_channel_buyer_kind_region_and_search(client_for, example):
@@ -119,9 +126,16 @@ def test_outlet_list_create_and_close(client_for, world, example):
     client = client_for("chuanshan")
     html = client.get(reverse("www:outlets")).content.decode()
     assert "永兴村超市扶贫专柜" in html and "拦江村QQ超市" not in html
-    response = client.post(reverse("www:outlet_create"), {"region": "510903101002", "name": "石佛村便民服务店",
-                                                          "kind": "service_store", "opened_on": "2018-02-01",
-                                                          "fees_waived": "800"})  # fmt: skip
+    response = client.post(
+        reverse("www:outlet_create"),
+        {
+            "region": "510903101002",
+            "name": "石佛村便民服务店",
+            "kind": "service_store",
+            "opened_on": "2018-02-01",
+            "fees_waived": "800",
+        },
+    )
     assert response.status_code == 302
     outlet = Outlet.objects.get(name="石佛村便民服务店")
     assert (outlet.region_id, outlet.fees_waived) == ("510903101002", Decimal("800.00"))
@@ -135,8 +149,10 @@ def test_outlet_list_create_and_close(client_for, world, example):
 
 
 def test_outlet_outside_scope_is_refused_and_not_written(client_for, world):
-    response = client_for("anju").post(reverse("www:outlet_create"), {"region": "510903101002", "name": "越界",
-                                                                      "kind": "counter", "opened_on": "2018-02-01"})  # fmt: skip
+    response = client_for("anju").post(
+        reverse("www:outlet_create"),
+        {"region": "510903101002", "name": "越界", "kind": "counter", "opened_on": "2018-02-01"},
+    )
     assert response.status_code == 400
     # The region is not even offered to a user of another county.
     assert (
@@ -150,9 +166,16 @@ def test_activity_list_and_create(client_for, world, example):
     client = client_for("chuanshan")
     html = client.get(reverse("www:activities")).content.decode()
     assert "永兴镇以购助扶采购节" in html and "拦江村现场采购" not in html
-    response = client.post(reverse("www:activity_create"), {"region": "510903102000", "title": "老池镇产销对接会",
-                                                            "kind": "matching", "date": "2018-04-20",
-                                                            "organiser": str(world.units["chuanshan_bank"].pk)})  # fmt: skip
+    response = client.post(
+        reverse("www:activity_create"),
+        {
+            "region": "510903102000",
+            "title": "老池镇产销对接会",
+            "kind": "matching",
+            "date": "2018-04-20",
+            "organiser": str(world.units["chuanshan_bank"].pk),
+        },
+    )
     assert response.status_code == 302
     activity = Activity.objects.get(title="老池镇产销对接会")
     assert (activity.region_id, activity.organiser) == ("510903102000", world.units["chuanshan_bank"])

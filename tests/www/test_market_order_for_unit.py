@@ -47,28 +47,48 @@ def test_the_administrator_gets_a_unit_picker_and_buyers_do_not(market):
 def test_the_administrator_orders_for_a_unit(market):
     owner, items, bank = market.lists["village"], market.items, market.world.units["chuanshan_bank"]
 
-    response = login(market, "admin").post(f"/market/{owner.pk}/order/", {
-        "unit": bank.pk, "buyer_kind": "unit", f"qty-{items['腊肉'].pk}": "2", f"qty-{items['柑橘'].pk}": "7",
-        "delivery_address": "船山区农商银行食堂",
-    })  # fmt: skip
+    response = login(market, "admin").post(
+        f"/market/{owner.pk}/order/",
+        {
+            "unit": bank.pk,
+            "buyer_kind": "unit",
+            f"qty-{items['腊肉'].pk}": "2",
+            f"qty-{items['柑橘'].pk}": "7",
+            "delivery_address": "船山区农商银行食堂",
+        },
+    )
 
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/orders/{order.pk}/"
-    assert (order.buyer_kind, order.buyer_unit_id, order.buyer_name, order.buyer_user.username, order.total) == (
-        "unit", bank.pk, "船山区农商银行", "admin", Decimal("150.17"))  # fmt: skip
+    assert (
+        order.buyer_kind,
+        order.buyer_unit_id,
+        order.buyer_name,
+        order.buyer_user.username,
+        order.total,
+    ) == ("unit", bank.pk, "船山区农商银行", "admin", Decimal("150.17"))
 
 
 def test_the_administrator_orders_as_one_of_the_units_cadres(market):
     owner, items, world = market.lists["village"], market.items, market.world
 
-    login(market, "admin").post(f"/market/{owner.pk}/order/", {
-        "unit": world.units["chuanshan_bank"].pk, "buyer_kind": "cadre", "cadre": world.cadres["sun"].pk,
-        f"qty-{items['土鸡蛋'].pk}": "10",
-    })  # fmt: skip
+    login(market, "admin").post(
+        f"/market/{owner.pk}/order/",
+        {
+            "unit": world.units["chuanshan_bank"].pk,
+            "buyer_kind": "cadre",
+            "cadre": world.cadres["sun"].pk,
+            f"qty-{items['土鸡蛋'].pk}": "10",
+        },
+    )
 
     order = Order.objects.get()
     assert (order.buyer_kind, order.buyer_cadre_id, order.buyer_name, order.total) == (
-        "cadre", world.cadres["sun"].pk, "孙红", Decimal("15.00"))  # fmt: skip
+        "cadre",
+        world.cadres["sun"].pk,
+        "孙红",
+        Decimal("15.00"),
+    )
 
 
 @pytest.mark.parametrize(
@@ -85,8 +105,9 @@ def test_a_refused_order_for_a_unit_is_shown_in_chinese_and_changes_nothing(mark
     data = {name: ids.get(value, value) for name, value in fields.items()}
     before = snapshot()
 
-    response = login(market, "admin").post(f"/market/{market.lists['village'].pk}/order/",
-                                           {**data, f"qty-{item.pk}": "1"})  # fmt: skip
+    response = login(market, "admin").post(
+        f"/market/{market.lists['village'].pk}/order/", {**data, f"qty-{item.pk}": "1"}
+    )
 
     assert response.status_code == 400 and message in text(response)
     assert snapshot() == before

@@ -18,8 +18,20 @@ from yigou.market.models import Order, PreSaleItem, PreSaleList
 pytestmark = pytest.mark.django_db
 market = pytest.fixture(market_fixture, name="market")
 
-ROLES = ["admin", "city", "chuanshan", "anju", "zone", "yongxing", "village", "auditor", "unit", "producer", "bank",
-         "buyer"]  # fmt: skip
+ROLES = [
+    "admin",
+    "city",
+    "chuanshan",
+    "anju",
+    "zone",
+    "yongxing",
+    "village",
+    "auditor",
+    "unit",
+    "producer",
+    "bank",
+    "buyer",
+]
 
 
 def login(market, key: str) -> Client:
@@ -68,9 +80,13 @@ def test_a_unit_orders_from_the_list_page(market):
     client = login(market, "unit")
     response = client.post(
         f"/market/{owner.pk}/order/",
-        {f"qty-{items['腊肉'].pk}": "2", f"qty-{items['柑橘'].pk}": "7", "buyer_kind": "unit",
-         "delivery_address": "遂宁市财政局食堂"},
-    )  # fmt: skip
+        {
+            f"qty-{items['腊肉'].pk}": "2",
+            f"qty-{items['柑橘'].pk}": "7",
+            "buyer_kind": "unit",
+            "delivery_address": "遂宁市财政局食堂",
+        },
+    )
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/orders/{order.pk}/"
     assert (order.total, order.delivery_address) == (Decimal("150.17"), "遂宁市财政局食堂")
@@ -119,14 +135,32 @@ def test_a_village_publishes_a_list_with_several_items(market):
     chooser = text(login(market, "yongxing").get("/market/new/"))
     assert 'value="510903101001"' in chooser and 'value="510903101002"' in chooser
     data = {
-        "village": "510903101001", "title": "永兴村冬季预售", "opens_on": str(TODAY), "closes_on": str(TODAY),
-        "delivery": "pickup", "contact_name": "李主任", "contact_phone": "13812340000", "note": "",
-        "item-TOTAL_FORMS": "3", "item-INITIAL_FORMS": "0", "item-MIN_NUM_FORMS": "1", "item-MAX_NUM_FORMS": "50",
-    }  # fmt: skip
+        "village": "510903101001",
+        "title": "永兴村冬季预售",
+        "opens_on": str(TODAY),
+        "closes_on": str(TODAY),
+        "delivery": "pickup",
+        "contact_name": "李主任",
+        "contact_phone": "13812340000",
+        "note": "",
+        "item-TOTAL_FORMS": "3",
+        "item-INITIAL_FORMS": "0",
+        "item-MIN_NUM_FORMS": "1",
+        "item-MAX_NUM_FORMS": "50",
+    }
     for n, (name, price) in enumerate((("香肠", "55.00"), ("菜籽油", "18.50"))):
-        data.update({f"item-{n}-name": name, f"item-{n}-category": "processed", f"item-{n}-unit": "公斤",
-                     f"item-{n}-unit_price": price, f"item-{n}-quantity": "30", f"item-{n}-window_start": str(TODAY),
-                     f"item-{n}-window_end": str(TODAY), f"item-{n}-seller": f"h:{zhang.pk}"})  # fmt: skip
+        data.update(
+            {
+                f"item-{n}-name": name,
+                f"item-{n}-category": "processed",
+                f"item-{n}-unit": "公斤",
+                f"item-{n}-unit_price": price,
+                f"item-{n}-quantity": "30",
+                f"item-{n}-window_start": str(TODAY),
+                f"item-{n}-window_end": str(TODAY),
+                f"item-{n}-seller": f"h:{zhang.pk}",
+            }
+        )
     response = client.post("/market/new/", data)
     owner = PreSaleList.objects.get(title="永兴村冬季预售")
     assert response.status_code == 302 and response["Location"] == f"/market/{owner.pk}/"
@@ -140,13 +174,26 @@ def test_a_bad_list_is_refused_on_the_form_in_chinese(market):
     zhang = market.world.households["zhang"]
     before = PreSaleList.objects.count(), PreSaleItem.objects.count()
     data = {
-        "village": "510903101001", "title": "坏清单", "opens_on": str(TODAY), "closes_on": str(TODAY),
-        "delivery": "pickup", "contact_name": "李主任", "contact_phone": "12345",
-        "item-TOTAL_FORMS": "1", "item-INITIAL_FORMS": "0", "item-MIN_NUM_FORMS": "1", "item-MAX_NUM_FORMS": "50",
-        "item-0-name": "香肠", "item-0-category": "processed", "item-0-unit": "公斤", "item-0-unit_price": "55",
-        "item-0-quantity": "30", "item-0-window_start": str(TODAY), "item-0-window_end": str(TODAY),
+        "village": "510903101001",
+        "title": "坏清单",
+        "opens_on": str(TODAY),
+        "closes_on": str(TODAY),
+        "delivery": "pickup",
+        "contact_name": "李主任",
+        "contact_phone": "12345",
+        "item-TOTAL_FORMS": "1",
+        "item-INITIAL_FORMS": "0",
+        "item-MIN_NUM_FORMS": "1",
+        "item-MAX_NUM_FORMS": "50",
+        "item-0-name": "香肠",
+        "item-0-category": "processed",
+        "item-0-unit": "公斤",
+        "item-0-unit_price": "55",
+        "item-0-quantity": "30",
+        "item-0-window_start": str(TODAY),
+        "item-0-window_end": str(TODAY),
         "item-0-seller": f"h:{zhang.pk}",
-    }  # fmt: skip
+    }
     response = login(market, "village").post("/market/new/", data)
     assert response.status_code == 400 and "电话号码格式不正确：12345" in text(response)
     assert (PreSaleList.objects.count(), PreSaleItem.objects.count()) == before
@@ -162,11 +209,25 @@ def test_a_seller_edits_an_item_withdraws_and_reads_the_history(market):
     owner, client = market.lists["village"], login(market, "village")
     item = market.items["腊肉"]
     place(market, 腊肉="4")
-    refused = client.post(f"/market/{owner.pk}/items/{item.pk}/", {"quantity": "3", "unit_price": "60.00",
-                          "window_start": str(item.window_start), "window_end": str(item.window_end)})  # fmt: skip
+    refused = client.post(
+        f"/market/{owner.pk}/items/{item.pk}/",
+        {
+            "quantity": "3",
+            "unit_price": "60.00",
+            "window_start": str(item.window_start),
+            "window_end": str(item.window_end),
+        },
+    )
     assert refused.status_code == 400 and "可售数量不能少于已被订购的 4公斤" in text(refused)
-    ok = client.post(f"/market/{owner.pk}/items/{item.pk}/", {"quantity": "12", "unit_price": "62.00",
-                     "window_start": str(item.window_start), "window_end": str(item.window_end)})  # fmt: skip
+    ok = client.post(
+        f"/market/{owner.pk}/items/{item.pk}/",
+        {
+            "quantity": "12",
+            "unit_price": "62.00",
+            "window_start": str(item.window_start),
+            "window_end": str(item.window_end),
+        },
+    )
     assert ok.status_code == 302
     assert client.post(f"/market/{owner.pk}/withdraw/", {"reason": ""}).status_code == 400
     assert client.post(f"/market/{owner.pk}/withdraw/", {"reason": "暂停供货"}).status_code == 302
@@ -195,8 +256,10 @@ def test_an_anju_office_cannot_open_a_chuanshan_lists_orders(market):
     assert login(market, "chuanshan").get(f"/orders/{order.pk}/").status_code == 200
 
 
-@pytest.mark.parametrize(("key", "status"), [("bank", 404), ("buyer", 404), ("producer", 404), ("auditor", 200),
-                                              ("village", 200), ("unit", 200)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("key", "status"),
+    [("bank", 404), ("buyer", 404), ("producer", 404), ("auditor", 200), ("village", 200), ("unit", 200)],
+)
 def test_an_order_page_is_seen_exactly_in_scope(market, key, status):
     order = place(market, 腊肉="2")
     assert login(market, key).get(f"/orders/{order.pk}/").status_code == status

@@ -20,8 +20,14 @@ def products_link(client) -> list[str]:
 
 @pytest.fixture
 def person(world):
-    world.users["person"] = user_create(actor=system_actor(), username="person", password="x", role=Role.BUYER,
-                                        organisation=None, check_password=False)  # fmt: skip
+    world.users["person"] = user_create(
+        actor=system_actor(),
+        username="person",
+        password="x",
+        role=Role.BUYER,
+        organisation=None,
+        check_password=False,
+    )
     return world.users["person"]
 
 

@@ -14,19 +14,35 @@ def test_every_list_page_renders_for_every_role(client_for, user):
 
 @pytest.mark.parametrize(
     ("user", "expected"),
-    [("admin", 200), ("city", 200), ("chuanshan", 200), ("auditor", 200), ("village", 403), ("unit", 403),
-     ("producer", 403)],
-)  # fmt: skip
+    [
+        ("admin", 200),
+        ("city", 200),
+        ("chuanshan", 200),
+        ("auditor", 200),
+        ("village", 403),
+        ("unit", 403),
+        ("producer", 403),
+    ],
+)
 def test_audit_page_by_role(client_for, user, expected):
     assert client_for(user).get(reverse("www:audit")).status_code == expected
 
 
 @pytest.mark.parametrize(
     ("user", "visible"),
-    [("admin", {"zhang", "wang", "liu"}), ("city", {"zhang", "wang", "liu"}), ("chuanshan", {"zhang", "wang"}),
-     ("anju", {"liu"}), ("zone", set()), ("yongxing", {"zhang", "wang"}), ("village", {"zhang"}),
-     ("auditor", {"zhang", "wang", "liu"}), ("unit", {"liu"}), ("producer", {"zhang"})],
-)  # fmt: skip
+    [
+        ("admin", {"zhang", "wang", "liu"}),
+        ("city", {"zhang", "wang", "liu"}),
+        ("chuanshan", {"zhang", "wang"}),
+        ("anju", {"liu"}),
+        ("zone", set()),
+        ("yongxing", {"zhang", "wang"}),
+        ("village", {"zhang"}),
+        ("auditor", {"zhang", "wang", "liu"}),
+        ("unit", {"liu"}),
+        ("producer", {"zhang"}),
+    ],
+)
 def test_household_detail_is_visible_exactly_in_scope(client_for, world, user, visible):
     client = client_for(user)
     statuses = {

@@ -60,9 +60,18 @@ def test_producer_user_sees_only_own_producer(client_for, world):
 
 
 def test_registers_a_family_farm(client_for):
-    data = {"kind": "family_farm", "name": "老池家庭农场", "region": "510903102000", "uscc": "",
-            "household_number": "", "grade": "", "contact_name": "", "contact_phone": "", "address": "",
-            "main_products": "柑橘"}  # fmt: skip
+    data = {
+        "kind": "family_farm",
+        "name": "老池家庭农场",
+        "region": "510903102000",
+        "uscc": "",
+        "household_number": "",
+        "grade": "",
+        "contact_name": "",
+        "contact_phone": "",
+        "address": "",
+        "main_products": "柑橘",
+    }
     response = client_for("chuanshan").post(reverse("www:producer_create"), data)
     assert response.status_code == 302
     producer = Producer.objects.get(name="老池家庭农场")
@@ -82,8 +91,12 @@ def test_cooperative_without_credit_code_is_refused(client_for):
 
 
 def test_household_seller_must_be_a_visible_household(client_for, world):
-    data = {"kind": "household", "name": "刘家小卖", "region": "510903101000",
-            "household_number": world.households["liu"].number}  # fmt: skip
+    data = {
+        "kind": "household",
+        "name": "刘家小卖",
+        "region": "510903101000",
+        "household_number": world.households["liu"].number,
+    }
     response = client_for("chuanshan").post(reverse("www:producer_create"), data)
     assert response.status_code == 400
     assert f"未找到户编号为 {world.households['liu'].number} 的农户" in response.content.decode()

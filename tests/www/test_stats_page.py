@@ -34,8 +34,32 @@ def test_city_table_for_january_to_april_shows_the_worked_example(client_for, ex
     html = stats(client_for("city"), region="510900000000", **PERIOD).content.decode()
     assert "<strong>遂宁市2018年1—4月以购助扶成果统计表</strong>" in html
     chuanshan = row_cells(html, "510903000000")
-    assert chuanshan == ["船山区", "1", "1", "0", "0", "0", "0", "0.50", "1", "1", "1", "1,150.00", "1", "200.00",
-                         "2,050.00", "1,050.00", "1,000.00", "0.00", "4", "1", "1", "1", "0", "0"]  # fmt: skip
+    assert chuanshan == [
+        "船山区",
+        "1",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0.50",
+        "1",
+        "1",
+        "1",
+        "1,150.00",
+        "1",
+        "200.00",
+        "2,050.00",
+        "1,050.00",
+        "1,000.00",
+        "0.00",
+        "4",
+        "1",
+        "1",
+        "1",
+        "0",
+        "0",
+    ]
     assert row_cells(html, "510904000000")[14] == "1,600.00"
     assert row_cells(html, "510971000000")[14] == "0.00"
     total = row_cells(html, "510900000000")
@@ -48,9 +72,16 @@ def test_header_has_two_rows_with_merged_groups_and_units(client_for, example):
     thead = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
     first, second = re.findall(r"<tr>(.*?)</tr>", thead, re.S)
     assert re.findall(r"<th[^>]*>([^<]+)</th>", first) == [
-        "县(区)", "开展以购助扶活动次数(次)", "累计开办(个)", "免收费用(万元)", "覆盖行政村(个)", "贫困群众参与",
-        "非贫困群众参与", "购买金额(元)", "参与购买",
-    ]  # fmt: skip
+        "县(区)",
+        "开展以购助扶活动次数(次)",
+        "累计开办(个)",
+        "免收费用(万元)",
+        "覆盖行政村(个)",
+        "贫困群众参与",
+        "非贫困群众参与",
+        "购买金额(元)",
+        "参与购买",
+    ]
     assert '<th colspan="5">累计开办(个)</th>' in first and '<th rowspan="2">免收费用(万元)</th>' in first
     assert re.findall(r"<th>([^<]+)</th>", second)[5:10] == [
         "贫困村",

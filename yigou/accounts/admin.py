@@ -35,8 +35,13 @@ class AuditedAdminMixin:
             super().save_model(request, obj, form, change)  # type: ignore[misc]
             after = audit.snapshot(obj, names)
             changes = audit.diff(before, after) if change else {n: after[n] for n in names if n != "password"}
-            audit.record(actor=request.user, action="update" if change else "create", target=obj,
-                         changes=changes, note="管理后台")  # fmt: skip
+            audit.record(
+                actor=request.user,
+                action="update" if change else "create",
+                target=obj,
+                changes=changes,
+                note="管理后台",
+            )
 
 
 class RoleOrganisationCheck:
@@ -123,7 +128,18 @@ class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["at", "actor_name", "action", "target_type", "target_label", "region_code", "ip"]
     list_filter = ["action", "target_type"]
     search_fields = ["actor_name", "target_label", "target_id", "region_code", "note"]
-    readonly_fields = ["at", "actor", "actor_name", "action", "target_type", "target_id", "target_label", "region_code",
-              "changes", "note", "ip"]  # fmt: skip
+    readonly_fields = [
+        "at",
+        "actor",
+        "actor_name",
+        "action",
+        "target_type",
+        "target_id",
+        "target_label",
+        "region_code",
+        "changes",
+        "note",
+        "ip",
+    ]
     fields = tuple(readonly_fields)
     date_hierarchy = "at"

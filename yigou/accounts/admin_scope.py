@@ -49,8 +49,11 @@ class ScopedAdminMixin:
         return self.has_view_permission(request)
 
     def _may_manage(self, request: HttpRequest) -> bool:
-        return self.manage_capability is not None and self.has_view_permission(request) and \
-            can(request.user, self.manage_capability)  # fmt: skip
+        return (
+            self.manage_capability is not None
+            and self.has_view_permission(request)
+            and can(request.user, self.manage_capability)
+        )
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return self._may_manage(request)

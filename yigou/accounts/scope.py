@@ -125,11 +125,14 @@ UNIT = Rule(
     spans_many=frozenset({"region"}),
 )
 CADRE = Rule(
-    region=("unit__region__code", "household_pairings__household__village__code",
-            "unit__village_pairings__village__code"),
+    region=(
+        "unit__region__code",
+        "household_pairings__household__village__code",
+        "unit__village_pairings__village__code",
+    ),
     unit=("unit_id",),
     spans_many=frozenset({"region"}),
-)  # fmt: skip
+)
 
 # A purchase belongs to the seller's region; the buying unit and the selling producer see it too.
 LEDGER = Rule(
@@ -149,12 +152,17 @@ ORDER = Rule(
 )
 
 CONTRACT = Rule(
-    region=("parties__village__code", "parties__household__village__code", "parties__producer__region__code",
-            "parties__unit__region__code", "parties__cadre__unit__region__code"),
+    region=(
+        "parties__village__code",
+        "parties__household__village__code",
+        "parties__producer__region__code",
+        "parties__unit__region__code",
+        "parties__cadre__unit__region__code",
+    ),
     unit=("parties__unit_id", "parties__cadre__unit_id"),
     producer=("parties__producer_id",),
     spans_many=frozenset({"region", "unit", "producer"}),
-)  # fmt: skip
+)
 PREORDER = Rule(
     region=("region__code", "buyer_unit__region__code", "buyer_cadre__unit__region__code"),
     unit=("buyer_unit_id", "buyer_cadre__unit_id"),
@@ -321,17 +329,45 @@ REPORTING = ("reporting.enter",)
 SHARES_OFFICE = ("shares.review", "shares.floor")
 
 CAPABILITIES: dict[str, set[str]] = {
-    Role.ADMIN: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view",
-                 "users.manage", "ledger.record", "ledger.reverse", "market.change", *MARKET_OFFICE, "market.apply",
-                 "market.buy", *SHARES_OFFICE, "shares.file", *REPORTING, "reporting.configure"},
-    Role.OFFICE: {"registry.change", "assist.change", "regions.change", "import", "export", "audit.view",
-                  "ledger.record", "ledger.reverse", "market.change", *MARKET_OFFICE, *SHARES_OFFICE, *REPORTING},
+    Role.ADMIN: {
+        "registry.change",
+        "assist.change",
+        "regions.change",
+        "import",
+        "export",
+        "audit.view",
+        "users.manage",
+        "ledger.record",
+        "ledger.reverse",
+        "market.change",
+        *MARKET_OFFICE,
+        "market.apply",
+        "market.buy",
+        *SHARES_OFFICE,
+        "shares.file",
+        *REPORTING,
+        "reporting.configure",
+    },
+    Role.OFFICE: {
+        "registry.change",
+        "assist.change",
+        "regions.change",
+        "import",
+        "export",
+        "audit.view",
+        "ledger.record",
+        "ledger.reverse",
+        "market.change",
+        *MARKET_OFFICE,
+        *SHARES_OFFICE,
+        *REPORTING,
+    },
     Role.VILLAGE: {"registry.change", "export", "ledger.record", "market.sell", *REPORTING},
     Role.UNIT: {"assist.change_own", "export", "ledger.record", "market.buy", "shares.file"},
     Role.PRODUCER: {"export", "ledger.record", "market.sell", "market.apply"},
     Role.BUYER: {"market.buy"},
     Role.AUDITOR: {"audit.view", "export"},
-}  # fmt: skip
+}
 # Approval: a region's staff submit its month; the office of the parent region approves, returns or unlocks.
 CAPABILITIES[Role.ADMIN] |= {"approval.submit", "approval.decide"}
 CAPABILITIES[Role.OFFICE] |= {"approval.submit", "approval.decide"}

@@ -57,9 +57,14 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise DomainError("invalid_input", detail=f"用户名 {username} 已存在")
     user = User(
-        username=username, role=role, organisation=organisation, display_name=display_name,
-        can_reveal_pii=can_reveal_pii, is_staff=True, is_superuser=role == Role.ADMIN,
-    )  # fmt: skip
+        username=username,
+        role=role,
+        organisation=organisation,
+        display_name=display_name,
+        can_reveal_pii=can_reveal_pii,
+        is_staff=True,
+        is_superuser=role == Role.ADMIN,
+    )
     if check_password:
         from django.core.exceptions import ValidationError
 

@@ -47,8 +47,21 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Submission
-        fields = ["id", "region", "region_name", "year", "month", "form_code", "state", "state_label",
-                  "first_submitted_at", "submitted_at", "decided_at", "reason", "locked"]  # fmt: skip
+        fields = [
+            "id",
+            "region",
+            "region_name",
+            "year",
+            "month",
+            "form_code",
+            "state",
+            "state_label",
+            "first_submitted_at",
+            "submitted_at",
+            "decided_at",
+            "reason",
+            "locked",
+        ]
         read_only_fields = fields
 
     def get_locked(self, obj: Submission) -> bool:
@@ -122,15 +135,25 @@ class SubmissionViewSet(ApiViewSet):
         return selectors.submission(self.request.user, int_pk(pk))
 
     @extend_schema(
-        parameters=[str_param("region", "区划代码：含其全部下级"), str_param("month", MONTH_HELP),
-                    str_param("state", "状态", enum=list(State.values)), str_param("q", "区域名称或代码")],
+        parameters=[
+            str_param("region", "区划代码：含其全部下级"),
+            str_param("month", MONTH_HELP),
+            str_param("state", "状态", enum=list(State.values)),
+            str_param("q", "区域名称或代码"),
+        ],
         responses={200: SubmissionSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer},
-    )  # fmt: skip
+    )
     def list(self, request: Request) -> Response:
         month = query(request, "month")
         year_month = parse_month(month) if month else (None, None)
-        rows = selectors.submissions(request.user, region=query(request, "region"), year=year_month[0],
-                                     month=year_month[1], state=query(request, "state"), q=query(request, "q"))  # fmt: skip
+        rows = selectors.submissions(
+            request.user,
+            region=query(request, "region"),
+            year=year_month[0],
+            month=year_month[1],
+            state=query(request, "state"),
+            q=query(request, "q"),
+        )
         return self.paginated(rows)
 
     @extend_schema(responses={200: SubmissionDetailSerializer, 404: ErrorSerializer})
@@ -203,31 +226,65 @@ class CompletenessView(APIView):
         year, month = parse_month(query(request, "month"))
         table = selectors.completeness(request.user, code, year, month)
         rows = [
-            {"region_code": r.region.code, "region_name": r.region.name, "state": r.state, "submitted": r.submitted,
-             "first_submitted_at": _time(r.first_submitted_at), "on_time": r.on_time, "approved": r.approved,
-             "decided_at": _time(r.decided_at)}
+            {
+                "region_code": r.region.code,
+                "region_name": r.region.name,
+                "state": r.state,
+                "submitted": r.submitted,
+                "first_submitted_at": _time(r.first_submitted_at),
+                "on_time": r.on_time,
+                "approved": r.approved,
+                "decided_at": _time(r.decided_at),
+            }
             for r in table.rows
-        ]  # fmt: skip
-        return Response({"region": table.region.code, "region_name": table.region.name, "year": year, "month": month,
-                         "deadline": table.deadline.isoformat(), "counts": table.counts, "rows": rows})  # fmt: skip
+        ]
+        return Response(
+            {
+                "region": table.region.code,
+                "region_name": table.region.name,
+                "year": year,
+                "month": month,
+                "deadline": table.deadline.isoformat(),
+                "counts": table.counts,
+                "rows": rows,
+            }
+        )
 
 
 class BulletinView(APIView):
     @extend_schema(
         operation_id="approval_bulletin",
-        parameters=[str_param("region", "区划代码；留空为本人所在区域"), str_param("period", "期间，如 2018-01..2018-04"),
-                    str_param("issue", "期号（默认 1）"), str_param("office", "发文单位"), str_param("date", "日期，如 2018-05-05")],
+        parameters=[
+            str_param("region", "区划代码；留空为本人所在区域"),
+            str_param("period", "期间，如 2018-01..2018-04"),
+            str_param("issue", "期号（默认 1）"),
+            str_param("office", "发文单位"),
+            str_param("date", "日期，如 2018-05-05"),
+        ],
         responses={200: BulletinSerializer, **ERRORS},
-    )  # fmt: skip
+    )
     def get(self, request: Request) -> Response:
         """以购助扶工作简报的文字：成果段落、各地排名与数据校验提示（DOCX/PDF 请在简报页面下载）。"""
         selectors.ensure_may_view(request.user)
         date = _date(query(request, "date"))
         b = bulletins.bulletin_for(
-            request.user, query(request, "region"), query(request, "period"), issue=query_int(request, "issue") or 1,
-            office=query(request, "office"), date=date,
-        )  # fmt: skip
+            request.user,
+            query(request, "region"),
+            query(request, "period"),
+            issue=query_int(request, "issue") or 1,
+            office=query(request, "office"),
+            date=date,
+        )
         ranked = lambda rows: [{"rank": r.rank, "name": r.name, "figures": list(r.figures)} for r in rows]  # noqa: E731
-        return Response({"title": b.title, "office": b.office, "issue": b.issue, "date": b.date.isoformat(),
-                         "paragraphs": b.text, "by_amount": ranked(b.by_amount),
-                         "by_households": ranked(b.by_households), "warnings": b.warnings})  # fmt: skip
+        return Response(
+            {
+                "title": b.title,
+                "office": b.office,
+                "issue": b.issue,
+                "date": b.date.isoformat(),
+                "paragraphs": b.text,
+                "by_amount": ranked(b.by_amount),
+                "by_households": ranked(b.by_households),
+                "warnings": b.warnings,
+            }
+        )

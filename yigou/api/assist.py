@@ -35,9 +35,25 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AssistingUnit
-        fields = ["id", "name", "kind", "kind_label", "region", "region_name", "uscc", "is_budget_unit",
-                  "has_canteen", "has_union", "staff_count", "contact_name", "contact_phone", "address",
-                  "cadre_count", "village_count", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_label",
+            "region",
+            "region_name",
+            "uscc",
+            "is_budget_unit",
+            "has_canteen",
+            "has_union",
+            "staff_count",
+            "contact_name",
+            "contact_phone",
+            "address",
+            "cadre_count",
+            "village_count",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -84,9 +100,12 @@ class UnitViewSet(ApiViewSet):
     @extend_schema(parameters=UNIT_PARAMS)
     def list(self, request: Request) -> Response:
         rows = selectors.units(
-            request.user, q=query(request, "q"), kind=query(request, "kind"), region=query(request, "region"),
+            request.user,
+            q=query(request, "q"),
+            kind=query(request, "kind"),
+            region=query(request, "region"),
             budget=query(request, "budget"),
-        )  # fmt: skip
+        )
         return self.paginated(rows)
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -115,8 +134,18 @@ class CadreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Cadre
-        fields = ["id", "unit", "unit_name", "name", "position", "phone", "is_first_secretary", "is_active",
-                  "household_count", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "name",
+            "position",
+            "phone",
+            "is_first_secretary",
+            "is_active",
+            "household_count",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 

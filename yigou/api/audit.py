@@ -18,8 +18,20 @@ from .common import first_or_404, int_pk, query, str_param
 class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "actor", "actor_name", "action", "target_type", "target_id", "target_label",
-                  "region_code", "changes", "note", "ip"]  # fmt: skip
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_name",
+            "action",
+            "target_type",
+            "target_id",
+            "target_label",
+            "region_code",
+            "changes",
+            "note",
+            "ip",
+        ]
         read_only_fields = fields
 
 
@@ -44,8 +56,12 @@ class AuditViewSet(ApiViewSet):
     @extend_schema(parameters=AUDIT_PARAMS)
     def list(self, request: Request) -> Response:
         rows = self._entries()
-        for name, lookup in (("action", "action"), ("target_type", "target_type"), ("target_id", "target_id"),
-                             ("actor", "actor_name")):  # fmt: skip
+        for name, lookup in (
+            ("action", "action"),
+            ("target_type", "target_type"),
+            ("target_id", "target_id"),
+            ("actor", "actor_name"),
+        ):
             if value := query(request, name):
                 rows = rows.filter(**{lookup: value})
         return self.paginated(rows.order_by("-at", "-id"))

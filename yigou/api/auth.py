@@ -47,8 +47,10 @@ class TokenView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, 400: ErrorSerializer,
-                                                              429: ErrorSerializer})  # fmt: skip
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+    )
     def post(self, request: Request) -> Response:
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -94,9 +96,14 @@ class MeView(APIView):
     def get(self, request: Request) -> Response:
         user = cast(User, request.user)
         org = user.organisation
-        return Response({
-            "username": user.username, "display_name": str(user), "role": user.role,
-            "role_label": user.get_role_display(), "organisation": org.name if org else None,
-            "region": org.region_id if org else None,
-            "capabilities": [c for c in CAPABILITY_NAMES if can(user, c)],
-        })  # fmt: skip
+        return Response(
+            {
+                "username": user.username,
+                "display_name": str(user),
+                "role": user.role,
+                "role_label": user.get_role_display(),
+                "organisation": org.name if org else None,
+                "region": org.region_id if org else None,
+                "capabilities": [c for c in CAPABILITY_NAMES if can(user, c)],
+            }
+        )

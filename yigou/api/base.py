@@ -34,8 +34,13 @@ class ApiViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    def output(self, instance: Any, serializer_class: type[serializers.BaseSerializer] | None = None,
-               *, created: bool = False) -> Response:  # fmt: skip
+    def output(
+        self,
+        instance: Any,
+        serializer_class: type[serializers.BaseSerializer] | None = None,
+        *,
+        created: bool = False,
+    ) -> Response:
         serializer = (serializer_class or self.get_serializer_class())(
             instance, context=self.get_serializer_context()
         )

@@ -40,8 +40,22 @@ class BuyBackSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BuyBack
-        fields = ["id", "title", "enterprise", "enterprise_name", "villages", "name", "unit", "floor_price", "season",
-                  "season_start", "season_end", "support", "status", "in_ledger"]  # fmt: skip
+        fields = [
+            "id",
+            "title",
+            "enterprise",
+            "enterprise_name",
+            "villages",
+            "name",
+            "unit",
+            "floor_price",
+            "season",
+            "season_start",
+            "season_end",
+            "support",
+            "status",
+            "in_ledger",
+        ]
         read_only_fields = fields
 
     def get_villages(self, obj: BuyBack) -> list[str]:
@@ -83,9 +97,17 @@ class ReverseInSerializer(serializers.Serializer):
 
 
 def delivery_dict(d: BuyBackDelivery) -> dict[str, Any]:
-    return {"id": d.pk, "household": mask_name(d.household.head_name), "number": d.household.number,
-            "date": str(d.date), "quantity": str(d.quantity), "unit_price": str(d.unit_price), "amount": str(d.amount),
-            "reverses": d.reverses_id, "purchase": d.purchase_id}  # fmt: skip
+    return {
+        "id": d.pk,
+        "household": mask_name(d.household.head_name),
+        "number": d.household.number,
+        "date": str(d.date),
+        "quantity": str(d.quantity),
+        "unit_price": str(d.unit_price),
+        "amount": str(d.amount),
+        "reverses": d.reverses_id,
+        "purchase": d.purchase_id,
+    }
 
 
 class BuyBackViewSet(ApiViewSet):
@@ -94,20 +116,44 @@ class BuyBackViewSet(ApiViewSet):
     queryset = BuyBack.objects.none()
     serializer_class = BuyBackSerializer
 
-    @extend_schema(parameters=[str_param("q", "项目、产品或企业"), str_param("status", "状态"),
-                               str_param("region", "回购村所在区划")])  # fmt: skip
+    @extend_schema(
+        parameters=[
+            str_param("q", "项目、产品或企业"),
+            str_param("status", "状态"),
+            str_param("region", "回购村所在区划"),
+        ]
+    )
     def list(self, request: Request) -> Response:
-        return self.paginated(selectors.buybacks(request.user, q=query(request, "q"), status=query(request, "status"),
-                                                 region=query(request, "region")))  # fmt: skip
+        return self.paginated(
+            selectors.buybacks(
+                request.user,
+                q=query(request, "q"),
+                status=query(request, "status"),
+                region=query(request, "region"),
+            )
+        )
 
     def _detail(self, buyback: BuyBack) -> Response:
-        households = [{"name": mask_name(h.household.head_name), "number": h.household.number,
-                       "village": h.household.village.name, "enrolled_on": str(h.enrolled_on),
-                       "deliveries": h.deliveries, "quantity": str(h.quantity), "income": str(h.income)}
-                      for h in household_incomes(buyback)]  # fmt: skip
+        households = [
+            {
+                "name": mask_name(h.household.head_name),
+                "number": h.household.number,
+                "village": h.household.village.name,
+                "enrolled_on": str(h.enrolled_on),
+                "deliveries": h.deliveries,
+                "quantity": str(h.quantity),
+                "income": str(h.income),
+            }
+            for h in household_incomes(buyback)
+        ]
         deliveries = buyback.deliveries.select_related("household").order_by("date", "id")
-        return Response({**BuyBackSerializer(buyback).data, "households": households,
-                         "deliveries": [delivery_dict(d) for d in deliveries]})  # fmt: skip
+        return Response(
+            {
+                **BuyBackSerializer(buyback).data,
+                "households": households,
+                "deliveries": [delivery_dict(d) for d in deliveries],
+            }
+        )
 
     @extend_schema(responses={200: BuyBackSerializer, 404: ErrorSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -118,11 +164,25 @@ class BuyBackViewSet(ApiViewSet):
         """登记包村回购（回购村须在本辖区；填写民营企业单位则每次交售记入台账）。"""
         ensure_can(request.user, "contracts.manage")  # a role without it gets 403, whatever the body names
         d, user = self.valid_input(BuyBackInSerializer), request.user
-        data = BuyBackInput(d["title"], d["name"], d["category"], d["unit"], d["floor_price"], d["season"],
-                            d["season_start"], d["season_end"], d["support"])  # fmt: skip
+        data = BuyBackInput(
+            d["title"],
+            d["name"],
+            d["category"],
+            d["unit"],
+            d["floor_price"],
+            d["season"],
+            d["season_start"],
+            d["season_end"],
+            d["support"],
+        )
         villages = [region_by_code(user, code, field="villages") for code in d["villages"]]
-        buyback = buyback_create(actor=user, data=data, enterprise=references.one(user, Producer, d["enterprise"], field="enterprise"),
-                                 villages=villages, buyer_unit=references.one(user, AssistingUnit, d["buyer_unit"], field="buyer_unit"))  # fmt: skip
+        buyback = buyback_create(
+            actor=user,
+            data=data,
+            enterprise=references.one(user, Producer, d["enterprise"], field="enterprise"),
+            villages=villages,
+            buyer_unit=references.one(user, AssistingUnit, d["buyer_unit"], field="buyer_unit"),
+        )
         response = self._detail(selectors.buyback(user, buyback.pk))
         response.status_code = 201
         return response
@@ -134,8 +194,13 @@ class BuyBackViewSet(ApiViewSet):
         buyback = selectors.buyback(request.user, int_pk(pk))
         d = self.valid_input(EnrolInSerializer)
         household = references.one(request.user, Household, d["household"], field="household")
-        buyback_enrol(actor=request.user, buyback=buyback, household=household, enrolled_on=d["enrolled_on"],
-                      note=d["note"])  # fmt: skip
+        buyback_enrol(
+            actor=request.user,
+            buyback=buyback,
+            household=household,
+            enrolled_on=d["enrolled_on"],
+            note=d["note"],
+        )
         return self._detail(selectors.buyback(request.user, buyback.pk))
 
     @extend_schema(request=DeliveryInSerializer, responses={200: BuyBackSerializer, **ERRORS})
@@ -149,8 +214,15 @@ class BuyBackViewSet(ApiViewSet):
             raise DomainError(
                 "invalid_input", detail=f"农户 {d['household']} 未加入本回购项目", field="household"
             )
-        buyback_deliver(actor=request.user, buyback=buyback, household=member.household, day=d["date"],
-                        qty=d["quantity"], unit_price=d["unit_price"], note=d["note"])  # fmt: skip
+        buyback_deliver(
+            actor=request.user,
+            buyback=buyback,
+            household=member.household,
+            day=d["date"],
+            qty=d["quantity"],
+            unit_price=d["unit_price"],
+            note=d["note"],
+        )
         return self._detail(selectors.buyback(request.user, buyback.pk))
 
     @extend_schema(request=ReverseInSerializer, responses={200: BuyBackSerializer, **ERRORS})

@@ -49,23 +49,44 @@ def money(value: Any) -> str | None:
 
 
 def figures_dict(f: ContractFigures) -> dict[str, Any]:
-    return {"agreed_value": money(f.agreed_value), "delivered_value": money(f.delivered_value),
-            "outstanding_value": money(f.outstanding_value), "late_value": money(f.late_value), "is_late": f.is_late}  # fmt: skip
+    return {
+        "agreed_value": money(f.agreed_value),
+        "delivered_value": money(f.delivered_value),
+        "outstanding_value": money(f.outstanding_value),
+        "late_value": money(f.late_value),
+        "is_late": f.is_late,
+    }
 
 
 def item_dict(f: ItemFigures) -> dict[str, Any]:
     item = f.item
     return {
-        "id": item.pk, "name": item.name, "unit": item.unit, "price_rule": item.price_rule,
-        "price": money(f.price), "agreed_quantity": str(f.agreed_qty), "agreed_value": money(f.agreed_value),
-        "delivered_quantity": str(f.delivered_qty), "delivered_value": str(f.delivered_value),
-        "pending_quantity": str(f.pending_qty), "outstanding_quantity": str(f.outstanding_qty),
-        "outstanding_value": money(f.outstanding_value), "late_quantity": str(f.late_qty),
+        "id": item.pk,
+        "name": item.name,
+        "unit": item.unit,
+        "price_rule": item.price_rule,
+        "price": money(f.price),
+        "agreed_quantity": str(f.agreed_qty),
+        "agreed_value": money(f.agreed_value),
+        "delivered_quantity": str(f.delivered_qty),
+        "delivered_value": str(f.delivered_value),
+        "pending_quantity": str(f.pending_qty),
+        "outstanding_quantity": str(f.outstanding_qty),
+        "outstanding_value": money(f.outstanding_value),
+        "late_quantity": str(f.late_qty),
         "late_value": money(f.late_value),
-        "schedule": [{"due_on": str(r.due_on), "quantity": str(r.quantity), "cumulative": str(r.cumulative),
-                      "delivered_by_due": str(r.delivered_by_due), "late": r.late, "shortfall": str(r.shortfall)}
-                     for r in f.schedule],
-    }  # fmt: skip
+        "schedule": [
+            {
+                "due_on": str(r.due_on),
+                "quantity": str(r.quantity),
+                "cumulative": str(r.cumulative),
+                "delivered_by_due": str(r.delivered_by_due),
+                "late": r.late,
+                "shortfall": str(r.shortfall),
+            }
+            for r in f.schedule
+        ],
+    }
 
 
 class ContractSerializer(serializers.ModelSerializer):
@@ -76,8 +97,21 @@ class ContractSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contract
-        fields = ["id", "number", "title", "status", "status_label", "signed_on", "period_start", "period_end",
-                  "price_tolerance", "allow_over", "buyers", "sellers", "figures"]  # fmt: skip
+        fields = [
+            "id",
+            "number",
+            "title",
+            "status",
+            "status_label",
+            "signed_on",
+            "period_start",
+            "period_end",
+            "price_tolerance",
+            "allow_over",
+            "buyers",
+            "sellers",
+            "figures",
+        ]
         read_only_fields = fields
 
     def get_buyers(self, obj: Contract) -> list[str]:
@@ -153,14 +187,25 @@ class ContractViewSet(ApiViewSet):
         serializer = ContractSerializer(rows, many=True, context={"figures": figures_by_contract(rows, day)})
         return self.get_paginated_response(serializer.data)
 
-    @extend_schema(parameters=[str_param("q", "编号、名称或当事方"), str_param("status", "状态"),
-                               str_param("region", "当事方所在区划（含下级）"), str_param("year", "履行年度"),
-                               str_param("sort", "排序（默认 -signed_on，最近签订在前）", enum=list(selectors.CONTRACT_SORTS)),
-                               AS_OF])  # fmt: skip
+    @extend_schema(
+        parameters=[
+            str_param("q", "编号、名称或当事方"),
+            str_param("status", "状态"),
+            str_param("region", "当事方所在区划（含下级）"),
+            str_param("year", "履行年度"),
+            str_param("sort", "排序（默认 -signed_on，最近签订在前）", enum=list(selectors.CONTRACT_SORTS)),
+            AS_OF,
+        ]
+    )
     def list(self, request: Request) -> Response:
-        qs = selectors.contracts(request.user, q=query(request, "q"), status=query(request, "status"),
-                                 region=query(request, "region"), year=query(request, "year"),
-                                 sort=query(request, "sort") or "-signed_on")  # fmt: skip
+        qs = selectors.contracts(
+            request.user,
+            q=query(request, "q"),
+            status=query(request, "status"),
+            region=query(request, "region"),
+            year=query(request, "year"),
+            sort=query(request, "sort") or "-signed_on",
+        )
         return self._page_response(list(self.paginate_queryset(qs) or []), as_of(request))  # type: ignore[arg-type]
 
     def _detail(self, request: Request, contract: Contract) -> Response:
@@ -183,16 +228,30 @@ class ContractViewSet(ApiViewSet):
             villages=[region_by_code(user, code, field="seller_villages") for code in d["seller_villages"]],
             households=references.every(user, Household, d["seller_households"], field="seller_households"),
             producers=references.every(user, Producer, d["seller_producers"], field="seller_producers"),
-        )  # fmt: skip
-        items = [ItemInput(
-            name=i["name"], category=i["category"], unit=i["unit"], quantity=i["quantity"], price_rule=i["price_rule"],
-            price=i["price"], markup_percent=i["markup_percent"],
-            reference=references.one(user, ReferencePrice, i["reference"], field="items.reference"),
-            schedule=[(s["due_on"], s["quantity"]) for s in i["schedule"]],
-        ) for i in d["items"]]  # fmt: skip
-        data = ContractInput(number=d["number"], title=d["title"], signed_on=d["signed_on"],
-                             period_start=d["period_start"], period_end=d["period_end"],
-                             price_tolerance=d["price_tolerance"], allow_over=d["allow_over"])  # fmt: skip
+        )
+        items = [
+            ItemInput(
+                name=i["name"],
+                category=i["category"],
+                unit=i["unit"],
+                quantity=i["quantity"],
+                price_rule=i["price_rule"],
+                price=i["price"],
+                markup_percent=i["markup_percent"],
+                reference=references.one(user, ReferencePrice, i["reference"], field="items.reference"),
+                schedule=[(s["due_on"], s["quantity"]) for s in i["schedule"]],
+            )
+            for i in d["items"]
+        ]
+        data = ContractInput(
+            number=d["number"],
+            title=d["title"],
+            signed_on=d["signed_on"],
+            period_start=d["period_start"],
+            period_end=d["period_end"],
+            price_tolerance=d["price_tolerance"],
+            allow_over=d["allow_over"],
+        )
         contract = contract_create(actor=user, data=data, parties=parties, items=items)
         response = self._detail(request, selectors.contract(user, contract.pk))
         response.status_code = 201

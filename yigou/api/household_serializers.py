@@ -28,8 +28,18 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = ["id", "name", "relation", "relation_label", "sex", "sex_label", "id_number", "labour",
-                  "labour_label", "health"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "relation",
+            "relation_label",
+            "sex",
+            "sex_label",
+            "id_number",
+            "labour",
+            "labour_label",
+            "health",
+        ]
         read_only_fields = fields
 
 
@@ -43,9 +53,24 @@ class HouseholdListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["id", "number", "village", "village_name", "township_name", "county_code", "head_name",
-                  "head_id_number", "size", "status", "status_label", "monitor_type", "monitor_type_label",
-                  "phone", "address", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "number",
+            "village",
+            "village_name",
+            "township_name",
+            "county_code",
+            "head_name",
+            "head_id_number",
+            "size",
+            "status",
+            "status_label",
+            "monitor_type",
+            "monitor_type_label",
+            "phone",
+            "address",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_head_id_number(self, obj: Household) -> str:
@@ -59,8 +84,16 @@ class HouseholdLinkageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Linkage
-        fields = ["id", "producer", "producer_name", "mechanism", "mechanism_label", "start", "end",
-                  "expected_income"]  # fmt: skip
+        fields = [
+            "id",
+            "producer",
+            "producer_name",
+            "mechanism",
+            "mechanism_label",
+            "start",
+            "end",
+            "expected_income",
+        ]
         read_only_fields = fields
 
 
@@ -87,8 +120,14 @@ class HouseholdDetailSerializer(HouseholdListSerializer):
     evidence = EvidenceSerializer(many=True, read_only=True)
 
     class Meta(HouseholdListSerializer.Meta):
-        fields = [*HouseholdListSerializer.Meta.fields, "created_at", "members", "linkages", "cadre_pairings",
-                  "evidence"]  # fmt: skip
+        fields = [
+            *HouseholdListSerializer.Meta.fields,
+            "created_at",
+            "members",
+            "linkages",
+            "cadre_pairings",
+            "evidence",
+        ]
         read_only_fields = fields
 
 
@@ -148,8 +187,18 @@ class StatusEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatusEvent
-        fields = ["id", "household", "kind", "kind_label", "date", "reason", "monitor_type", "source",
-                  "recorded_at", "files"]  # fmt: skip
+        fields = [
+            "id",
+            "household",
+            "kind",
+            "kind_label",
+            "date",
+            "reason",
+            "monitor_type",
+            "source",
+            "recorded_at",
+            "files",
+        ]
         read_only_fields = fields
 
 

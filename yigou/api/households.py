@@ -59,9 +59,12 @@ class HouseholdViewSet(ApiViewSet):
     @extend_schema(parameters=HOUSEHOLD_PARAMS)
     def list(self, request: Request) -> Response:
         flt = HouseholdFilter(
-            q=query(request, "q"), region=query(request, "region"), status=query(request, "status"),
-            monitor_type=query(request, "monitor_type"), sort=query(request, "sort") or "number",
-        )  # fmt: skip
+            q=query(request, "q"),
+            region=query(request, "region"),
+            status=query(request, "status"),
+            monitor_type=query(request, "monitor_type"),
+            sort=query(request, "sort") or "number",
+        )
         return self.paginated(selectors.households(request.user, flt).prefetch_related("members"))
 
     @extend_schema(responses=HouseholdDetailSerializer)
@@ -76,9 +79,13 @@ class HouseholdViewSet(ApiViewSet):
         village = region_by_code(request.user, data["village"], field="village")
         members = [services.MemberInput(**m) for m in data["members"]]
         row = services.household_register(
-            actor=request.user, village=village, members=members, number=data.get("number", ""),
-            phone=data.get("phone", ""), address=data.get("address", ""),
-        )  # fmt: skip
+            actor=request.user,
+            village=village,
+            members=members,
+            number=data.get("number", ""),
+            phone=data.get("phone", ""),
+            address=data.get("address", ""),
+        )
         return self.output(self._household(row.pk), HouseholdDetailSerializer, created=True)
 
     @extend_schema(request=HouseholdUpdateSerializer, responses=HouseholdDetailSerializer)

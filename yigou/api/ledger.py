@@ -44,7 +44,9 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 def purchase_input(actor: Any, data: dict[str, Any]) -> services.PurchaseInput:
     """The posted body with every referenced id resolved through the user's scope; nothing is written here."""
     return services.PurchaseInput(
-        date=data["date"], buyer_kind=data["buyer_kind"], channel=data["channel"],
+        date=data["date"],
+        buyer_kind=data["buyer_kind"],
+        channel=data["channel"],
         lines=[services.LineInput(**line) for line in data["lines"]],
         seller_household=references.seller_household(actor, data["seller_household"]),
         seller_producer=references.seller_producer(actor, data["seller_producer"]),
@@ -53,12 +55,16 @@ def purchase_input(actor: Any, data: dict[str, Any]) -> services.PurchaseInput:
         buyer_name=data["buyer_name"],
         outlet=references.outlet(actor, data["outlet"]),
         activity=references.activity(actor, data["activity"]),
-        attribution=data["attribution"], beneficiaries=references.beneficiaries(
+        attribution=data["attribution"],
+        beneficiaries=references.beneficiaries(
             actor, [(entry["household"], entry["amount"]) for entry in data["beneficiaries"]]
         ),
-        distributed=data["distributed"], total=data["total"], external_id=data["external_id"],
-        note=data["note"], source=Source.API,
-    )  # fmt: skip
+        distributed=data["distributed"],
+        total=data["total"],
+        external_id=data["external_id"],
+        note=data["note"],
+        source=Source.API,
+    )
 
 
 class PurchaseViewSet(ApiViewSet):
@@ -70,15 +76,20 @@ class PurchaseViewSet(ApiViewSet):
     def _purchase(self, pk: Any) -> Purchase:
         return selectors.purchase(self.request.user, int_pk(pk))
 
-    @extend_schema(parameters=PURCHASE_PARAMS, responses={200: PurchaseListSerializer(many=True),
-                                                          400: ErrorSerializer})  # fmt: skip
+    @extend_schema(
+        parameters=PURCHASE_PARAMS, responses={200: PurchaseListSerializer(many=True), 400: ErrorSerializer}
+    )
     def list(self, request: Request) -> Response:
         period = query(request, "period")
         rows = selectors.purchases(
-            request.user, region=query(request, "region"), period=parse_period(period) if period else None,
-            q=query(request, "q"), channel=query(request, "channel"), buyer_kind=query(request, "buyer_kind"),
+            request.user,
+            region=query(request, "region"),
+            period=parse_period(period) if period else None,
+            q=query(request, "q"),
+            channel=query(request, "channel"),
+            buyer_kind=query(request, "buyer_kind"),
             sort=query(request, "sort") or "-date",
-        )  # fmt: skip
+        )
         return self.paginated(rows)
 
     @extend_schema(responses={200: PurchaseDetailSerializer, 404: ErrorSerializer})

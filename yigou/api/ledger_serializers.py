@@ -37,9 +37,12 @@ class LineInputSerializer(serializers.Serializer):
     unit_price = serializers.DecimalField(label="单价（元）", max_digits=12, decimal_places=2)
     amount = money("金额（元，须等于数量×单价）", optional=True)
     source = serializers.CharField(  # type: ignore[assignment]
-        label="产品来源（留空按销售方推定）", required=False, allow_blank=True, default="",
+        label="产品来源（留空按销售方推定）",
+        required=False,
+        allow_blank=True,
+        default="",
         help_text=choices_help(LineSource),
-    )  # fmt: skip
+    )
     reference_price = serializers.DecimalField(
         label="市场参考价（元）",
         max_digits=12,
@@ -74,8 +77,9 @@ class PurchaseCreateSerializer(serializers.Serializer):
     attribution = serializers.ChoiceField(
         label="受益分配方式", choices=Attribution.choices, required=False, allow_blank=True, default=""
     )
-    beneficiaries = BeneficiaryInputSerializer(label="受益农户（逐户录入时）", many=True, required=False,
-                                               default=list)  # fmt: skip
+    beneficiaries = BeneficiaryInputSerializer(
+        label="受益农户（逐户录入时）", many=True, required=False, default=list
+    )
     distributed = money("按规则分配的金额（默认全额）", optional=True)
     total = money("总金额（元，须等于明细合计）", optional=True)
     external_id = serializers.CharField(
@@ -106,11 +110,39 @@ class PurchaseListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Purchase
-        fields = ["id", "external_id", "date", "region", "region_name", "county_code", "buyer_kind",
-                  "buyer_kind_label", "buyer_unit", "buyer_cadre", "buyer_name", "buyer", "channel", "channel_label",
-                  "outlet", "outlet_name", "activity", "activity_title", "seller_kind", "seller_kind_label",
-                  "seller_household", "seller_producer", "seller", "total", "attribution", "attribution_label",
-                  "reverses", "is_reversal", "source", "note", "recorded_at"]  # fmt: skip
+        fields = [
+            "id",
+            "external_id",
+            "date",
+            "region",
+            "region_name",
+            "county_code",
+            "buyer_kind",
+            "buyer_kind_label",
+            "buyer_unit",
+            "buyer_cadre",
+            "buyer_name",
+            "buyer",
+            "channel",
+            "channel_label",
+            "outlet",
+            "outlet_name",
+            "activity",
+            "activity_title",
+            "seller_kind",
+            "seller_kind_label",
+            "seller_household",
+            "seller_producer",
+            "seller",
+            "total",
+            "attribution",
+            "attribution_label",
+            "reverses",
+            "is_reversal",
+            "source",
+            "note",
+            "recorded_at",
+        ]
         read_only_fields = fields
 
     def get_buyer(self, obj: Purchase) -> str:
@@ -132,8 +164,18 @@ class PurchaseLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PurchaseLine
-        fields = ["id", "product", "category", "quantity", "unit", "unit_price", "amount", "reference_price",
-                  "source", "source_label"]  # fmt: skip
+        fields = [
+            "id",
+            "product",
+            "category",
+            "quantity",
+            "unit",
+            "unit_price",
+            "amount",
+            "reference_price",
+            "source",
+            "source_label",
+        ]
         read_only_fields = fields
 
 
@@ -150,8 +192,19 @@ class BeneficiarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Beneficiary
-        fields = ["id", "household", "household_number", "head_name", "village", "village_name", "amount",
-                  "status", "status_label", "registered", "village_poor"]  # fmt: skip
+        fields = [
+            "id",
+            "household",
+            "household_number",
+            "head_name",
+            "village",
+            "village_name",
+            "amount",
+            "status",
+            "status_label",
+            "registered",
+            "village_poor",
+        ]
         read_only_fields = fields
 
     def get_status_label(self, obj: Beneficiary) -> str:
@@ -165,8 +218,13 @@ class PurchaseDetailSerializer(PurchaseListSerializer):
     recorded_by_name = serializers.CharField(source="recorded_by.display_name", read_only=True, default="")
 
     class Meta(PurchaseListSerializer.Meta):
-        fields = [*PurchaseListSerializer.Meta.fields, "reversed_by", "recorded_by_name", "lines",
-                  "beneficiaries"]  # fmt: skip
+        fields = [
+            *PurchaseListSerializer.Meta.fields,
+            "reversed_by",
+            "recorded_by_name",
+            "lines",
+            "beneficiaries",
+        ]
         read_only_fields = fields
 
     def get_reversed_by(self, obj: Purchase) -> int | None:

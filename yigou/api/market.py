@@ -33,8 +33,22 @@ class OutletSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Outlet
-        fields = ["id", "name", "kind", "kind_label", "region", "region_name", "county_code", "opened_on",
-                  "closed_on", "fees_waived", "operator", "operator_name", "note", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_label",
+            "region",
+            "region_name",
+            "county_code",
+            "opened_on",
+            "closed_on",
+            "fees_waived",
+            "operator",
+            "operator_name",
+            "note",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -62,8 +76,21 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Activity
-        fields = ["id", "title", "kind", "kind_label", "date", "region", "region_name", "county_code",
-                  "organiser", "organiser_name", "organiser_display", "note", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "kind_label",
+            "date",
+            "region",
+            "region_name",
+            "county_code",
+            "organiser",
+            "organiser_name",
+            "organiser_display",
+            "note",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_organiser_display(self, obj: Activity) -> str:
@@ -75,8 +102,9 @@ class ActivityCreateSerializer(serializers.Serializer):
     kind = serializers.CharField(label="活动类型", max_length=16, help_text=choices_help(ActivityKind))
     date = serializers.DateField(label="日期")
     region = serializers.CharField(label="举办地区划代码", max_length=12)
-    organiser = serializers.IntegerField(label="组织单位（已登记的帮扶单位）", required=False, allow_null=True,
-                                         default=None)  # fmt: skip
+    organiser = serializers.IntegerField(
+        label="组织单位（已登记的帮扶单位）", required=False, allow_null=True, default=None
+    )
     organiser_name = serializers.CharField(
         label="组织单位（未登记时填写名称）", max_length=200, required=False, allow_blank=True, default=""
     )
@@ -100,8 +128,12 @@ class OutletViewSet(ApiViewSet):
     def _outlets(self) -> QuerySet[Outlet]:
         return restrict(self.request.user, Outlet.objects.select_related("region", "operator"))
 
-    @extend_schema(parameters=[str_param("region", "区划代码：含其全部下级"),
-                               str_param("kind", "网点类型", enum=list(OutletKind.values))])  # fmt: skip
+    @extend_schema(
+        parameters=[
+            str_param("region", "区划代码：含其全部下级"),
+            str_param("kind", "网点类型", enum=list(OutletKind.values)),
+        ]
+    )
     def list(self, request: Request) -> Response:
         rows = _in_region(self._outlets(), query(request, "region"))
         kind = query(request, "kind")
@@ -139,10 +171,14 @@ class ActivityViewSet(ApiViewSet):
     def _activities(self) -> QuerySet[Activity]:
         return restrict(self.request.user, Activity.objects.select_related("region", "organiser"))
 
-    @extend_schema(parameters=[
-        str_param("region", "区划代码：含其全部下级"), str_param("kind", "活动类型", enum=list(ActivityKind.values)),
-        str_param("period", "期间：2018-04、2018-01..2018-04 或 2018-01-05..2018-03-20"),
-    ], responses={200: ActivitySerializer(many=True), 400: ErrorSerializer})  # fmt: skip
+    @extend_schema(
+        parameters=[
+            str_param("region", "区划代码：含其全部下级"),
+            str_param("kind", "活动类型", enum=list(ActivityKind.values)),
+            str_param("period", "期间：2018-04、2018-01..2018-04 或 2018-01-05..2018-03-20"),
+        ],
+        responses={200: ActivitySerializer(many=True), 400: ErrorSerializer},
+    )
     def list(self, request: Request) -> Response:
         rows = _in_region(self._activities(), query(request, "region"))
         kind, period = query(request, "kind"), query(request, "period")

@@ -42,9 +42,24 @@ class PresaleItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PreSaleItem
-        fields = ["id", "name", "category", "category_label", "specification", "unit", "unit_price", "quantity",
-                  "reserved", "available", "window_start", "window_end", "product", "seller_household",
-                  "seller_producer", "seller_name"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "category",
+            "category_label",
+            "specification",
+            "unit",
+            "unit_price",
+            "quantity",
+            "reserved",
+            "available",
+            "window_start",
+            "window_end",
+            "product",
+            "seller_household",
+            "seller_producer",
+            "seller_name",
+        ]
         read_only_fields = fields
 
     def get_seller_name(self, obj: PreSaleItem) -> str:
@@ -59,18 +74,42 @@ class PresaleListSerializer(serializers.ModelSerializer):
     producer_name = serializers.CharField(source="producer.name", read_only=True, default="")
     delivery_label = serializers.CharField(source="get_delivery_display", read_only=True)
     is_open = serializers.SerializerMethodField(label="今日接单")
-    state = serializers.SerializerMethodField(label="状态：open=接单中，upcoming=未开始，closed=已截止，withdrawn=已撤回")
+    state = serializers.SerializerMethodField(
+        label="状态：open=接单中，upcoming=未开始，closed=已截止，withdrawn=已撤回"
+    )
     affinity = serializers.IntegerField(
-        read_only=True, default=0, label="与本单位的帮扶关系：2=结对帮扶村，1=结对村所在县，0=其他（浏览列表按此排序）"
+        read_only=True,
+        default=0,
+        label="与本单位的帮扶关系：2=结对帮扶村，1=结对村所在县，0=其他（浏览列表按此排序）",
     )
     paired = serializers.SerializerMethodField(label="本单位结对帮扶村")
     items = PresaleItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = PreSaleList
-        fields = ["id", "title", "region", "region_name", "county_code", "producer", "producer_name", "opens_on",
-                  "closes_on", "delivery", "delivery_label", "contact_name", "contact_phone", "note", "withdrawn",
-                  "is_open", "state", "affinity", "paired", "items", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "title",
+            "region",
+            "region_name",
+            "county_code",
+            "producer",
+            "producer_name",
+            "opens_on",
+            "closes_on",
+            "delivery",
+            "delivery_label",
+            "contact_name",
+            "contact_phone",
+            "note",
+            "withdrawn",
+            "is_open",
+            "state",
+            "affinity",
+            "paired",
+            "items",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_is_open(self, owner: PreSaleList) -> bool:
@@ -127,8 +166,18 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrderLine
-        fields = ["id", "item", "name", "unit", "quantity", "unit_price", "amount", "inspection",
-                  "inspection_label", "reject_reason"]  # fmt: skip
+        fields = [
+            "id",
+            "item",
+            "name",
+            "unit",
+            "quantity",
+            "unit_price",
+            "amount",
+            "inspection",
+            "inspection_label",
+            "reject_reason",
+        ]
         read_only_fields = fields
 
 
@@ -162,9 +211,25 @@ class OrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = ["id", "presale_list", "presale_title", "region", "region_name", "county_code", "producer",
-                  "buyer_kind", "buyer_unit", "buyer_cadre", "buyer_name", "status", "status_label", "total",
-                  "paid_on", "created_at", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "presale_list",
+            "presale_title",
+            "region",
+            "region_name",
+            "county_code",
+            "producer",
+            "buyer_kind",
+            "buyer_unit",
+            "buyer_cadre",
+            "buyer_name",
+            "status",
+            "status_label",
+            "total",
+            "paid_on",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -175,8 +240,19 @@ class OrderDetailSerializer(OrderSerializer):
     accepted_total = serializers.SerializerMethodField(label="验收合格金额（元）")
 
     class Meta(OrderSerializer.Meta):
-        fields = [*OrderSerializer.Meta.fields, "delivery_address", "note", "payment_ref", "rating",
-                  "rating_comment", "cancel_reason", "accepted_total", "lines", "events", "after_sales"]  # fmt: skip
+        fields = [
+            *OrderSerializer.Meta.fields,
+            "delivery_address",
+            "note",
+            "payment_ref",
+            "rating",
+            "rating_comment",
+            "cancel_reason",
+            "accepted_total",
+            "lines",
+            "events",
+            "after_sales",
+        ]
         read_only_fields = fields
 
     def get_accepted_total(self, obj: Order) -> str:
@@ -194,9 +270,13 @@ class OrderPlaceSerializer(serializers.Serializer):
     presale_list = serializers.IntegerField(label="预售清单")
     lines = OrderLineInputSerializer(label="订购品种", many=True, allow_empty=False)
     buyer_kind = serializers.CharField(
-        label="购买方类型（单位账号：unit、canteen、cadre 等）", max_length=16, required=False, allow_blank=True,
-        default="", help_text=choices_help(BuyerKind),
-    )  # fmt: skip
+        label="购买方类型（单位账号：unit、canteen、cadre 等）",
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=choices_help(BuyerKind),
+    )
     cadre = optional_id("购买干部（购买方类型为 cadre 时）")
     unit = optional_id("购买单位（系统管理员代单位下单时）")
     delivery_address = optional_text("收货地址/提货说明", 300)

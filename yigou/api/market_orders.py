@@ -70,15 +70,22 @@ def _list_filters(request: Request) -> tuple[str, str, str]:
 def _item_input(actor: Any, n: int, data: dict[str, Any]) -> presale.ItemInput:
     field = f"items[{n}]"
     return presale.ItemInput(
-        name=data["name"], category=data["category"], unit=data["unit"], unit_price=data["unit_price"],
-        quantity=data["quantity"], window_start=data["window_start"], window_end=data["window_end"],
+        name=data["name"],
+        category=data["category"],
+        unit=data["unit"],
+        unit_price=data["unit_price"],
+        quantity=data["quantity"],
+        window_start=data["window_start"],
+        window_end=data["window_end"],
         specification=data["specification"],
         product=named_row(actor, Product.objects.all(), data["product"], field=field, label="认定产品"),
-        seller_household=named_row(actor, Household.objects.all(), data["seller_household"], field=field,
-                                   label="销售农户"),
-        seller_producer=named_row(actor, Producer.objects.all(), data["seller_producer"], field=field,
-                                  label="销售主体"),
-    )  # fmt: skip
+        seller_household=named_row(
+            actor, Household.objects.all(), data["seller_household"], field=field, label="销售农户"
+        ),
+        seller_producer=named_row(
+            actor, Producer.objects.all(), data["seller_producer"], field=field, label="销售主体"
+        ),
+    )
 
 
 LIST_PARAMS = [
@@ -90,7 +97,11 @@ LIST_PARAMS = [
 
 MINE_PARAMS = [
     *LIST_PARAMS,
-    str_param("state", "状态：open=接单中，upcoming=未开始，closed=已截止，withdrawn=已撤回", enum=list(selectors.LIST_STATES)),
+    str_param(
+        "state",
+        "状态：open=接单中，upcoming=未开始，closed=已截止，withdrawn=已撤回",
+        enum=list(selectors.LIST_STATES),
+    ),
 ]
 
 
@@ -132,7 +143,11 @@ class PresaleListViewSet(ApiViewSet):
         if data["village"]:
             village = region_by_code(actor, data["village"], field="village")
         producer = named_row(
-            actor, Producer.objects.select_related("region"), data["producer"], field="producer", label="经营主体"
+            actor,
+            Producer.objects.select_related("region"),
+            data["producer"],
+            field="producer",
+            label="经营主体",
         )
         # Who may sell here is told before any seller or product in the items is looked up.
         if village is not None:
@@ -141,10 +156,14 @@ class PresaleListViewSet(ApiViewSet):
             presale.ensure_may_sell(actor, producer.region_id, producer.pk)
         items = [_item_input(actor, n, item) for n, item in enumerate(data.pop("items"))]
         info = presale.ListInput(
-            title=data["title"], opens_on=data["opens_on"], closes_on=data["closes_on"],
-            contact_name=data["contact_name"], contact_phone=data["contact_phone"], delivery=data["delivery"],
+            title=data["title"],
+            opens_on=data["opens_on"],
+            closes_on=data["closes_on"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            delivery=data["delivery"],
             note=data["note"],
-        )  # fmt: skip
+        )
         owner = presale.presale_publish(
             actor=actor, data=info, items=items, village=village, producer=producer
         )
@@ -165,8 +184,12 @@ ORDER_PARAMS = [
     bool_param("waiting", "只看等待本人处理的订单（卖方：待确认、待发货；买方：待验收、待付款）"),
     str_param("region", "卖方所在区划代码：含其全部下级"),
     int_param("presale_list", "预售清单"),
-    str_param("side", "哪一方的订单：buyer=我买的，seller=我卖的；不填为本账号的全部", enum=list(selectors.SIDES)),
-    str_param("sort", "排序：-created（默认，最新在前）、created、-total、total", enum=list(selectors.ORDER_SORTS)),
+    str_param(
+        "side", "哪一方的订单：buyer=我买的，seller=我卖的；不填为本账号的全部", enum=list(selectors.SIDES)
+    ),
+    str_param(
+        "sort", "排序：-created（默认，最新在前）、created、-total、total", enum=list(selectors.ORDER_SORTS)
+    ),
     str_param("q", "购买方名称、预售清单名称或订单编号"),
 ]
 
@@ -187,18 +210,26 @@ class OrderViewSet(ApiViewSet):
     @extend_schema(parameters=ORDER_PARAMS, responses={200: OrderSerializer(many=True), 400: ErrorSerializer})
     def list(self, request: Request) -> Response:
         rows = selectors.orders(
-            request.user, side=query(request, "side"), status=query(request, "status"), q=query(request, "q"),
-            waiting=bool(query_bool(request, "waiting")), sort=query(request, "sort") or "-created",
-            region=query(request, "region"), presale_list=query_int(request, "presale_list"),
-        )  # fmt: skip
+            request.user,
+            side=query(request, "side"),
+            status=query(request, "status"),
+            q=query(request, "q"),
+            waiting=bool(query_bool(request, "waiting")),
+            sort=query(request, "sort") or "-created",
+            region=query(request, "region"),
+            presale_list=query_int(request, "presale_list"),
+        )
         return self.paginated(rows)
 
     @extend_schema(responses={200: OrderDetailSerializer, 404: ErrorSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return self.output(get_visible(request.user, _detail_rows(request.user), pk=int_pk(pk)), OrderDetailSerializer)
+        return self.output(
+            get_visible(request.user, _detail_rows(request.user), pk=int_pk(pk)), OrderDetailSerializer
+        )
 
-    @extend_schema(request=OrderPlaceSerializer, responses={201: OrderDetailSerializer, 409: ErrorSerializer,
-                                                            **ERRORS})  # fmt: skip
+    @extend_schema(
+        request=OrderPlaceSerializer, responses={201: OrderDetailSerializer, 409: ErrorSerializer, **ERRORS}
+    )
     def create(self, request: Request) -> Response:
         """下单：全部品种一次锁定库存，任一品种不足则整单不成立（409 out_of_stock，库存不足…）。"""
         data = self.valid_input(OrderPlaceSerializer)
@@ -206,12 +237,17 @@ class OrderViewSet(ApiViewSet):
         presale_list = selectors.named_presale_list(actor, data["presale_list"])
         try:
             order = ordering.order_place(
-                actor=actor, presale_list=presale_list,
+                actor=actor,
+                presale_list=presale_list,
                 lines=[(line["item"], line["quantity"]) for line in data["lines"]],
                 buyer_kind=data["buyer_kind"],
                 cadre=named_row(actor, Cadre.objects.all(), data["cadre"], field="cadre", label="干部"),
-                unit=named_row(actor, AssistingUnit.objects.all(), data["unit"], field="unit", label="购买单位"), delivery_address=data["delivery_address"], note=data["note"],
-            )  # fmt: skip
+                unit=named_row(
+                    actor, AssistingUnit.objects.all(), data["unit"], field="unit", label="购买单位"
+                ),
+                delivery_address=data["delivery_address"],
+                note=data["note"],
+            )
         except DomainError as error:
             if error.code == "out_of_stock":
                 raise OutOfStockError(error.code, error.message) from None
@@ -261,8 +297,12 @@ class OrderViewSet(ApiViewSet):
     def pay(self, request: Request, pk: str) -> Response:
         """买方登记付款（平台不经手资金）：验收合格的明细按销售方各记一笔购买，写入台账一次。"""
         data = self.valid_input(PayInputSerializer)
-        order = ordering.order_pay(actor=request.user, order=self._order(pk), paid_on=data["paid_on"],
-                                   payment_ref=data["payment_ref"])  # fmt: skip
+        order = ordering.order_pay(
+            actor=request.user,
+            order=self._order(pk),
+            paid_on=data["paid_on"],
+            payment_ref=data["payment_ref"],
+        )
         return self._answer(order)
 
     @extend_schema(request=RateInputSerializer, responses={200: OrderDetailSerializer, **ERRORS})
@@ -270,8 +310,9 @@ class OrderViewSet(ApiViewSet):
     def rate(self, request: Request, pk: str) -> Response:
         """买方评价（1-5 星）。"""
         data = self.valid_input(RateInputSerializer)
-        order = ordering.order_rate(actor=request.user, order=self._order(pk), rating=data["rating"],
-                                    comment=data["comment"])  # fmt: skip
+        order = ordering.order_rate(
+            actor=request.user, order=self._order(pk), rating=data["rating"], comment=data["comment"]
+        )
         return self._answer(order)
 
     @extend_schema(request=AfterSaleInputSerializer, responses={201: OrderDetailSerializer, **ERRORS})
@@ -279,8 +320,9 @@ class OrderViewSet(ApiViewSet):
     def aftersale(self, request: Request, pk: str) -> Response:
         """买方申请售后（退货、退款），付款后可申请。"""
         data = self.valid_input(AfterSaleInputSerializer)
-        request_row = ordering.aftersale_request(actor=request.user, order=self._order(pk), kind=data["kind"],
-                                                 reason=data["reason"])  # fmt: skip
+        request_row = ordering.aftersale_request(
+            actor=request.user, order=self._order(pk), kind=data["kind"], reason=data["reason"]
+        )
         return self._answer(request_row.order, created=True)
 
     @extend_schema(request=AfterSaleResolveSerializer, responses={200: OrderDetailSerializer, **ERRORS})
@@ -290,6 +332,7 @@ class OrderViewSet(ApiViewSet):
         order = self._order(pk)
         data = self.valid_input(AfterSaleResolveSerializer)
         request_row = selectors.named_aftersale(request.user, order, data["aftersale"])
-        ordering.aftersale_resolve(actor=request.user, request=request_row, approve=data["approve"],
-                                   resolution=data["resolution"])  # fmt: skip
+        ordering.aftersale_resolve(
+            actor=request.user, request=request_row, approve=data["approve"], resolution=data["resolution"]
+        )
         return self._answer(order)

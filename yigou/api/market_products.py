@@ -43,9 +43,27 @@ class CatalogSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["id", "name", "category", "category_label", "specification", "unit", "price", "capacity",
-                  "capacity_period", "base", "producer_name", "region", "region_name", "mechanism",
-                  "mechanism_label", "certificate_no", "listed_on", "valid_until", "households"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "category",
+            "category_label",
+            "specification",
+            "unit",
+            "price",
+            "capacity",
+            "capacity_period",
+            "base",
+            "producer_name",
+            "region",
+            "region_name",
+            "mechanism",
+            "mechanism_label",
+            "certificate_no",
+            "listed_on",
+            "valid_until",
+            "households",
+        ]
         read_only_fields = fields
 
 
@@ -56,8 +74,17 @@ class ProductStepSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProductStep
-        fields = ["id", "action", "action_label", "from_status", "to_status", "actor_name", "actor_org", "at",
-                  "reason"]  # fmt: skip
+        fields = [
+            "id",
+            "action",
+            "action_label",
+            "from_status",
+            "to_status",
+            "actor_name",
+            "actor_org",
+            "at",
+            "reason",
+        ]
         read_only_fields = fields
 
 
@@ -89,11 +116,39 @@ class ProductSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["id", "name", "category", "category_label", "specification", "unit", "capacity", "capacity_period",
-                  "base", "price", "price_links", "reference_price", "price_flagged", "price_explanation", "mechanism",
-                  "mechanism_note", "producer", "producer_name", "region", "region_name", "county_code", "status",
-                  "status_label", "certificate_no", "notice_start", "notice_end", "listed_on", "valid_until",
-                  "rechecked_on", "households", "created_at"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "category",
+            "category_label",
+            "specification",
+            "unit",
+            "capacity",
+            "capacity_period",
+            "base",
+            "price",
+            "price_links",
+            "reference_price",
+            "price_flagged",
+            "price_explanation",
+            "mechanism",
+            "mechanism_note",
+            "producer",
+            "producer_name",
+            "region",
+            "region_name",
+            "county_code",
+            "status",
+            "status_label",
+            "certificate_no",
+            "notice_start",
+            "notice_end",
+            "listed_on",
+            "valid_until",
+            "rechecked_on",
+            "households",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -184,13 +239,21 @@ class CatalogViewSet(ApiViewSet):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
-    @extend_schema(parameters=[
-        str_param("q", "名称、拼音首字母或全拼"), str_param("category", "品类", enum=list(ProductCategory.values)),
-        str_param("region", "区划代码：含其全部下级"), str_param("sort", "排序", enum=list(catalog.CATALOG_SORTS)),
-    ])  # fmt: skip
+    @extend_schema(
+        parameters=[
+            str_param("q", "名称、拼音首字母或全拼"),
+            str_param("category", "品类", enum=list(ProductCategory.values)),
+            str_param("region", "区划代码：含其全部下级"),
+            str_param("sort", "排序", enum=list(catalog.CATALOG_SORTS)),
+        ]
+    )
     def list(self, request: Request) -> Response:
-        f = catalog.CatalogFilter(q=query(request, "q"), category=query(request, "category"),
-                                  region=query(request, "region"), sort=query(request, "sort") or "name")  # fmt: skip
+        f = catalog.CatalogFilter(
+            q=query(request, "q"),
+            category=query(request, "category"),
+            region=query(request, "region"),
+            sort=query(request, "sort") or "name",
+        )
         return self.paginated(catalog.catalog(f))
 
     @extend_schema(responses={200: CatalogSerializer, 404: ErrorSerializer})
@@ -218,17 +281,26 @@ class ProductViewSet(ApiViewSet):
     def _fresh(self, product: Product) -> Response:
         return self.output(catalog.products(self.request.user).get(pk=product.pk))
 
-    @extend_schema(parameters=[
-        str_param("queue", "工作列表", enum=list(catalog.QUEUES)), str_param("q", "名称或拼音"),
-        str_param("status", "状态", enum=list(ProductStatus.values)), str_param("category", "品类"),
-        str_param("region", "区划代码"), str_param("flagged", "仅价格预警：1"),
-    ])  # fmt: skip
+    @extend_schema(
+        parameters=[
+            str_param("queue", "工作列表", enum=list(catalog.QUEUES)),
+            str_param("q", "名称或拼音"),
+            str_param("status", "状态", enum=list(ProductStatus.values)),
+            str_param("category", "品类"),
+            str_param("region", "区划代码"),
+            str_param("flagged", "仅价格预警：1"),
+        ]
+    )
     def list(self, request: Request) -> Response:
         f = catalog.ProductFilter(
-            queue=query(request, "queue") or "all", q=query(request, "q"), status=query(request, "status"),
-            category=query(request, "category"), region=query(request, "region"),
-            flagged=bool(query_bool(request, "flagged")), sort=query(request, "sort") or "-created",
-        )  # fmt: skip
+            queue=query(request, "queue") or "all",
+            q=query(request, "q"),
+            status=query(request, "status"),
+            category=query(request, "category"),
+            region=query(request, "region"),
+            flagged=bool(query_bool(request, "flagged")),
+            sort=query(request, "sort") or "-created",
+        )
         return self.paginated(catalog.products(request.user, f))
 
     @extend_schema(responses={200: ProductDetailSerializer, 404: ErrorSerializer})
@@ -240,15 +312,26 @@ class ProductViewSet(ApiViewSet):
     def create(self, request: Request) -> Response:
         """申报扶贫产品（multipart 可同时上传材料：commitment 必须）。"""
         d = self.valid_input(ProductApplySerializer)
-        producer = named_required(request.user, Producer.objects.all(), d["producer"], field="producer", label="经营主体")
+        producer = named_required(
+            request.user, Producer.objects.all(), d["producer"], field="producer", label="经营主体"
+        )
         files = [(kind, f) for kind in FileKind.values for f in d.get(kind) or []]
         data = cert.ApplyInput(
-            name=d["name"], category=d["category"], specification=d["specification"], unit=d["unit"],
-            capacity=d["capacity"], capacity_period=d["capacity_period"], base=d["base"], price=d["price"],
-            mechanism=d["mechanism"], households=_households(request.user, d["households"]), files=files,
-            price_links=d["price_links"], price_explanation=d["price_explanation"],
+            name=d["name"],
+            category=d["category"],
+            specification=d["specification"],
+            unit=d["unit"],
+            capacity=d["capacity"],
+            capacity_period=d["capacity_period"],
+            base=d["base"],
+            price=d["price"],
+            mechanism=d["mechanism"],
+            households=_households(request.user, d["households"]),
+            files=files,
+            price_links=d["price_links"],
+            price_explanation=d["price_explanation"],
             mechanism_note=d["mechanism_note"],
-        )  # fmt: skip
+        )
         product = cert.product_apply(actor=request.user, producer=producer, data=data)
         response = self._fresh(product)
         response.status_code = 201
@@ -284,10 +367,15 @@ class ProductViewSet(ApiViewSet):
         d = self.valid_input(ProductResolveSerializer)
         product = self._product(pk)
         objection = named_required(
-            request.user, Objection.objects.filter(product=product), d["objection"], field="objection", label="异议"
+            request.user,
+            Objection.objects.filter(product=product),
+            d["objection"],
+            field="objection",
+            label="异议",
         )
-        cert.objection_resolve(actor=request.user, objection=objection, upheld=d["upheld"],
-                               resolution=d["resolution"])  # fmt: skip
+        cert.objection_resolve(
+            actor=request.user, objection=objection, upheld=d["upheld"], resolution=d["resolution"]
+        )
         return self._fresh(product)
 
     @extend_schema(request=None, responses={200: ProductSerializer, **ERRORS})
@@ -395,9 +483,12 @@ class BlacklistViewSet(ApiViewSet):
     @extend_schema(request=BlacklistCreateSerializer, responses={201: BlacklistingSerializer, **ERRORS})
     def create(self, request: Request) -> Response:
         d = self.valid_input(BlacklistCreateSerializer)
-        producer = named_required(request.user, Producer.objects.all(), d["producer"], field="producer", label="经营主体")
-        return self.output(cert.producer_blacklist(actor=request.user, producer=producer, reason=d["reason"]),
-                           created=True)  # fmt: skip
+        producer = named_required(
+            request.user, Producer.objects.all(), d["producer"], field="producer", label="经营主体"
+        )
+        return self.output(
+            cert.producer_blacklist(actor=request.user, producer=producer, reason=d["reason"]), created=True
+        )
 
     @extend_schema(request=CertReasonSerializer, responses={200: BlacklistingSerializer, **ERRORS})
     @action(detail=True, methods=["post"])

@@ -39,8 +39,18 @@ class VillagePairingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UnitVillagePairing
-        fields = ["id", "unit", "unit_name", "village", "village_name", "township_name", "start", "end", "note",
-                  "is_active"]  # fmt: skip
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "village",
+            "village_name",
+            "township_name",
+            "start",
+            "end",
+            "note",
+            "is_active",
+        ]
         read_only_fields = fields
 
     def get_is_active(self, obj: UnitVillagePairing) -> bool:
@@ -67,8 +77,21 @@ class HouseholdPairingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CadreHouseholdPairing
-        fields = ["id", "cadre", "cadre_name", "unit", "unit_name", "household", "household_number", "head_name",
-                  "village", "village_name", "start", "end", "is_active"]  # fmt: skip
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "unit",
+            "unit_name",
+            "household",
+            "household_number",
+            "head_name",
+            "village",
+            "village_name",
+            "start",
+            "end",
+            "is_active",
+        ]
         read_only_fields = fields
 
     def get_is_active(self, obj: CadreHouseholdPairing) -> bool:
@@ -90,15 +113,18 @@ class VillagePairingViewSet(ApiViewSet):
 
     @extend_schema(parameters=PAIRING_PARAMS)
     def list(self, request: Request) -> Response:
-        rows = selectors.village_pairings(request.user, region=query(request, "region"),
-                                          active=query_bool(request, "active"))  # fmt: skip
+        rows = selectors.village_pairings(
+            request.user, region=query(request, "region"), active=query_bool(request, "active")
+        )
         return self.paginated(rows)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return self.output(first_or_404(selectors.village_pairings(request.user), pk=int_pk(pk)))
 
-    @extend_schema(request=VillagePairingCreateSerializer, responses={201: VillagePairingSerializer,
-                                                                      400: ErrorSerializer})  # fmt: skip
+    @extend_schema(
+        request=VillagePairingCreateSerializer,
+        responses={201: VillagePairingSerializer, 400: ErrorSerializer},
+    )
     def create(self, request: Request) -> Response:
         data = self.valid_input(VillagePairingCreateSerializer)
         unit = selectors.unit(request.user, data.pop("unit"))
@@ -123,15 +149,18 @@ class HouseholdPairingViewSet(ApiViewSet):
 
     @extend_schema(parameters=PAIRING_PARAMS)
     def list(self, request: Request) -> Response:
-        rows = selectors.household_pairings(request.user, region=query(request, "region"),
-                                            active=query_bool(request, "active"))  # fmt: skip
+        rows = selectors.household_pairings(
+            request.user, region=query(request, "region"), active=query_bool(request, "active")
+        )
         return self.paginated(rows)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return self.output(first_or_404(selectors.household_pairings(request.user), pk=int_pk(pk)))
 
-    @extend_schema(request=HouseholdPairingCreateSerializer, responses={201: HouseholdPairingSerializer,
-                                                                        400: ErrorSerializer})  # fmt: skip
+    @extend_schema(
+        request=HouseholdPairingCreateSerializer,
+        responses={201: HouseholdPairingSerializer, 400: ErrorSerializer},
+    )
     def create(self, request: Request) -> Response:
         data = self.valid_input(HouseholdPairingCreateSerializer)
         cadre = selectors.cadre(request.user, data.pop("cadre"))

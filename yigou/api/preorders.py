@@ -42,8 +42,24 @@ class PreOrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PreOrder
-        fields = ["id", "number", "name", "unit", "quantity", "price", "signed_on", "harvest_start", "harvest_end",
-                  "deposit", "deposit_paid_on", "status", "status_label", "buyer", "seller", "region"]  # fmt: skip
+        fields = [
+            "id",
+            "number",
+            "name",
+            "unit",
+            "quantity",
+            "price",
+            "signed_on",
+            "harvest_start",
+            "harvest_end",
+            "deposit",
+            "deposit_paid_on",
+            "status",
+            "status_label",
+            "buyer",
+            "seller",
+            "region",
+        ]
         read_only_fields = fields
 
     def get_seller(self, obj: PreOrder) -> str:
@@ -56,14 +72,29 @@ class PreOrderSerializer(serializers.ModelSerializer):
 def settlement_dict(preorder: PreOrder, day: dt.date) -> dict[str, Any]:
     f = preorder_figures(preorder, day)
     return {
-        "as_of": str(day), "agreed_value": str(f.agreed_value), "delivered_quantity": str(f.delivered_qty),
-        "delivered_value": str(f.delivered_value), "pending_quantity": str(f.pending_qty),
-        "outstanding_quantity": str(f.outstanding_qty), "outstanding_value": str(f.outstanding_value),
-        "deposit_paid": str(f.deposit_paid), "deposit_used": str(f.deposit_used), "deposit_left": str(f.deposit_left),
-        "to_pay": str(f.to_pay), "refund_due": str(f.refund_due),
-        "deliveries": [{"date": str(r.day), "quantity": str(r.quantity), "amount": str(r.amount),
-                        "deducted": str(r.deducted), "cash": str(r.cash)} for r in f.rows],
-    }  # fmt: skip
+        "as_of": str(day),
+        "agreed_value": str(f.agreed_value),
+        "delivered_quantity": str(f.delivered_qty),
+        "delivered_value": str(f.delivered_value),
+        "pending_quantity": str(f.pending_qty),
+        "outstanding_quantity": str(f.outstanding_qty),
+        "outstanding_value": str(f.outstanding_value),
+        "deposit_paid": str(f.deposit_paid),
+        "deposit_used": str(f.deposit_used),
+        "deposit_left": str(f.deposit_left),
+        "to_pay": str(f.to_pay),
+        "refund_due": str(f.refund_due),
+        "deliveries": [
+            {
+                "date": str(r.day),
+                "quantity": str(r.quantity),
+                "amount": str(r.amount),
+                "deducted": str(r.deducted),
+                "cash": str(r.cash),
+            }
+            for r in f.rows
+        ],
+    }
 
 
 class PreOrderInSerializer(serializers.Serializer):
@@ -99,11 +130,22 @@ class PreOrderViewSet(ApiViewSet):
     queryset = PreOrder.objects.none()
     serializer_class = PreOrderSerializer
 
-    @extend_schema(parameters=[str_param("q", "编号、品名或当事方"), str_param("status", "状态"),
-                               str_param("region", "销售方所在区划")])  # fmt: skip
+    @extend_schema(
+        parameters=[
+            str_param("q", "编号、品名或当事方"),
+            str_param("status", "状态"),
+            str_param("region", "销售方所在区划"),
+        ]
+    )
     def list(self, request: Request) -> Response:
-        return self.paginated(selectors.preorders(request.user, q=query(request, "q"), status=query(request, "status"),
-                                                  region=query(request, "region")))  # fmt: skip
+        return self.paginated(
+            selectors.preorders(
+                request.user,
+                q=query(request, "q"),
+                status=query(request, "status"),
+                region=query(request, "region"),
+            )
+        )
 
     def _detail(self, request: Request, preorder: PreOrder) -> Response:
         return Response(
@@ -120,17 +162,27 @@ class PreOrderViewSet(ApiViewSet):
         ensure_can(request.user, "contracts.manage")  # a role without it gets 403, whatever the body names
         d, user = self.valid_input(PreOrderInSerializer), request.user
         data = PreOrderInput(
-            number=d["number"], name=d["name"], category=d["category"], unit=d["unit"], quantity=d["quantity"],
-            price=d["price"], signed_on=d["signed_on"], harvest_start=d["harvest_start"],
-            harvest_end=d["harvest_end"], deposit=d["deposit"], deposit_paid_on=d["deposit_paid_on"],
-            price_tolerance=d["price_tolerance"], allow_over=d["allow_over"], note=d["note"],
-        )  # fmt: skip
+            number=d["number"],
+            name=d["name"],
+            category=d["category"],
+            unit=d["unit"],
+            quantity=d["quantity"],
+            price=d["price"],
+            signed_on=d["signed_on"],
+            harvest_start=d["harvest_start"],
+            harvest_end=d["harvest_end"],
+            deposit=d["deposit"],
+            deposit_paid_on=d["deposit_paid_on"],
+            price_tolerance=d["price_tolerance"],
+            allow_over=d["allow_over"],
+            note=d["note"],
+        )
         parties = PreOrderParties(
             buyer_unit=references.one(user, AssistingUnit, d["buyer_unit"], field="buyer_unit"),
             buyer_cadre=references.one(user, Cadre, d["buyer_cadre"], field="buyer_cadre"),
             seller_household=references.one(user, Household, d["seller_household"], field="seller_household"),
             seller_producer=references.one(user, Producer, d["seller_producer"], field="seller_producer"),
-        )  # fmt: skip
+        )
         preorder = preorder_create(actor=user, data=data, parties=parties)
         response = self._detail(request, selectors.preorder(user, preorder.pk))
         response.status_code = 201

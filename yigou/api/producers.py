@@ -24,9 +24,25 @@ class ProducerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Producer
-        fields = ["id", "kind", "kind_label", "name", "uscc", "region", "region_name", "county_code", "household",
-                  "grade", "grade_label", "contact_name", "contact_phone", "address", "main_products",
-                  "is_active", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "name",
+            "uscc",
+            "region",
+            "region_name",
+            "county_code",
+            "household",
+            "grade",
+            "grade_label",
+            "contact_name",
+            "contact_phone",
+            "address",
+            "main_products",
+            "is_active",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -55,8 +71,19 @@ class ProducerLinkageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Linkage
-        fields = ["id", "household", "household_number", "head_name", "village_name", "mechanism",
-                  "mechanism_label", "start", "end", "expected_income", "note"]  # fmt: skip
+        fields = [
+            "id",
+            "household",
+            "household_number",
+            "head_name",
+            "village_name",
+            "mechanism",
+            "mechanism_label",
+            "start",
+            "end",
+            "expected_income",
+            "note",
+        ]
         read_only_fields = fields
 
 
@@ -112,9 +139,12 @@ class ProducerViewSet(ApiViewSet):
     @extend_schema(parameters=PRODUCER_PARAMS)
     def list(self, request: Request) -> Response:
         rows = selectors.producers(
-            request.user, q=query(request, "q"), kind=query(request, "kind"), region=query(request, "region"),
+            request.user,
+            q=query(request, "q"),
+            kind=query(request, "kind"),
+            region=query(request, "region"),
             sort=query(request, "sort") or "name",
-        )  # fmt: skip
+        )
         return self.paginated(rows)
 
     @extend_schema(responses=ProducerDetailSerializer)

@@ -23,8 +23,19 @@ class RegionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Region
-        fields = ["code", "name", "full_name", "parent", "level", "level_label", "kind", "kind_label",
-                  "is_poor", "poor_since", "poor_until"]  # fmt: skip
+        fields = [
+            "code",
+            "name",
+            "full_name",
+            "parent",
+            "level",
+            "level_label",
+            "kind",
+            "kind_label",
+            "is_poor",
+            "poor_since",
+            "poor_until",
+        ]
         read_only_fields = fields
 
 

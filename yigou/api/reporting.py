@@ -71,8 +71,10 @@ class FormSerializer(serializers.Serializer):
 class ValuesInputSerializer(serializers.Serializer):
     region = serializers.CharField(help_text="区划代码")
     period = serializers.CharField(help_text="月份，如 2018-04")
-    values = serializers.DictField(child=serializers.CharField(allow_blank=True, allow_null=True),
-                                   help_text="指标代码 → 数值；空值清除该项")  # fmt: skip
+    values = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, allow_null=True),
+        help_text="指标代码 → 数值；空值清除该项",
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -88,8 +90,20 @@ class ResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ValidationResult
-        fields = ["id", "region", "region_name", "period_label", "rule", "description", "left", "right",
-                  "importance", "blocking", "message", "comment"]  # fmt: skip
+        fields = [
+            "id",
+            "region",
+            "region_name",
+            "period_label",
+            "rule",
+            "description",
+            "left",
+            "right",
+            "importance",
+            "blocking",
+            "message",
+            "comment",
+        ]
 
 
 class OutlierSerializer(serializers.ModelSerializer):
@@ -98,8 +112,22 @@ class OutlierSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OutlierFlag
-        fields = ["id", "region", "region_name", "year", "month", "element", "kind", "value", "expected", "spread",
-                  "low", "high", "status", "note"]  # fmt: skip
+        fields = [
+            "id",
+            "region",
+            "region_name",
+            "year",
+            "month",
+            "element",
+            "kind",
+            "value",
+            "expected",
+            "spread",
+            "low",
+            "high",
+            "status",
+            "note",
+        ]
 
 
 class TextInputSerializer(serializers.Serializer):
@@ -110,11 +138,22 @@ def entry_data(result: EntryResult) -> dict[str, Any]:
     return {
         "changed": result.changed,
         "blocked": result.blocked,
-        "violations": [{"rule": v.rule.code, "description": v.rule.description, "left": number(v.left),
-                        "right": number(v.right), "importance": v.rule.importance, "blocking": v.rule.blocks,
-                        "message": v.message} for v in result.violations],
-        "outliers": [{"element": o.element.code, "kind": o.kind, "message": o.message} for o in result.outliers],
-    }  # fmt: skip
+        "violations": [
+            {
+                "rule": v.rule.code,
+                "description": v.rule.description,
+                "left": number(v.left),
+                "right": number(v.right),
+                "importance": v.rule.importance,
+                "blocking": v.rule.blocks,
+                "message": v.message,
+            }
+            for v in result.violations
+        ],
+        "outliers": [
+            {"element": o.element.code, "kind": o.kind, "message": o.message} for o in result.outliers
+        ],
+    }
 
 
 class FormView(APIView):
@@ -125,26 +164,43 @@ class FormView(APIView):
 
 
 class ValuesView(APIView):
-    @extend_schema(operation_id="reporting_values", parameters=[str_param("region", "区划代码"),
-                   str_param("period", "月份，如 2018-04")], responses={200: dict, **ERRORS})  # fmt: skip
+    @extend_schema(
+        operation_id="reporting_values",
+        parameters=[str_param("region", "区划代码"), str_param("period", "月份，如 2018-04")],
+        responses={200: dict, **ERRORS},
+    )
     def get(self, request: Request) -> Response:
         """某区域某月的填报数据（本区域自己填报的数值；未填为 null）。"""
         region = selectors.region_for(request.user, query(request, "region"))
         year, month = month_of(query(request, "period"))
         stored = selectors.month_values(request.user, region, year, month)
         values = {e.code: number(stored.get(e.code)) for e in builtin_form().elements.all()}
-        return Response({"region": region.code, "region_name": region.name, "year": year, "month": month,
-                         "values": values})  # fmt: skip
+        return Response(
+            {
+                "region": region.code,
+                "region_name": region.name,
+                "year": year,
+                "month": month,
+                "values": values,
+            }
+        )
 
-    @extend_schema(operation_id="reporting_values_save", request=ValuesInputSerializer,
-                   responses={200: dict, **ERRORS})  # fmt: skip
+    @extend_schema(
+        operation_id="reporting_values_save", request=ValuesInputSerializer, responses={200: dict, **ERRORS}
+    )
     def post(self, request: Request) -> Response:
         """填报或修改某区域某月的数值（逐项审计），返回即时校验结果与异常值。"""
         data = ValuesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         year, month = month_of(data.validated_data["period"])
-        result = values_save(actor=request.user, region_code=data.validated_data["region"], year=year, month=month,
-                             values=data.validated_data["values"], note=data.validated_data["note"])  # fmt: skip
+        result = values_save(
+            actor=request.user,
+            region_code=data.validated_data["region"],
+            year=year,
+            month=month,
+            values=data.validated_data["values"],
+            note=data.validated_data["note"],
+        )
         return Response(entry_data(result))
 
 
@@ -163,22 +219,48 @@ class ValidateView(APIView):
 
 
 class ReconciliationView(APIView):
-    @extend_schema(operation_id="reporting_reconciliation", parameters=[str_param("region", "区划代码"),
-                   str_param("period", "期间")], responses={200: dict, **ERRORS})  # fmt: skip
+    @extend_schema(
+        operation_id="reporting_reconciliation",
+        parameters=[str_param("region", "区划代码"), str_param("period", "期间")],
+        responses={200: dict, **ERRORS},
+    )
     def get(self, request: Request) -> Response:
         """同时有台账和填报数据的下级区域：逐项列出两者不一致之处（统计表采用台账数）。"""
         merged = selectors.merged(request.user, query(request, "region"), query(request, "period"))
-        return Response([{"region_code": d.region_code, "region_name": d.region_name, "element": d.element,
-                          "label": d.label, "unit": d.unit, "ledger": number(d.ledger), "reported": number(d.reported),
-                          "difference": number(d.difference)} for d in merged.differences])  # fmt: skip
+        return Response(
+            [
+                {
+                    "region_code": d.region_code,
+                    "region_name": d.region_name,
+                    "element": d.element,
+                    "label": d.label,
+                    "unit": d.unit,
+                    "ledger": number(d.ledger),
+                    "reported": number(d.reported),
+                    "difference": number(d.difference),
+                }
+                for d in merged.differences
+            ]
+        )
 
 
 class ImportView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="reporting_import", request={"multipart/form-data": {"type": "object", "properties": {
-        "file": {"type": "string", "format": "binary"}, "dry_run": {"type": "boolean"},
-        "period": {"type": "string"}}}}, responses={200: dict, **ERRORS})  # fmt: skip
+    @extend_schema(
+        operation_id="reporting_import",
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "dry_run": {"type": "boolean"},
+                    "period": {"type": "string"},
+                },
+            }
+        },
+        responses={200: dict, **ERRORS},
+    )
     def post(self, request: Request) -> Response:
         """导入填报数据（XLSX/CSV，宽表或长表）；有任何错误则全部不导入。"""
         form: Any = request.data
@@ -186,8 +268,12 @@ class ImportView(APIView):
         if upload is None:
             raise DomainError("invalid_input", detail="请上传文件", field="file")
         dry_run = str(form.get("dry_run", "")).lower() in ("1", "true", "yes", "on")
-        result = form_import(actor=request.user, table=read_table(upload.read(), upload.name or ""),
-                             dry_run=dry_run, period=str(form.get("period", "")))  # fmt: skip
+        result = form_import(
+            actor=request.user,
+            table=read_table(upload.read(), upload.name or ""),
+            dry_run=dry_run,
+            period=str(form.get("period", "")),
+        )
         return Response(
             {**result.report.as_dict(), "layout": result.layout}, status=200 if result.report.ok else 400
         )
@@ -198,14 +284,24 @@ class ResultViewSet(ApiViewSet):
     serializer_class = ResultSerializer
     parser_classes = [JSONParser]
 
-    @extend_schema(parameters=[str_param("region", "区划代码"), str_param("period", "期间"),
-                               str_param("importance", "high/medium/low")])  # fmt: skip
+    @extend_schema(
+        parameters=[
+            str_param("region", "区划代码"),
+            str_param("period", "期间"),
+            str_param("importance", "high/medium/low"),
+        ]
+    )
     def list(self, request: Request) -> Response:
         """已保存的校验结果（本人管辖范围内）。"""
         text = query(request, "period")
-        return self.paginated(selectors.results(request.user, region=query(request, "region"),
-                                                period=parse_period(text) if text else None,
-                                                importance=query(request, "importance")))  # fmt: skip
+        return self.paginated(
+            selectors.results(
+                request.user,
+                region=query(request, "region"),
+                period=parse_period(text) if text else None,
+                importance=query(request, "importance"),
+            )
+        )
 
     @extend_schema(request=TextInputSerializer, responses={200: ResultSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -223,8 +319,11 @@ class OutlierViewSet(ApiViewSet):
     @extend_schema(parameters=[str_param("region", "区划代码"), str_param("status", "open/resolved")])
     def list(self, request: Request) -> Response:
         """待核实（或已核实）的异常值。"""
-        return self.paginated(selectors.outlier_flags(request.user, region=query(request, "region"),
-                                                      status=query(request, "status")))  # fmt: skip
+        return self.paginated(
+            selectors.outlier_flags(
+                request.user, region=query(request, "region"), status=query(request, "status")
+            )
+        )
 
     @extend_schema(request=TextInputSerializer, responses={200: OutlierSerializer, **ERRORS})
     @action(detail=True, methods=["post"])

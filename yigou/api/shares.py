@@ -58,11 +58,38 @@ class FilingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ShareFiling
-        fields = ["id", "unit", "unit_name", "region", "year", "mode", "mode_label", "host", "host_unit",
-                  "canteen_total", "ratio", "reserved_amount", "union_per_head", "union_staff", "union_amount",
-                  "target", "union_unit", "contractor_unit", "contractor_user", "note", "status", "status_label",
-                  "floor_ratio", "last_year_amount", "below_floor", "below_last_year", "submitted_at",
-                  "reviewed_at", "review_note", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "region",
+            "year",
+            "mode",
+            "mode_label",
+            "host",
+            "host_unit",
+            "canteen_total",
+            "ratio",
+            "reserved_amount",
+            "union_per_head",
+            "union_staff",
+            "union_amount",
+            "target",
+            "union_unit",
+            "contractor_unit",
+            "contractor_user",
+            "note",
+            "status",
+            "status_label",
+            "floor_ratio",
+            "last_year_amount",
+            "below_floor",
+            "below_last_year",
+            "submitted_at",
+            "reviewed_at",
+            "review_note",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -84,11 +111,18 @@ class FilingDetailSerializer(FilingSerializer):
     @extend_schema(responses=CompletionSerializer)
     def get_completion(self, obj: ShareFiling) -> dict[str, Any]:
         share = selectors.unit_share(self.context["request"].user, obj.unit, obj.year, timezone.localdate())
-        return CompletionSerializer({
-            "target": share.target, "done": share.done.total, "rate": share.rate, "elapsed": share.elapsed,
-            "by_source": {key: share.done.by_source.get(key, Decimal("0.00"))
-                          for key in ("unit", "staff", "merged", "union", "contractor")},
-        }).data  # fmt: skip
+        return CompletionSerializer(
+            {
+                "target": share.target,
+                "done": share.done.total,
+                "rate": share.rate,
+                "elapsed": share.elapsed,
+                "by_source": {
+                    key: share.done.by_source.get(key, Decimal("0.00"))
+                    for key in ("unit", "staff", "merged", "union", "contractor")
+                },
+            }
+        ).data
 
 
 class FilingInputSerializer(serializers.Serializer):
@@ -106,8 +140,9 @@ class FilingInputSerializer(serializers.Serializer):
     contractor_user = serializers.CharField(
         label="食堂承包方账号（用户名）", required=False, allow_blank=True
     )
-    covered_units = serializers.ListField(child=serializers.IntegerField(), label="合并填报的单位编号",
-                                          required=False, default=list)  # fmt: skip
+    covered_units = serializers.ListField(
+        child=serializers.IntegerField(), label="合并填报的单位编号", required=False, default=list
+    )
     note = serializers.CharField(
         label="填报说明", required=False, allow_blank=True, default="", max_length=500
     )
@@ -151,10 +186,17 @@ def _input(unit: AssistingUnit, d: dict[str, Any]) -> services.FilingInput:
     if username and user is None:
         raise DomainError("invalid_input", detail=f"账号“{username}”不存在", field="contractor_user")
     return services.FilingInput(
-        mode=d["mode"], canteen_total=d["canteen_total"], ratio=d["ratio"], union_per_head=d["union_per_head"],
-        union_staff=d["union_staff"], union_unit=one("union_unit"), contractor_unit=one("contractor_unit"),
-        contractor_user=user, covered_units=_named(unit, d["covered_units"], "covered_units"), note=d["note"],
-    )  # fmt: skip
+        mode=d["mode"],
+        canteen_total=d["canteen_total"],
+        ratio=d["ratio"],
+        union_per_head=d["union_per_head"],
+        union_staff=d["union_staff"],
+        union_unit=one("union_unit"),
+        contractor_unit=one("contractor_unit"),
+        contractor_user=user,
+        covered_units=_named(unit, d["covered_units"], "covered_units"),
+        note=d["note"],
+    )
 
 
 class ShareFilingViewSet(ApiViewSet):
@@ -163,19 +205,36 @@ class ShareFilingViewSet(ApiViewSet):
     queryset = ShareFiling.objects.none()
     serializer_class = FilingSerializer
 
-    @extend_schema(parameters=[
-        int_param("year", "年度"), str_param("status", "状态", enum=list(FilingStatus.values)),
-        str_param("q", "单位名称或拼音首字母"), str_param("region", "区划代码：含其全部下级"),
-        str_param("flagged", "1：只看低于最低比例或低于上年金额的填报", enum=["1"]),
-        str_param("merged", "1：含并入共用食堂主单位填报的单位（主管部门默认不含，与审核页面相同；单位账号总能看到本单位的填报）", enum=["1"]),
-        str_param("sort", "排序：-submitted（默认，最近报送在前）、name、reserved", enum=list(selectors.FILING_SORTS)),
-    ])  # fmt: skip
+    @extend_schema(
+        parameters=[
+            int_param("year", "年度"),
+            str_param("status", "状态", enum=list(FilingStatus.values)),
+            str_param("q", "单位名称或拼音首字母"),
+            str_param("region", "区划代码：含其全部下级"),
+            str_param("flagged", "1：只看低于最低比例或低于上年金额的填报", enum=["1"]),
+            str_param(
+                "merged",
+                "1：含并入共用食堂主单位填报的单位（主管部门默认不含，与审核页面相同；单位账号总能看到本单位的填报）",
+                enum=["1"],
+            ),
+            str_param(
+                "sort",
+                "排序：-submitted（默认，最近报送在前）、name、reserved",
+                enum=list(selectors.FILING_SORTS),
+            ),
+        ]
+    )
     def list(self, request: Request) -> Response:
         rows = selectors.filings(
-            request.user, year=query_int(request, "year"), status=query(request, "status"), q=query(request, "q"),
-            region=query(request, "region"), flagged=query(request, "flagged") == "1",
-            merged=True if query(request, "merged") == "1" else None, sort=query(request, "sort") or "-submitted",
-        )  # fmt: skip
+            request.user,
+            year=query_int(request, "year"),
+            status=query(request, "status"),
+            q=query(request, "q"),
+            region=query(request, "region"),
+            flagged=query(request, "flagged") == "1",
+            merged=True if query(request, "merged") == "1" else None,
+            sort=query(request, "sort") or "-submitted",
+        )
         return self.paginated(rows)
 
     @extend_schema(responses={200: FilingDetailSerializer, 404: ErrorSerializer})

@@ -76,14 +76,21 @@ def default_office(region: Region) -> str:
     return f"{region.name}扶贫开发领导小组办公室"
 
 
-def compose(region: Region, period: Period, *, issue: int = 1, office: str = "", date: dt.date | None = None
-            ) -> Bulletin:  # fmt: skip
+def compose(
+    region: Region, period: Period, *, issue: int = 1, office: str = "", date: dt.date | None = None
+) -> Bulletin:
     table = statistics(region, period)
     return Bulletin(
-        table=table, issue=issue, office=office.strip() or default_office(region), date=date or dt.date.today(),
-        summary=summary_sentence(table), children=children_paragraph(table), by_amount=ranking_by_amount(table),
-        by_households=ranking_by_households(table), warnings=validation_warnings(region, period),
-    )  # fmt: skip
+        table=table,
+        issue=issue,
+        office=office.strip() or default_office(region),
+        date=date or dt.date.today(),
+        summary=summary_sentence(table),
+        children=children_paragraph(table),
+        by_amount=ranking_by_amount(table),
+        by_households=ranking_by_households(table),
+        warnings=validation_warnings(region, period),
+    )
 
 
 def bulletin_for(actor: Any, region_code: str, period_text: str, **options: Any) -> Bulletin:
@@ -97,8 +104,16 @@ def bulletin_for(actor: Any, region_code: str, period_text: str, **options: Any)
 
 
 def _title_block(doc: Any, b: Bulletin) -> None:
-    d.paragraph(doc, "以购助扶工作简报", font=d.TITLE_FONT, size=36, bold=True, color=d.RED,
-                align=WD_ALIGN_PARAGRAPH.CENTER, after=12)  # fmt: skip
+    d.paragraph(
+        doc,
+        "以购助扶工作简报",
+        font=d.TITLE_FONT,
+        size=36,
+        bold=True,
+        color=d.RED,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=12,
+    )
     d.paragraph(doc, f"第{b.issue}期", size=16, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
     p = d.paragraph(doc, after=18)
     d.right_tab(p, 15.6)
@@ -179,8 +194,9 @@ def _attachment_row(cells: Any, row: Row, *, total: bool) -> None:
 def _attachment(doc: Any, b: Bulletin) -> None:
     d.landscape(doc)
     d.paragraph(doc, "附件", font=d.HEI, size=16, after=6, heading=True)
-    d.paragraph(doc, table_render.title(b.table), font=d.TITLE_FONT, size=18, align=WD_ALIGN_PARAGRAPH.CENTER,
-                after=6)  # fmt: skip
+    d.paragraph(
+        doc, table_render.title(b.table), font=d.TITLE_FONT, size=18, align=WD_ALIGN_PARAGRAPH.CENTER, after=6
+    )
     rows = [*b.table.rows, Row(b.table.total.region_code, "合计", b.table.total.values)]
     table = d.grid(doc, len(rows) + 2, len(COLUMNS) + 1, _widths())
     d.narrow_margins(table)

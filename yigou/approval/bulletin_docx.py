@@ -16,8 +16,15 @@ RED = RGBColor(0xC0, 0x00, 0x00)
 TITLE_FONT, HEI, FANGSONG, SONG = "方正小标宋简体", "黑体", "仿宋", "宋体"
 
 
-def run(paragraph: Any, text: str, *, font: str = FANGSONG, size: float = 16, bold: bool = False,
-        color: RGBColor | None = None) -> Any:  # fmt: skip
+def run(
+    paragraph: Any,
+    text: str,
+    *,
+    font: str = FANGSONG,
+    size: float = 16,
+    bold: bool = False,
+    color: RGBColor | None = None,
+) -> Any:
     r = paragraph.add_run(text)
     r.font.name = font
     r.font.size = Pt(size)
@@ -28,9 +35,19 @@ def run(paragraph: Any, text: str, *, font: str = FANGSONG, size: float = 16, bo
     return r
 
 
-def paragraph(doc: Any, text: str = "", *, font: str = FANGSONG, size: float = 16, bold: bool = False,
-              align: Any = None, indent: bool = False, color: RGBColor | None = None, after: float = 0,
-              heading: bool = False) -> Any:  # fmt: skip
+def paragraph(
+    doc: Any,
+    text: str = "",
+    *,
+    font: str = FANGSONG,
+    size: float = 16,
+    bold: bool = False,
+    align: Any = None,
+    indent: bool = False,
+    color: RGBColor | None = None,
+    after: float = 0,
+    heading: bool = False,
+) -> Any:
     p = doc.add_paragraph()
     if align is not None:
         p.alignment = align
@@ -81,8 +98,15 @@ def landscape(doc: Any) -> Any:
     return section
 
 
-def cell_text(cell: Any, text: str, *, size: float = 7, bold: bool = False, align: Any = WD_ALIGN_PARAGRAPH.CENTER,
-              font: str = SONG) -> None:  # fmt: skip
+def cell_text(
+    cell: Any,
+    text: str,
+    *,
+    size: float = 7,
+    bold: bool = False,
+    align: Any = WD_ALIGN_PARAGRAPH.CENTER,
+    font: str = SONG,
+) -> None:
     cell.text = ""
     p = cell.paragraphs[0]
     p.alignment = align

@@ -13,13 +13,34 @@ from yigou.ledger.table import Row, StatsTable
 from yigou.regions.enums import Kind, Level
 from yigou.regions.models import Region
 
-OUTLET_CODES = ("outlets_counter", "outlets_online_shop", "outlets_service_store", "outlets_temp_market",
-                "outlets_ecommerce")  # fmt: skip
+OUTLET_CODES = (
+    "outlets_counter",
+    "outlets_online_shop",
+    "outlets_service_store",
+    "outlets_temp_market",
+    "outlets_ecommerce",
+)
 # The last character of a name says what "the whole of it" is called: 全市, 全区, 全县, 全州, 全镇, 全乡 …
-AREA_BY_SUFFIX = {"省": "全省", "州": "全州", "盟": "全盟", "市": "全市", "区": "全区", "县": "全县", "旗": "全旗",
-                  "镇": "全镇", "乡": "全乡", "道": "全街道", "村": "全村"}  # fmt: skip
-AREA_BY_LEVEL = {Level.PROVINCE: "全省", Level.CITY: "全市", Level.COUNTY: "全县", Level.TOWNSHIP: "全乡镇",
-                 Level.VILLAGE: "全村"}  # fmt: skip
+AREA_BY_SUFFIX = {
+    "省": "全省",
+    "州": "全州",
+    "盟": "全盟",
+    "市": "全市",
+    "区": "全区",
+    "县": "全县",
+    "旗": "全旗",
+    "镇": "全镇",
+    "乡": "全乡",
+    "道": "全街道",
+    "村": "全村",
+}
+AREA_BY_LEVEL = {
+    Level.PROVINCE: "全省",
+    Level.CITY: "全市",
+    Level.COUNTY: "全县",
+    Level.TOWNSHIP: "全乡镇",
+    Level.VILLAGE: "全村",
+}
 
 
 def area_word(region: Region) -> str:
@@ -34,8 +55,10 @@ def money(value: Decimal | int) -> str:
 
 
 def _buyers(values: dict, *, keep_zero: bool) -> str:
-    parts = [(f"帮扶单位{values['buyer_units']}个", values["buyer_units"]),
-             (f"帮扶干部{values['buyer_cadres']}人", values["buyer_cadres"])]  # fmt: skip
+    parts = [
+        (f"帮扶单位{values['buyer_units']}个", values["buyer_units"]),
+        (f"帮扶干部{values['buyer_cadres']}人", values["buyer_cadres"]),
+    ]
     shown = [text for text, n in parts if n or keep_zero]
     return "参与购买的" + "、".join(shown) if shown else ""
 
@@ -94,8 +117,10 @@ def _ranked(rows: list[Row], key: str, then: str, figures: tuple[str, ...]) -> l
     for position, row in enumerate(ordered, start=1):
         if row.values[key] != previous:
             rank, previous = position, row.values[key]
-        shown = tuple(money(row.values[c]) if isinstance(row.values[c], Decimal) else str(row.values[c])
-                      for c in figures)  # fmt: skip
+        shown = tuple(
+            money(row.values[c]) if isinstance(row.values[c], Decimal) else str(row.values[c])
+            for c in figures
+        )
         result.append(Ranked(rank, row.region_name, shown))
     return result
 

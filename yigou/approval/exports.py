@@ -12,10 +12,28 @@ from yigou.core.xlsx import Sheet, write_workbook
 from .models import Submission
 from .selectors import Completeness
 
-COMPLETENESS_HEADERS = ["区划代码", "区域", "状态", "是否上报", "首次上报时间", "截止日期", "是否按时", "是否审核通过",
-                        "审核时间"]  # fmt: skip
-SUBMISSION_HEADERS = ["区划代码", "区域", "期间", "状态", "首次上报时间", "最近上报时间", "审核时间", "审核人",
-                      "退回/解锁原因"]  # fmt: skip
+COMPLETENESS_HEADERS = [
+    "区划代码",
+    "区域",
+    "状态",
+    "是否上报",
+    "首次上报时间",
+    "截止日期",
+    "是否按时",
+    "是否审核通过",
+    "审核时间",
+]
+SUBMISSION_HEADERS = [
+    "区划代码",
+    "区域",
+    "期间",
+    "状态",
+    "首次上报时间",
+    "最近上报时间",
+    "审核时间",
+    "审核人",
+    "退回/解锁原因",
+]
 
 
 def _time(value: object) -> str:
@@ -28,21 +46,50 @@ def completeness_title(table: Completeness) -> str:
 
 def completeness_xlsx(table: Completeness) -> bytes:
     rows: list[list[Any]] = [
-        [r.region.code, r.region.name, r.state_label, r.submitted, _time(r.first_submitted_at),
-         f"{table.deadline:%Y-%m-%d}", r.timeliness, r.approved, _time(r.decided_at)]
+        [
+            r.region.code,
+            r.region.name,
+            r.state_label,
+            r.submitted,
+            _time(r.first_submitted_at),
+            f"{table.deadline:%Y-%m-%d}",
+            r.timeliness,
+            r.approved,
+            _time(r.decided_at),
+        ]
         for r in table.rows
-    ]  # fmt: skip
+    ]
     counts = table.counts
-    rows.append(["", "合计", "", f"{counts['submitted']}/{counts['children']}", "", "",
-                 f"按时 {counts['on_time']}", f"{counts['approved']}/{counts['children']}", ""])  # fmt: skip
+    rows.append(
+        [
+            "",
+            "合计",
+            "",
+            f"{counts['submitted']}/{counts['children']}",
+            "",
+            "",
+            f"按时 {counts['on_time']}",
+            f"{counts['approved']}/{counts['children']}",
+            "",
+        ]
+    )
     sheet = Sheet(name="上报及时性", headers=COMPLETENESS_HEADERS, rows=rows, title=completeness_title(table))
     return write_workbook([sheet])
 
 
 def submissions_xlsx(submissions: Iterable[Submission]) -> bytes:
     rows = [
-        [s.region_id, s.region.name, f"{s.year}年{s.month}月", s.get_state_display(), _time(s.first_submitted_at),
-         _time(s.submitted_at), _time(s.decided_at), str(s.decided_by or ""), s.reason]
+        [
+            s.region_id,
+            s.region.name,
+            f"{s.year}年{s.month}月",
+            s.get_state_display(),
+            _time(s.first_submitted_at),
+            _time(s.submitted_at),
+            _time(s.decided_at),
+            str(s.decided_by or ""),
+            s.reason,
+        ]
         for s in submissions
-    ]  # fmt: skip
+    ]
     return write_workbook([Sheet(name="上报审核", headers=SUBMISSION_HEADERS, rows=rows, title="上报审核")])

@@ -23,11 +23,23 @@ class Submission(models.Model):
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.DRAFT)
     first_submitted_at = models.DateTimeField("首次上报时间", null=True, blank=True)
     submitted_at = models.DateTimeField("最近上报时间", null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上报人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上报人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reason = models.CharField("退回/解锁原因", max_length=500, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -60,8 +72,14 @@ class Step(models.Model):
     from_state = models.CharField("原状态", max_length=12, choices=State.choices)
     to_state = models.CharField("新状态", max_length=12, choices=State.choices)
     reason = models.CharField("原因", max_length=500, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

@@ -19,8 +19,12 @@ from .deadlines import deadline
 from .enums import State
 from .models import DEFAULT_FORM, Submission
 
-SORTS = {"period": ("-year", "-month", "region_id"), "region": ("region_id", "-year", "-month"),
-         "state": ("state", "-year", "-month", "region_id"), "submitted": ("-submitted_at", "region_id")}  # fmt: skip
+SORTS = {
+    "period": ("-year", "-month", "region_id"),
+    "region": ("region_id", "-year", "-month"),
+    "state": ("state", "-year", "-month", "region_id"),
+    "submitted": ("-submitted_at", "region_id"),
+}
 
 
 def ensure_may_view(actor: Any) -> None:
@@ -30,9 +34,15 @@ def ensure_may_view(actor: Any) -> None:
 
 
 def submissions(
-    actor: Any, *, region: str = "", year: int | None = None, month: int | None = None, state: str = "",
-    q: str = "", sort: str = "period",
-) -> QuerySet[Submission]:  # fmt: skip
+    actor: Any,
+    *,
+    region: str = "",
+    year: int | None = None,
+    month: int | None = None,
+    state: str = "",
+    q: str = "",
+    sort: str = "period",
+) -> QuerySet[Submission]:
     ensure_may_view(actor)
     qs = restrict(actor, Submission.objects.select_related("region", "submitted_by", "decided_by"))
     if region:
@@ -111,8 +121,12 @@ class Completeness:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"children": len(self.rows), "submitted": sum(r.submitted for r in self.rows),
-                "on_time": sum(r.on_time for r in self.rows), "approved": sum(r.approved for r in self.rows)}  # fmt: skip
+        return {
+            "children": len(self.rows),
+            "submitted": sum(r.submitted for r in self.rows),
+            "on_time": sum(r.on_time for r in self.rows),
+            "approved": sum(r.approved for r in self.rows),
+        }
 
 
 def completeness(

@@ -65,10 +65,16 @@ def _move(actor: Any, submission: Submission, action: str, reason: str = "") -> 
     submission.reason = reason
     submission.save()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    Step.objects.create(submission=submission, action=action, from_state=before, to_state=target, reason=reason,
-                        actor=user)  # fmt: skip
-    audit.record(actor=actor, action=f"approval_{action}", target=submission, note=reason,
-                 changes={"state": [before, target], "form": submission.form_code})  # fmt: skip
+    Step.objects.create(
+        submission=submission, action=action, from_state=before, to_state=target, reason=reason, actor=user
+    )
+    audit.record(
+        actor=actor,
+        action=f"approval_{action}",
+        target=submission,
+        note=reason,
+        changes={"state": [before, target], "form": submission.form_code},
+    )
     return submission
 
 
@@ -105,10 +111,13 @@ def _pending_children(submission: Submission) -> list[Region]:
     children = reporting_children(submission.region, submission.form_code)
     approved = set(
         Submission.objects.filter(
-            region__in=children, year=submission.year, month=submission.month, form_code=submission.form_code,
+            region__in=children,
+            year=submission.year,
+            month=submission.month,
+            form_code=submission.form_code,
             state=State.APPROVED,
         ).values_list("region_id", flat=True)
-    )  # fmt: skip
+    )
     return [c for c in children if c.code not in approved]
 
 
@@ -125,12 +134,16 @@ def submission_approve(*, actor: Any, submission: Submission) -> Submission:
     submission = Submission.objects.select_for_update().select_related("region").get(pk=submission.pk)
     pending = _pending_children(submission)
     if pending and submission.state in TRANSITIONS[Action.APPROVE][0]:
-        raise DomainError("approval_children_pending", region=submission.region.name,
-                          names="、".join(c.name for c in pending))  # fmt: skip
+        raise DomainError(
+            "approval_children_pending",
+            region=submission.region.name,
+            names="、".join(c.name for c in pending),
+        )
     _move(actor, submission, Action.APPROVE)
     _decided(actor, submission)
-    Lock.objects.create(region_code=submission.region_id, year=submission.year, month=submission.month,
-                        submission=submission)  # fmt: skip
+    Lock.objects.create(
+        region_code=submission.region_id, year=submission.year, month=submission.month, submission=submission
+    )
     return submission
 
 

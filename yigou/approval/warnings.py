@@ -15,7 +15,7 @@ def _results(region: Region, period: Period) -> list[str]:
         )
         .select_related("region", "rule")
         .order_by("region_id", "period_start", "rule__order", "pk")
-    )  # fmt: skip
+    )
     lines = []
     for r in rows:
         note = f"（情况说明：{r.comment}）" if r.comment else ""
@@ -29,12 +29,14 @@ def _outliers(region: Region, period: Period) -> list[str]:
     months = period.months
     rows = (
         OutlierFlag.objects.filter(
-            region__code__startswith=region.prefix, status=FlagStatus.OPEN,
-            year__gte=months[0][0], year__lte=months[-1][0],
+            region__code__startswith=region.prefix,
+            status=FlagStatus.OPEN,
+            year__gte=months[0][0],
+            year__lte=months[-1][0],
         )
         .select_related("region", "element", "element__section")
         .order_by("region_id", "year", "month", "pk")
-    )  # fmt: skip
+    )
     return [
         f"{r.region.name}{r.year}年{r.month}月“{r.element.label}”填报值{r.value}：{r.get_kind_display()}，待核实。"
         for r in rows

@@ -11,13 +11,35 @@ from .models import AssistingUnit, Cadre, CadreHouseholdPairing, UnitVillagePair
 
 @admin.register(AssistingUnit)
 class AssistingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "region", "is_budget_unit", "has_canteen", "has_union", "staff_count",
-                    "contact_name", "masked_contact_phone"]  # fmt: skip
+    list_display = [
+        "name",
+        "kind",
+        "region",
+        "is_budget_unit",
+        "has_canteen",
+        "has_union",
+        "staff_count",
+        "contact_name",
+        "masked_contact_phone",
+    ]
     list_select_related = ["region"]
     list_filter = ["kind", "is_budget_unit", "has_canteen", "has_union"]
     search_fields = ["name", "name_initials", "uscc"]
-    readonly_fields = ["name", "kind", "region", "uscc", "is_budget_unit", "has_canteen", "has_union", "staff_count",
-              "contact_name", "masked_contact_phone", "address", "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = [
+        "name",
+        "kind",
+        "region",
+        "uscc",
+        "is_budget_unit",
+        "has_canteen",
+        "has_union",
+        "staff_count",
+        "contact_name",
+        "masked_contact_phone",
+        "address",
+        "created_at",
+        "updated_at",
+    ]
     fields = tuple(readonly_fields)
     masked_contact_phone = masked_phone("contact_phone")
 
@@ -28,8 +50,16 @@ class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["unit"]
     list_filter = ["is_first_secretary", "is_active"]
     search_fields = ["name", "name_initials", "unit__name"]
-    readonly_fields = ["unit", "name", "position", "masked_phone", "is_first_secretary", "is_active", "created_at",
-              "updated_at"]  # fmt: skip
+    readonly_fields = [
+        "unit",
+        "name",
+        "position",
+        "masked_phone",
+        "is_first_secretary",
+        "is_active",
+        "created_at",
+        "updated_at",
+    ]
     fields = tuple(readonly_fields)
     masked_phone = masked_phone()
 

@@ -34,11 +34,20 @@ from .enums import UnitKind
 from .models import AssistingUnit
 from .services import unit_register
 
-KINDS = Choices(UnitKind, {
-    "机关": UnitKind.GOVERNMENT, "党政机关单位": UnitKind.GOVERNMENT, "事业": UnitKind.INSTITUTION,
-    "国企": UnitKind.SOE, "国有": UnitKind.SOE, "民企": UnitKind.PRIVATE, "私营企业": UnitKind.PRIVATE,
-    "社团": UnitKind.SOCIAL_ORG, "部队": UnitKind.ARMY,
-})  # fmt: skip
+KINDS = Choices(
+    UnitKind,
+    {
+        "机关": UnitKind.GOVERNMENT,
+        "党政机关单位": UnitKind.GOVERNMENT,
+        "事业": UnitKind.INSTITUTION,
+        "国企": UnitKind.SOE,
+        "国有": UnitKind.SOE,
+        "民企": UnitKind.PRIVATE,
+        "私营企业": UnitKind.PRIVATE,
+        "社团": UnitKind.SOCIAL_ORG,
+        "部队": UnitKind.ARMY,
+    },
+)
 MAX_STAFF = 1_000_000
 
 C_NAME, C_KIND, C_REGION, C_USCC = "名称", "类型", "区划代码", "统一社会信用代码"
@@ -47,18 +56,29 @@ C_CONTACT, C_PHONE, C_ADDRESS = "联系人", "联系电话", "地址"
 
 COLUMNS = [
     Column(C_NAME, True, "单位全称；同一区划内不能重名。", "不超过200字", "遂宁市农业农村局"),
-    Column(C_KIND, True, "单位类型。", "、".join(KINDS.labels) + "（也可写“机关”“国企”“部队”等）", "党政机关"),
-    Column(C_REGION, True, "单位所在地的12位区划代码（市、县、乡镇均可），须在您的管辖范围内。",
-           "12位数字", "510900000000"),
-    Column(C_USCC, False, "有则填；校验位须正确，全系统不能重复。", "18位数字或大写字母", "11510900008800021B"),
+    Column(
+        C_KIND, True, "单位类型。", "、".join(KINDS.labels) + "（也可写“机关”“国企”“部队”等）", "党政机关"
+    ),
+    Column(
+        C_REGION,
+        True,
+        "单位所在地的12位区划代码（市、县、乡镇均可），须在您的管辖范围内。",
+        "12位数字",
+        "510900000000",
+    ),
+    Column(
+        C_USCC, False, "有则填；校验位须正确，全系统不能重复。", "18位数字或大写字母", "11510900008800021B"
+    ),
     Column(C_BUDGET, False, "是否财政预算单位（通过832平台采购）。留空按“否”。", "是、否", "是"),
-    Column(C_CANTEEN, False, "是否有机关食堂；只有预算单位填写“有”。留空按“无”。", "有、无（或是、否）", "有"),
+    Column(
+        C_CANTEEN, False, "是否有机关食堂；只有预算单位填写“有”。留空按“无”。", "有、无（或是、否）", "有"
+    ),
     Column(C_UNION, False, "是否有工会；只有预算单位填写“有”。留空按“无”。", "有、无（或是、否）", "有"),
     Column(C_STAFF, False, "在编职工人数。留空按0。", "0或正整数", "85"),
     Column(C_CONTACT, False, "联系人姓名。", "不超过60字", "李科长"),
     Column(C_PHONE, False, "联系人电话。", "11位手机号，或固定电话如 0825-2221234", "0825-2221234"),
     Column(C_ADDRESS, False, "单位地址。", "不超过200字", "遂宁市船山区中心街1号"),
-]  # fmt: skip
+]
 
 
 @dataclass
@@ -121,9 +141,12 @@ def _write(actor: Any, plans: list[UnitPlan]) -> int:
         except DomainError as exc:
             raise WriteFailed(plan.line, C_NAME, exc.message) from exc
     audit.record(
-        actor=actor, action="import", target_type="assist.assistingunit",
-        region_code=getattr(actor, "audit_region_code", ""), note=f"批量导入帮扶单位 {len(plans)} 个",
-    )  # fmt: skip
+        actor=actor,
+        action="import",
+        target_type="assist.assistingunit",
+        region_code=getattr(actor, "audit_region_code", ""),
+        note=f"批量导入帮扶单位 {len(plans)} 个",
+    )
     return len(plans)
 
 

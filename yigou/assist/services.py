@@ -22,9 +22,17 @@ from .enums import UnitKind
 from .models import AssistingUnit, Cadre, CadreHouseholdPairing, UnitVillagePairing
 
 UNIT_EDITABLE = [
-    "name", "kind", "uscc", "is_budget_unit", "has_canteen", "has_union", "staff_count",
-    "contact_name", "contact_phone", "address",
-]  # fmt: skip
+    "name",
+    "kind",
+    "uscc",
+    "is_budget_unit",
+    "has_canteen",
+    "has_union",
+    "staff_count",
+    "contact_name",
+    "contact_phone",
+    "address",
+]
 
 
 def _ensure_unit_editor(actor: Any, unit: AssistingUnit) -> None:
@@ -94,17 +102,26 @@ def unit_update(*, actor: Any, unit: AssistingUnit, **fields: Any) -> AssistingU
 
 @transaction.atomic
 def cadre_add(
-    *, actor: Any, unit: AssistingUnit, name: str, position: str = "", phone: str = "",
+    *,
+    actor: Any,
+    unit: AssistingUnit,
+    name: str,
+    position: str = "",
+    phone: str = "",
     is_first_secretary: bool = False,
-) -> Cadre:  # fmt: skip
+) -> Cadre:
     _ensure_unit_editor(actor, unit)
     name = (name or "").strip()
     if not name:
         raise DomainError("invalid_input", detail="干部姓名不能为空", field="name")
     cadre = Cadre.objects.create(
-        unit=unit, name=name[:60], name_initials=initials(name)[:20], position=position.strip()[:100],
-        phone=validate_phone(phone) if phone else "", is_first_secretary=is_first_secretary,
-    )  # fmt: skip
+        unit=unit,
+        name=name[:60],
+        name_initials=initials(name)[:20],
+        position=position.strip()[:100],
+        phone=validate_phone(phone) if phone else "",
+        is_first_secretary=is_first_secretary,
+    )
     audit.record(actor=actor, action="cadre_add", target=unit, changes={"cadre": cadre.name})
     return cadre
 

@@ -75,8 +75,13 @@ def _check_villages(actor: Any, villages: Sequence[Region]) -> None:
     scope = scope_for(actor)
     for village in villages:
         if village.level != Level.VILLAGE:
-            raise DomainError("region_level_mismatch", what="回购村", expected="村级", name=village.name,
-                              actual=village.get_level_display())  # fmt: skip
+            raise DomainError(
+                "region_level_mismatch",
+                what="回购村",
+                expected="村级",
+                name=village.name,
+                actual=village.get_level_display(),
+            )
         if scope.kind == "region" and not village.code.startswith(scope.region_prefix):
             raise PermissionDeniedError("out_of_scope")
     if not (scope.everything or scope.kind == "region"):
@@ -93,31 +98,50 @@ def _check_input(data: BuyBackInput) -> dict[str, Any]:
             "invalid_input", detail=f"收购结束 {data.season_end} 早于收购开始 {data.season_start}"
         )
     return {
-        "title": data.title.strip()[:200], "name": data.name.strip()[:100], "category": data.category,
-        "unit": data.unit.strip()[:16], "floor_price": money(data.floor_price, "保底收购价"),
-        "season": data.season.strip()[:60], "season_start": data.season_start, "season_end": data.season_end,
+        "title": data.title.strip()[:200],
+        "name": data.name.strip()[:100],
+        "category": data.category,
+        "unit": data.unit.strip()[:16],
+        "floor_price": money(data.floor_price, "保底收购价"),
+        "season": data.season.strip()[:60],
+        "season_start": data.season_start,
+        "season_end": data.season_end,
         "support": data.support.strip(),
-    }  # fmt: skip
+    }
 
 
 @transaction.atomic
 def buyback_create(
-    *, actor: Any, data: BuyBackInput, enterprise: Producer, villages: Sequence[Region],
+    *,
+    actor: Any,
+    data: BuyBackInput,
+    enterprise: Producer,
+    villages: Sequence[Region],
     buyer_unit: AssistingUnit | None = None,
-) -> BuyBack:  # fmt: skip
+) -> BuyBack:
     """Offices set a buy-back up for villages in their region; `buyer_unit` decides ledger or not, for good."""
     ensure_can(actor, "contracts.manage")
     _check_enterprise(actor, enterprise, buyer_unit)
     _check_villages(actor, villages)
     fields = _check_input(data)
     buyback = BuyBack.objects.create(
-        **fields, enterprise=enterprise, buyer_unit=buyer_unit, home_region=common_region(v.code for v in villages),
+        **fields,
+        enterprise=enterprise,
+        buyer_unit=buyer_unit,
+        home_region=common_region(v.code for v in villages),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+    )
     BuyBackVillage.objects.bulk_create([BuyBackVillage(buyback=buyback, village=v) for v in villages])
-    audit.record(actor=actor, action="buyback_create", target=buyback, changes={
-        "villages": [v.code for v in villages], "floor_price": str(buyback.floor_price), "in_ledger": buyback.in_ledger,
-    })  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="buyback_create",
+        target=buyback,
+        changes={
+            "villages": [v.code for v in villages],
+            "floor_price": str(buyback.floor_price),
+            "in_ledger": buyback.in_ledger,
+        },
+    )
     return buyback
 
 
@@ -140,8 +164,9 @@ def buyback_enrol(
         raise DomainError("invalid_input", detail=f"农户{household.number}不在本回购项目的村")
     if locked.households.filter(household=household).exists():
         raise DomainError("invalid_input", detail=f"农户{household.number}已加入本回购项目")
-    row = BuyBackHousehold.objects.create(buyback=locked, household=household, enrolled_on=enrolled_on,
-                                          note=note.strip()[:200])  # fmt: skip
+    row = BuyBackHousehold.objects.create(
+        buyback=locked, household=household, enrolled_on=enrolled_on, note=note.strip()[:200]
+    )
     audit.record(actor=actor, action="buyback_enrol", target=locked, changes={"household": household.number})
     return row
 
@@ -159,20 +184,38 @@ def _ledger_purchase(
     buyback: BuyBack, household: Household, day: dt.date, qty: Decimal, price: Decimal
 ) -> Any:
     data = PurchaseInput(
-        date=day, buyer_kind=BuyerKind.ENTERPRISE, buyer_unit=buyback.buyer_unit, channel=Channel.CONTRACT,
-        seller_household=household, lines=[LineInput(product=buyback.name, quantity=qty, unit=buyback.unit,
-                                                     unit_price=price, category=buyback.get_category_display())],
+        date=day,
+        buyer_kind=BuyerKind.ENTERPRISE,
+        buyer_unit=buyback.buyer_unit,
+        channel=Channel.CONTRACT,
+        seller_household=household,
+        lines=[
+            LineInput(
+                product=buyback.name,
+                quantity=qty,
+                unit=buyback.unit,
+                unit_price=price,
+                category=buyback.get_category_display(),
+            )
+        ],
         note=f"包村回购：{buyback.title}"[:300],
-    )  # fmt: skip
+    )
     # The buy-back's own checks (enterprise, village, enrolment, floor price) stand for the recorder's checks.
     return purchase_record(actor=system_actor(), data=data)[0]
 
 
 @transaction.atomic
 def buyback_deliver(
-    *, actor: Any, buyback: BuyBack, household: Household, day: dt.date, qty: Any, unit_price: Any,
-    note: str = "", today: dt.date | None = None,
-) -> BuyBackDelivery:  # fmt: skip
+    *,
+    actor: Any,
+    buyback: BuyBack,
+    household: Household,
+    day: dt.date,
+    qty: Any,
+    unit_price: Any,
+    note: str = "",
+    today: dt.date | None = None,
+) -> BuyBackDelivery:
     """Record one delivery at or above the floor price; below it is refused and nothing is written."""
     locked = _locked(actor, buyback, "contracts.draw")
     _check_recorder(actor, locked)
@@ -184,21 +227,37 @@ def buyback_deliver(
     if scope.kind == "region" and not household.village_id.startswith(scope.region_prefix):
         raise PermissionDeniedError("out_of_scope")
     if not locked.season_start <= day <= locked.season_end or day > (today or dt.date.today()):
-        raise DomainError("invalid_input", detail=f"交售日期 {day} 不在收购期 {locked.season_start} 至 "
-                                                  f"{locked.season_end} 内，或晚于今天")  # fmt: skip
+        raise DomainError(
+            "invalid_input",
+            detail=f"交售日期 {day} 不在收购期 {locked.season_start} 至 {locked.season_end} 内，或晚于今天",
+        )
     amount_qty, price = quantity(qty, "交售数量"), money(unit_price, "收购价")
     if price < locked.floor_price:
         raise DomainError("buyback_below_floor", price=price, floor=locked.floor_price, unit=locked.unit)
     purchase = _ledger_purchase(locked, household, day, amount_qty, price) if locked.in_ledger else None
     delivery = BuyBackDelivery.objects.create(
-        buyback=locked, household=household, date=day, quantity=amount_qty, unit_price=price,
-        amount=(amount_qty * price).quantize(CENT), purchase=purchase, note=note.strip()[:300],
+        buyback=locked,
+        household=household,
+        date=day,
+        quantity=amount_qty,
+        unit_price=price,
+        amount=(amount_qty * price).quantize(CENT),
+        purchase=purchase,
+        note=note.strip()[:300],
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
-    audit.record(actor=actor, action="buyback_deliver", target=locked, changes={
-        "household": household.number, "quantity": str(amount_qty), "price": str(price), "amount": str(delivery.amount),
-        "purchase": purchase.pk if purchase else None,
-    })  # fmt: skip
+    )
+    audit.record(
+        actor=actor,
+        action="buyback_deliver",
+        target=locked,
+        changes={
+            "household": household.number,
+            "quantity": str(amount_qty),
+            "price": str(price),
+            "amount": str(delivery.amount),
+            "purchase": purchase.pk if purchase else None,
+        },
+    )
     return delivery
 
 
@@ -218,12 +277,24 @@ def buyback_delivery_reverse(*, actor: Any, delivery: BuyBackDelivery, reason: s
             actor=system_actor(), purchase=original.purchase, reason=reason.strip()
         )
     mirror = BuyBackDelivery.objects.create(
-        buyback=locked, household_id=original.household_id, date=original.date, quantity=-original.quantity,
-        unit_price=original.unit_price, amount=-original.amount, purchase=mirror_purchase, reverses=original,
-        note=reason.strip()[:300], recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
-    audit.record(actor=actor, action="buyback_delivery_reverse", target=locked, note=reason.strip()[:300],
-                 changes={"delivery": original.pk, "amount": str(-original.amount)})  # fmt: skip
+        buyback=locked,
+        household_id=original.household_id,
+        date=original.date,
+        quantity=-original.quantity,
+        unit_price=original.unit_price,
+        amount=-original.amount,
+        purchase=mirror_purchase,
+        reverses=original,
+        note=reason.strip()[:300],
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="buyback_delivery_reverse",
+        target=locked,
+        note=reason.strip()[:300],
+        changes={"delivery": original.pk, "amount": str(-original.amount)},
+    )
     return mirror
 
 
@@ -234,14 +305,23 @@ def buyback_close(*, actor: Any, buyback: BuyBack, reason: str) -> BuyBack:
     if scope_for(actor).kind == "unit":
         raise PermissionDeniedError()
     if locked.status != BuyBackStatus.ACTIVE:
-        raise DomainError("contract_transition_illegal", title=locked.title, current=locked.get_status_display(),
-                          action="结束")  # fmt: skip
+        raise DomainError(
+            "contract_transition_illegal",
+            title=locked.title,
+            current=locked.get_status_display(),
+            action="结束",
+        )
     if not reason.strip():
         raise DomainError("invalid_input", detail="结束回购项目须填写说明")
     locked.status = BuyBackStatus.CLOSED
     locked.save(update_fields=["status", "updated_at"])
-    audit.record(actor=actor, action="buyback_close", target=locked, note=reason.strip()[:300],
-                 changes={"status": [BuyBackStatus.ACTIVE, BuyBackStatus.CLOSED]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="buyback_close",
+        target=locked,
+        note=reason.strip()[:300],
+        changes={"status": [BuyBackStatus.ACTIVE, BuyBackStatus.CLOSED]},
+    )
     return locked
 
 

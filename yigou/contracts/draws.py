@@ -60,11 +60,21 @@ def order_source(order: Order) -> Source:
     if order.status in DEAD_ORDER:
         raise DomainError("invalid_input", detail=f"订单{order.pk}已{order.get_status_display()}，不能计入")
     lines = [
-        SourceLine(line, None, line.item.name, line.item.unit, line.item.product_id, line.quantity, line.unit_price,
-                   line.amount, line.item.seller_household, line.item.seller_producer)
+        SourceLine(
+            line,
+            None,
+            line.item.name,
+            line.item.unit,
+            line.item.product_id,
+            line.quantity,
+            line.unit_price,
+            line.amount,
+            line.item.seller_household,
+            line.item.seller_producer,
+        )
         for line in order.lines.select_related("item__seller_household", "item__seller_producer")
         if line.inspection != Inspection.REJECTED
-    ]  # fmt: skip
+    ]
     day = timezone.localdate(order.created_at)
     return Source(f"订单{order.pk}", day, order.buyer_unit_id, order.buyer_cadre, lines)
 
@@ -75,10 +85,20 @@ def purchase_source(purchase: Purchase) -> Source:
     if purchase.order_id is not None:
         raise DomainError("invalid_input", detail=f"该购买记录来自平台订单{purchase.order_id}，请按订单计入")
     lines = [
-        SourceLine(None, line, line.product, line.unit, line.catalog_product_id, line.quantity, line.unit_price,
-                   line.amount, purchase.seller_household, purchase.seller_producer)
+        SourceLine(
+            None,
+            line,
+            line.product,
+            line.unit,
+            line.catalog_product_id,
+            line.quantity,
+            line.unit_price,
+            line.amount,
+            purchase.seller_household,
+            purchase.seller_producer,
+        )
         for line in purchase.lines.all()
-    ]  # fmt: skip
+    ]
     return Source(
         f"购买记录{purchase.pk}", purchase.date, purchase.buyer_unit_id, purchase.buyer_cadre, lines
     )
@@ -111,10 +131,13 @@ def committed(draws: list[DrawBase]) -> Decimal:
 
 def draw_fields(actor: Any, line: SourceLine) -> dict[str, Any]:
     return {
-        "order_line": line.order_line, "purchase_line": line.purchase_line, "quantity": line.quantity,
-        "unit_price": line.unit_price, "amount": line.amount,
+        "order_line": line.order_line,
+        "purchase_line": line.purchase_line,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "amount": line.amount,
         "drawn_by": actor if getattr(actor, "is_authenticated", False) else None,
-    }  # fmt: skip
+    }
 
 
 def _match(items: list[ContractItem], line: SourceLine) -> ContractItem | None:
@@ -133,8 +156,11 @@ def _check_contract(contract: Contract, source: Source) -> None:
     if contract.status != "active":
         raise DomainError("contract_not_active", title=contract.title, current=contract.get_status_display())
     if not contract.period_start <= source.day <= contract.period_end:
-        raise DomainError("invalid_input", detail=f"{source.label}的日期 {source.day} 不在合同履行期"
-                                                  f" {contract.period_start} 至 {contract.period_end} 内")  # fmt: skip
+        raise DomainError(
+            "invalid_input",
+            detail=f"{source.label}的日期 {source.day} 不在合同履行期"
+            f" {contract.period_start} 至 {contract.period_end} 内",
+        )
     if not is_buyer(contract, source.unit_id, source.cadre):
         raise DomainError(
             "contract_party_mismatch", who=f"{source.label}的购买方", title=contract.title, side="购买方"
@@ -153,8 +179,13 @@ def _check_line(
     check_price(line.name, line.unit_price, agreed_price(item, day), contract.price_tolerance, day)
     total = taken + line.quantity
     if total > item.quantity and not contract.allow_over:
-        raise DomainError("contract_over_quantity", name=item.name, total=plain(total), unit=item.unit,
-                          agreed=plain(item.quantity))  # fmt: skip
+        raise DomainError(
+            "contract_over_quantity",
+            name=item.name,
+            total=plain(total),
+            unit=item.unit,
+            agreed=plain(item.quantity),
+        )
 
 
 def _draw_contract(actor: Any, contract: Contract, source: Source) -> list[ContractDraw]:
@@ -175,9 +206,17 @@ def _draw_contract(actor: Any, contract: Contract, source: Source) -> list[Contr
         taken[item.pk] += line.quantity
         created.append(ContractDraw.objects.create(item=item, **draw_fields(actor, line)))
     skipped = len(source.lines) - len(matched)
-    audit.record(actor=actor, action="contract_draw", target=contract, note=source.label, changes={
-        "lines": len(created), "skipped": skipped, "amount": str(sum((d.amount for d in created), NO_MONEY)),
-    })  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="contract_draw",
+        target=contract,
+        note=source.label,
+        changes={
+            "lines": len(created),
+            "skipped": skipped,
+            "amount": str(sum((d.amount for d in created), NO_MONEY)),
+        },
+    )
     return created
 
 

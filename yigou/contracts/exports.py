@@ -13,8 +13,21 @@ from .enums import PartyKind, PartySide
 from .figures import ContractFigures, contract_figures
 from .models import Contract, ContractParty
 
-HEADERS = ["合同编号", "合同名称", "状态", "签订日期", "履行期开始", "履行期结束", "购买方", "销售方",
-           "约定金额（元）", "已交付金额（元）", "未交付金额（元）", "逾期未交金额（元）", "是否逾期"]  # fmt: skip
+HEADERS = [
+    "合同编号",
+    "合同名称",
+    "状态",
+    "签订日期",
+    "履行期开始",
+    "履行期结束",
+    "购买方",
+    "销售方",
+    "约定金额（元）",
+    "已交付金额（元）",
+    "未交付金额（元）",
+    "逾期未交金额（元）",
+    "是否逾期",
+]
 
 
 def party_label(party: ContractParty) -> str:
@@ -47,9 +60,21 @@ def contracts_xlsx(contracts: Iterable[Contract], as_of: dt.date, title: str) ->
     rows = []
     for c in rows_in:
         f = figures[c.pk]
-        rows.append([
-            c.number, c.title, c.get_status_display(), str(c.signed_on), str(c.period_start), str(c.period_end),
-            side_labels(c, PartySide.BUYER), side_labels(c, PartySide.SELLER), _money(f.agreed_value),
-            _money(f.delivered_value), _money(f.outstanding_value), _money(f.late_value), "是" if f.is_late else "否",
-        ])  # fmt: skip
+        rows.append(
+            [
+                c.number,
+                c.title,
+                c.get_status_display(),
+                str(c.signed_on),
+                str(c.period_start),
+                str(c.period_end),
+                side_labels(c, PartySide.BUYER),
+                side_labels(c, PartySide.SELLER),
+                _money(f.agreed_value),
+                _money(f.delivered_value),
+                _money(f.outstanding_value),
+                _money(f.late_value),
+                "是" if f.is_late else "否",
+            ]
+        )
     return write_workbook([Sheet(name="认购合同", headers=HEADERS, rows=rows, title=title)])

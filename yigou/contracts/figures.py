@@ -47,8 +47,10 @@ class DrawState:
 
 def _paid_orders(order_ids: set[int]) -> dict[tuple[int, int | None, int | None], dt.date]:
     rows = Purchase.objects.filter(order_id__in=order_ids, reverses__isnull=True, reversal__isnull=True)
-    return {(o, h, p): day for o, h, p, day in
-            rows.values_list("order_id", "seller_household_id", "seller_producer_id", "date")}  # fmt: skip
+    return {
+        (o, h, p): day
+        for o, h, p, day in rows.values_list("order_id", "seller_household_id", "seller_producer_id", "date")
+    }
 
 
 def _reversed(purchase_ids: set[int]) -> set[int]:

@@ -56,8 +56,13 @@ def check_parties(actor: Any, parties: PartiesInput) -> None:
         raise DomainError("invalid_input", detail="同一当事方不能重复列入")
     for village in parties.villages:
         if village.level != Level.VILLAGE:
-            raise DomainError("region_level_mismatch", what="销售方村", expected="村级", name=village.name,
-                              actual=village.get_level_display())  # fmt: skip
+            raise DomainError(
+                "region_level_mismatch",
+                what="销售方村",
+                expected="村级",
+                name=village.name,
+                actual=village.get_level_display(),
+            )
     scope = scope_for(actor)
     for _side, kind, target in parties.rows():
         if kind != PartyKind.VILLAGE:
@@ -78,8 +83,10 @@ def check_parties(actor: Any, parties: PartiesInput) -> None:
 
 
 def party_rows(contract: Contract, parties: PartiesInput) -> list[ContractParty]:
-    return [ContractParty(contract=contract, side=side, kind=kind, **{kind: target})
-            for side, kind, target in parties.rows()]  # fmt: skip
+    return [
+        ContractParty(contract=contract, side=side, kind=kind, **{kind: target})
+        for side, kind, target in parties.rows()
+    ]
 
 
 def is_buyer(contract: Contract, unit_id: int | None, cadre: Cadre | None) -> bool:

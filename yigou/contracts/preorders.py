@@ -114,13 +114,22 @@ def _check_input(data: PreOrderInput, today: dt.date) -> dict[str, Any]:
     if data.deposit_paid_on is not None:
         _check_deposit_day(data.deposit_paid_on, data.signed_on, deposit, today)
     return {
-        "number": data.number.strip()[:40], "name": data.name.strip()[:100], "category": data.category,
-        "unit": data.unit.strip()[:16], "quantity": agreed, "price": price, "deposit": deposit,
-        "deposit_paid_on": data.deposit_paid_on, "signed_on": data.signed_on, "harvest_start": data.harvest_start,
-        "harvest_end": data.harvest_end, "allow_over": bool(data.allow_over), "product": data.product,
+        "number": data.number.strip()[:40],
+        "name": data.name.strip()[:100],
+        "category": data.category,
+        "unit": data.unit.strip()[:16],
+        "quantity": agreed,
+        "price": price,
+        "deposit": deposit,
+        "deposit_paid_on": data.deposit_paid_on,
+        "signed_on": data.signed_on,
+        "harvest_start": data.harvest_start,
+        "harvest_end": data.harvest_end,
+        "allow_over": bool(data.allow_over),
+        "product": data.product,
         "price_tolerance": percent(data.price_tolerance, "价格允许偏差", low=ZERO, high=Decimal("100")),
         "note": data.note.strip()[:500],
-    }  # fmt: skip
+    }
 
 
 def _check_deposit_day(day: dt.date, signed_on: dt.date, deposit: Decimal, today: dt.date) -> None:
@@ -138,13 +147,24 @@ def preorder_create(
     region = _check_parties(actor, parties)
     fields = _check_input(data, today or dt.date.today())
     preorder = PreOrder.objects.create(
-        **fields, buyer_unit=parties.buyer_unit, buyer_cadre=parties.buyer_cadre, region_id=region,
-        seller_household=parties.seller_household, seller_producer=parties.seller_producer,
+        **fields,
+        buyer_unit=parties.buyer_unit,
+        buyer_cadre=parties.buyer_cadre,
+        region_id=region,
+        seller_household=parties.seller_household,
+        seller_producer=parties.seller_producer,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
-    audit.record(actor=actor, action="preorder_create", target=preorder, changes={
-        "quantity": str(preorder.quantity), "price": str(preorder.price), "deposit": str(preorder.deposit),
-    })  # fmt: skip
+    )
+    audit.record(
+        actor=actor,
+        action="preorder_create",
+        target=preorder,
+        changes={
+            "quantity": str(preorder.quantity),
+            "price": str(preorder.price),
+            "deposit": str(preorder.deposit),
+        },
+    )
     return preorder
 
 
@@ -164,8 +184,12 @@ def preorder_pay_deposit(
     _check_deposit_day(paid_on, locked.signed_on, locked.deposit, today or dt.date.today())
     locked.deposit_paid_on = paid_on
     locked.save(update_fields=["deposit_paid_on", "updated_at"])
-    audit.record(actor=actor, action="preorder_deposit", target=locked,
-                 changes={"deposit_paid_on": [None, str(paid_on)], "deposit": str(locked.deposit)})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="preorder_deposit",
+        target=locked,
+        changes={"deposit_paid_on": [None, str(paid_on)], "deposit": str(locked.deposit)},
+    )
     return locked
 
 
@@ -176,14 +200,23 @@ def preorder_end(*, actor: Any, preorder: PreOrder, status: str, reason: str) ->
     if status not in (PreOrderStatus.CLOSED, PreOrderStatus.CANCELLED):
         raise DomainError("invalid_input", detail=f"状态“{status}”不在可选范围内")
     if locked.status != PreOrderStatus.OPEN:
-        raise DomainError("contract_transition_illegal", title=locked.number, current=locked.get_status_display(),
-                          action=PreOrderStatus(status).label)  # fmt: skip
+        raise DomainError(
+            "contract_transition_illegal",
+            title=locked.number,
+            current=locked.get_status_display(),
+            action=PreOrderStatus(status).label,
+        )
     if not reason.strip():
         raise DomainError("invalid_input", detail="须填写结清或取消的说明")
     before, locked.status, locked.end_reason = locked.status, status, reason.strip()[:300]
     locked.save(update_fields=["status", "end_reason", "updated_at"])
-    audit.record(actor=actor, action=f"preorder_{status}", target=locked, note=reason.strip()[:300],
-                 changes={"status": [before, status]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=f"preorder_{status}",
+        target=locked,
+        note=reason.strip()[:300],
+        changes={"status": [before, status]},
+    )
     return locked
 
 
@@ -196,11 +229,18 @@ def _check_draw(preorder: PreOrder, source: Source) -> list[SourceLine]:
         raise DomainError(
             "invalid_input", detail=f"{source.label}的日期 {source.day} 早于预购签订日期 {preorder.signed_on}"
         )
-    same_buyer = (source.cadre.pk == preorder.buyer_cadre_id) if source.cadre else (
-        preorder.buyer_unit_id is not None and source.unit_id == preorder.buyer_unit_id)  # fmt: skip
+    same_buyer = (
+        (source.cadre.pk == preorder.buyer_cadre_id)
+        if source.cadre
+        else (preorder.buyer_unit_id is not None and source.unit_id == preorder.buyer_unit_id)
+    )
     if not same_buyer:
-        raise DomainError("contract_party_mismatch", who=f"{source.label}的购买方", title=f"预购{preorder.number}",
-                          side="购买方")  # fmt: skip
+        raise DomainError(
+            "contract_party_mismatch",
+            who=f"{source.label}的购买方",
+            title=f"预购{preorder.number}",
+            side="购买方",
+        )
     lines = [line for line in source.lines if _matches(preorder, line)]
     if not lines:
         raise DomainError(
@@ -218,12 +258,14 @@ def _matches(preorder: PreOrder, line: SourceLine) -> bool:
 def _check_seller(preorder: PreOrder, line: SourceLine, label: str) -> None:
     if preorder.seller_household_id is not None:
         ok = (line.household is not None and line.household.pk == preorder.seller_household_id) or (
-            line.producer is not None and line.producer.household_id == preorder.seller_household_id)  # fmt: skip
+            line.producer is not None and line.producer.household_id == preorder.seller_household_id
+        )
     else:
         ok = line.producer is not None and line.producer.pk == preorder.seller_producer_id
     if not ok:
-        raise DomainError("contract_party_mismatch", who=f"{label}的销售方", title=f"预购{preorder.number}",
-                          side="销售方")  # fmt: skip
+        raise DomainError(
+            "contract_party_mismatch", who=f"{label}的销售方", title=f"预购{preorder.number}", side="销售方"
+        )
 
 
 def _draw(actor: Any, preorder: PreOrder, source: Source) -> list[PreOrderDraw]:
@@ -236,11 +278,21 @@ def _draw(actor: Any, preorder: PreOrder, source: Source) -> list[PreOrderDraw]:
         check_price(line.name, line.unit_price, preorder.price, preorder.price_tolerance, source.day)
         taken += line.quantity
         if taken > preorder.quantity and not preorder.allow_over:
-            raise DomainError("contract_over_quantity", name=preorder.name, total=plain(taken), unit=preorder.unit,
-                              agreed=plain(preorder.quantity))  # fmt: skip
+            raise DomainError(
+                "contract_over_quantity",
+                name=preorder.name,
+                total=plain(taken),
+                unit=preorder.unit,
+                agreed=plain(preorder.quantity),
+            )
         created.append(PreOrderDraw.objects.create(preorder=preorder, **draw_fields(actor, line)))
-    audit.record(actor=actor, action="preorder_draw", target=preorder, note=source.label,
-                 changes={"lines": len(created), "amount": str(sum((d.amount for d in created), NO_MONEY))})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="preorder_draw",
+        target=preorder,
+        note=source.label,
+        changes={"lines": len(created), "amount": str(sum((d.amount for d in created), NO_MONEY))},
+    )
     return created
 
 

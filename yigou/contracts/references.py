@@ -13,7 +13,13 @@ from yigou.ledger.models import Purchase
 from yigou.market.models import Order, ReferencePrice
 from yigou.registry.models import Household, Producer
 
-LABELS = {AssistingUnit: "帮扶单位", Cadre: "帮扶干部", Household: "农户", Producer: "经营主体", ReferencePrice: "参考价格"}
+LABELS = {
+    AssistingUnit: "帮扶单位",
+    Cadre: "帮扶干部",
+    Household: "农户",
+    Producer: "经营主体",
+    ReferencePrice: "参考价格",
+}
 
 
 def one(actor: Any, model: Any, pk: Any, *, field: str) -> Any:

@@ -12,13 +12,27 @@ from yigou.regions.models import prefix_of
 from .models import BuyBack, Contract, ContractItem, ContractParty, PreOrder
 
 CONTRACT_SORTS = {
-    "-signed_on": ("-signed_on", "-id"), "signed_on": ("signed_on", "id"), "number": ("number",),
-    "-number": ("-number",), "period_end": ("period_end", "id"), "-period_end": ("-period_end", "-id"),
-}  # fmt: skip
-PARTY_REGION = ("parties__village__code", "parties__household__village__code", "parties__producer__region__code",
-                "parties__unit__region__code", "parties__cadre__unit__region__code")  # fmt: skip
-PARTY_NAME = ("parties__unit__name", "parties__cadre__name", "parties__village__name", "parties__producer__name",
-              "parties__household__number")  # fmt: skip
+    "-signed_on": ("-signed_on", "-id"),
+    "signed_on": ("signed_on", "id"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "period_end": ("period_end", "id"),
+    "-period_end": ("-period_end", "-id"),
+}
+PARTY_REGION = (
+    "parties__village__code",
+    "parties__household__village__code",
+    "parties__producer__region__code",
+    "parties__unit__region__code",
+    "parties__cadre__unit__region__code",
+)
+PARTY_NAME = (
+    "parties__unit__name",
+    "parties__cadre__name",
+    "parties__village__name",
+    "parties__producer__name",
+    "parties__household__number",
+)
 
 
 def _any(lookups: tuple[str, ...], suffix: str, value: str) -> Q:
@@ -36,8 +50,9 @@ def contract_base(actor: Any) -> QuerySet[Contract]:
     )
 
 
-def contracts(actor: Any, *, q: str = "", status: str = "", region: str = "", year: str = "",
-              sort: str = "-signed_on") -> QuerySet[Contract]:  # fmt: skip
+def contracts(
+    actor: Any, *, q: str = "", status: str = "", region: str = "", year: str = "", sort: str = "-signed_on"
+) -> QuerySet[Contract]:
     qs = contract_base(actor)
     if status:
         qs = qs.filter(status=status)
@@ -58,26 +73,45 @@ def contract(actor: Any, pk: int) -> Contract:
     return get_visible(actor, contract_base(actor), pk=pk)
 
 
-PREORDER_SORTS = {"-signed_on": ("-signed_on", "-id"), "signed_on": ("signed_on", "id"), "number": ("number",),
-                  "-number": ("-number",), "harvest_end": ("harvest_end", "id"), "-harvest_end": ("-harvest_end", "-id")}  # fmt: skip
-BUYBACK_SORTS = {"-season_start": ("-season_start", "-id"), "season_start": ("season_start", "id"),
-                 "title": ("title", "id"), "-title": ("-title", "-id")}  # fmt: skip
+PREORDER_SORTS = {
+    "-signed_on": ("-signed_on", "-id"),
+    "signed_on": ("signed_on", "id"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "harvest_end": ("harvest_end", "id"),
+    "-harvest_end": ("-harvest_end", "-id"),
+}
+BUYBACK_SORTS = {
+    "-season_start": ("-season_start", "-id"),
+    "season_start": ("season_start", "id"),
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+}
 
 
 def preorders(
     actor: Any, *, q: str = "", status: str = "", region: str = "", sort: str = "-signed_on"
 ) -> QuerySet[PreOrder]:
-    qs = restrict(actor, PreOrder.objects.select_related(
-        "buyer_unit", "buyer_cadre", "seller_household", "seller_producer", "region"))  # fmt: skip
+    qs = restrict(
+        actor,
+        PreOrder.objects.select_related(
+            "buyer_unit", "buyer_cadre", "seller_household", "seller_producer", "region"
+        ),
+    )
     if status:
         qs = qs.filter(status=status)
     if region:
         qs = qs.filter(region__code__startswith=prefix_of(region))
     text = q.strip()
     if text:
-        qs = qs.filter(Q(number__contains=text) | Q(name__contains=text) | Q(buyer_unit__name__contains=text)
-                       | Q(buyer_cadre__name__contains=text) | Q(seller_producer__name__contains=text)
-                       | Q(seller_household__number=text))  # fmt: skip
+        qs = qs.filter(
+            Q(number__contains=text)
+            | Q(name__contains=text)
+            | Q(buyer_unit__name__contains=text)
+            | Q(buyer_cadre__name__contains=text)
+            | Q(seller_producer__name__contains=text)
+            | Q(seller_household__number=text)
+        )
     return qs.order_by(*PREORDER_SORTS.get(sort, PREORDER_SORTS["-signed_on"]))
 
 
@@ -92,8 +126,9 @@ def buybacks(
     if status:
         qs = qs.filter(status=status)
     if region:
-        qs = qs.filter(pk__in=BuyBack.objects.filter(villages__village__code__startswith=prefix_of(region))
-                       .values("pk"))  # fmt: skip
+        qs = qs.filter(
+            pk__in=BuyBack.objects.filter(villages__village__code__startswith=prefix_of(region)).values("pk")
+        )
     text = q.strip()
     if text:
         qs = qs.filter(Q(title__contains=text) | Q(name__contains=text) | Q(enterprise__name__contains=text))

@@ -102,10 +102,16 @@ def _build_item(contract: Contract, item: ItemInput, data: ContractInput, n: int
     prices = _price_fields(item, n)
     schedule = _schedule(item, agreed, data, n)
     row = ContractItem.objects.create(
-        contract=contract, name=item.name.strip()[:100], category=item.category, unit=item.unit.strip()[:16],
-        specification=item.specification.strip()[:100], product=item.product, quantity=agreed,
-        price_rule=item.price_rule, **prices,
-    )  # fmt: skip
+        contract=contract,
+        name=item.name.strip()[:100],
+        category=item.category,
+        unit=item.unit.strip()[:16],
+        specification=item.specification.strip()[:100],
+        product=item.product,
+        quantity=agreed,
+        price_rule=item.price_rule,
+        **prices,
+    )
     DeliverySchedule.objects.bulk_create(
         [DeliverySchedule(item=row, due_on=d, quantity=q) for d, q in schedule]
     )
@@ -123,18 +129,30 @@ def contract_create(
         raise DomainError("invalid_input", detail="合同至少需要一个约定品种")
     sellers = [seller_region_code(kind, target) for side, kind, target in parties.rows() if side == "seller"]
     contract = Contract.objects.create(
-        number=data.number.strip()[:40], title=data.title.strip()[:200], signed_on=data.signed_on,
-        period_start=data.period_start, period_end=data.period_end,
+        number=data.number.strip()[:40],
+        title=data.title.strip()[:200],
+        signed_on=data.signed_on,
+        period_start=data.period_start,
+        period_end=data.period_end,
         price_tolerance=percent(data.price_tolerance, "价格允许偏差", low=ZERO, high=Decimal("100")),
-        allow_over=bool(data.allow_over), home_region=common_region(sellers), note=data.note.strip()[:500],
+        allow_over=bool(data.allow_over),
+        home_region=common_region(sellers),
+        note=data.note.strip()[:500],
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+    )
     ContractParty.objects.bulk_create(party_rows(contract, parties))
     for n, item in enumerate(items, start=1):
         _build_item(contract, item, data, n)
-    audit.record(actor=actor, action="contract_create", target=contract, changes={
-        "parties": len(parties.rows()), "items": len(items), "period": f"{data.period_start}..{data.period_end}",
-    })  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="contract_create",
+        target=contract,
+        changes={
+            "parties": len(parties.rows()),
+            "items": len(items),
+            "period": f"{data.period_start}..{data.period_end}",
+        },
+    )
     return contract
 
 
@@ -155,14 +173,23 @@ def contract_transition(*, actor: Any, contract: Contract, action: str, reason: 
     locked = Contract.objects.select_for_update().get(pk=contract.pk)
     sources, target, label = TRANSITIONS[action]
     if locked.status not in sources:
-        raise DomainError("contract_transition_illegal", title=locked.title, current=locked.get_status_display(),
-                          action=label)  # fmt: skip
+        raise DomainError(
+            "contract_transition_illegal",
+            title=locked.title,
+            current=locked.get_status_display(),
+            action=label,
+        )
     if action == "terminate" and not reason.strip():
         raise DomainError("invalid_input", detail="终止合同须填写原因")
     before, locked.status = locked.status, target
     if reason.strip():
         locked.end_reason = reason.strip()[:300]
     locked.save(update_fields=["status", "end_reason", "updated_at"])
-    audit.record(actor=actor, action=f"contract_{action}", target=locked, note=reason.strip()[:300],
-                 changes={"status": [before, target]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action=f"contract_{action}",
+        target=locked,
+        note=reason.strip()[:300],
+        changes={"status": [before, target]},
+    )
     return locked

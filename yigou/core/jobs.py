@@ -31,9 +31,13 @@ def job_threshold() -> int:
 def job_create(*, actor: Any, kind: str, file_path: str, filename: str, total_rows: int) -> ImportJob:
     org = getattr(actor, "organisation", None)
     return ImportJob.objects.create(
-        kind=kind, file_path=file_path, filename=filename[:255], total_rows=total_rows, created_by=actor,
+        kind=kind,
+        file_path=file_path,
+        filename=filename[:255],
+        total_rows=total_rows,
+        created_by=actor,
         region_code=org.region_id if org is not None else "",
-    )  # fmt: skip
+    )
 
 
 def job_started(job_id: int) -> None:
@@ -56,9 +60,11 @@ def report_json(report: ImportReport, *, limit: int | None = MAX_STORED_ERRORS) 
 
 def job_finished(job_id: int, report: ImportReport) -> None:
     ImportJob.objects.filter(pk=job_id).update(
-        status=JobStatus.DONE, processed_rows=report.total_rows, report=report_json(report),
+        status=JobStatus.DONE,
+        processed_rows=report.total_rows,
+        report=report_json(report),
         finished_at=timezone.now(),
-    )  # fmt: skip
+    )
 
 
 def job_failed(job_id: int, message: str) -> None:

@@ -45,9 +45,15 @@ class _Formats:
     def __init__(self, book: xlsxwriter.Workbook):
         self.title = book.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
         self.header = book.add_format(
-            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "valign": "vcenter",
-             "text_wrap": True}
-        )  # fmt: skip
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+            }
+        )
         self.text = book.add_format({"border": 1, "num_format": "@", "valign": "top"})
         self.number = book.add_format({"border": 1, "valign": "top"})
         self.plain_text = book.add_format({"num_format": "@"})

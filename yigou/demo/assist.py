@@ -20,18 +20,42 @@ from .names import mobile, person_name
 from .regions import ZONE, DemoRegions
 
 HOUSEHOLDS_PER_CADRE = 5
-CITY_GOVERNMENT = ["财政局", "发展和改革委员会", "教育局", "农业局", "卫生和计划生育委员会", "交通运输局",
-                   "住房和城乡建设局", "人力资源和社会保障局", "商务局", "扶贫和移民工作局", "水务局", "林业局"]  # fmt: skip
-COUNTY_GOVERNMENT = ["财政局", "农业局", "教育局", "卫生和计划生育局", "交通运输局", "住房和城乡建设局",
-                     "人力资源和社会保障局", "民政局"]  # fmt: skip
+CITY_GOVERNMENT = [
+    "财政局",
+    "发展和改革委员会",
+    "教育局",
+    "农业局",
+    "卫生和计划生育委员会",
+    "交通运输局",
+    "住房和城乡建设局",
+    "人力资源和社会保障局",
+    "商务局",
+    "扶贫和移民工作局",
+    "水务局",
+    "林业局",
+]
+COUNTY_GOVERNMENT = [
+    "财政局",
+    "农业局",
+    "教育局",
+    "卫生和计划生育局",
+    "交通运输局",
+    "住房和城乡建设局",
+    "人力资源和社会保障局",
+    "民政局",
+]
 ZONE_GOVERNMENT = ["管理委员会", "财政金融局", "社会事业局", "建设局", "经济发展局"]
 CITY_OTHERS = [
-    ("遂宁市中心医院", UnitKind.INSTITUTION), ("遂宁职业技术学院", UnitKind.INSTITUTION),
-    ("国网遂宁供电公司", UnitKind.SOE), ("遂宁市农业产业发展投资有限公司", UnitKind.SOE),
-    ("遂宁市锦程商贸有限公司", UnitKind.PRIVATE), ("四川嘉信建设工程有限公司", UnitKind.PRIVATE),
-    ("遂宁市慈善总会", UnitKind.SOCIAL_ORG), ("遂宁市青年企业家商会", UnitKind.SOCIAL_ORG),
+    ("遂宁市中心医院", UnitKind.INSTITUTION),
+    ("遂宁职业技术学院", UnitKind.INSTITUTION),
+    ("国网遂宁供电公司", UnitKind.SOE),
+    ("遂宁市农业产业发展投资有限公司", UnitKind.SOE),
+    ("遂宁市锦程商贸有限公司", UnitKind.PRIVATE),
+    ("四川嘉信建设工程有限公司", UnitKind.PRIVATE),
+    ("遂宁市慈善总会", UnitKind.SOCIAL_ORG),
+    ("遂宁市青年企业家商会", UnitKind.SOCIAL_ORG),
     ("遂宁军分区", UnitKind.ARMY),
-]  # fmt: skip
+]
 BUDGET_KINDS = {UnitKind.GOVERNMENT, UnitKind.INSTITUTION}
 POSITIONS = ["科员", "副科长", "科长", "副主任科员", "主任科员", "干部"]
 
@@ -54,23 +78,30 @@ class _Builder:
     def unit(self, region: Region, name: str, kind: str, big: bool) -> AssistingUnit:
         budget = kind in BUDGET_KINDS
         unit = assist.unit_register(
-            actor=self.actor, region=region, name=name, kind=kind, is_budget_unit=budget,
-            has_canteen=budget and self.rng.random() < 0.8, has_union=budget and self.rng.random() < 0.95,
+            actor=self.actor,
+            region=region,
+            name=name,
+            kind=kind,
+            is_budget_unit=budget,
+            has_canteen=budget and self.rng.random() < 0.8,
+            has_union=budget and self.rng.random() < 0.95,
             staff_count=self.rng.randint(60, 400) if big else self.rng.randint(20, 120),
             contact_name=person_name(self.rng, male=self.rng.random() < 0.6),
             contact_phone=mobile(self.rng, self.phones),
-        )  # fmt: skip
+        )
         self.out.units.append(unit)
         self.cadre(unit, position="办公室主任")  # the unit's contact for purchase-to-help
         return unit
 
     def cadre(self, unit: AssistingUnit, *, position: str = "", first_secretary: bool = False) -> Cadre:
         cadre = assist.cadre_add(
-            actor=self.actor, unit=unit, name=person_name(self.rng, male=self.rng.random() < 0.65),
+            actor=self.actor,
+            unit=unit,
+            name=person_name(self.rng, male=self.rng.random() < 0.65),
             position=position or self.rng.choice(POSITIONS),
             phone=mobile(self.rng, self.phones) if self.rng.random() < 0.8 else "",
             is_first_secretary=first_secretary,
-        )  # fmt: skip
+        )
         self.out.cadres.append(cadre)
         return cadre
 
@@ -119,9 +150,13 @@ def _pair_households(b: _Builder, units: list[AssistingUnit], poor: list[DemoHou
 
 
 def build_assist(
-    *, actor: Any, rng: random.Random, regions: DemoRegions, households: list[DemoHousehold],
+    *,
+    actor: Any,
+    rng: random.Random,
+    regions: DemoRegions,
+    households: list[DemoHousehold],
     say: Callable[[str], None],
-) -> DemoAssist:  # fmt: skip
+) -> DemoAssist:
     b = _Builder(actor, rng)
     _units(b, regions)
     by_village: dict[str, list[DemoHousehold]] = {}
@@ -134,6 +169,8 @@ def build_assist(
             if village.poor_since or poor:
                 _pair_households(b, _pair_village(b, village, county.code, turn), poor)
     out = b.out
-    say(f"帮扶力量：帮扶单位 {len(out.units)} 个，帮扶干部 {len(out.cadres)} 名；"
-        f"单位结对村 {out.village_pairings} 个，干部结对户 {out.household_pairings} 户。")  # fmt: skip
+    say(
+        f"帮扶力量：帮扶单位 {len(out.units)} 个，帮扶干部 {len(out.cadres)} 名；"
+        f"单位结对村 {out.village_pairings} 个，干部结对户 {out.household_pairings} 户。"
+    )
     return out

@@ -50,8 +50,10 @@ class BuyerPools:
             return Buyer(BuyerKind.UNIT, rng.choice(helpers))
         if roll < 0.9:
             return Buyer(BuyerKind.CANTEEN, rng.choice(self.canteens))
-        return Buyer(BuyerKind.ENTERPRISE if roll < 0.95 else BuyerKind.SOCIAL_ORG,
-                     rng.choice(self.companies if roll < 0.95 else self.social_orgs))  # fmt: skip
+        return Buyer(
+            BuyerKind.ENTERPRISE if roll < 0.95 else BuyerKind.SOCIAL_ORG,
+            rng.choice(self.companies if roll < 0.95 else self.social_orgs),
+        )
 
     def for_producer(self, rng: random.Random, county: str) -> Buyer:
         roll = rng.random()

@@ -58,8 +58,13 @@ class _Recorder:
         self.out.amount += mirror.total
 
     def sellers(self, prefix: str, *, registered: bool = True) -> list[Household]:
-        return [d.household for d in self.households if d.household.village_id.startswith(prefix)
-                and d.status != "removed" and (d.registered or not registered)]  # fmt: skip
+        return [
+            d.household
+            for d in self.households
+            if d.household.village_id.startswith(prefix)
+            and d.status != "removed"
+            and (d.registered or not registered)
+        ]
 
     def activity(self, county: str, kind: str) -> Activity | None:
         found = [a for a in self.market.activities if a.county_code == county and a.kind == kind]
@@ -75,8 +80,17 @@ class _Recorder:
 
 
 def _inputs(lines: list[Line]) -> list[LineInput]:
-    return [LineInput(product=x.product, category=x.category, quantity=x.quantity, unit=x.unit,
-                      unit_price=x.unit_price, amount=x.amount) for x in lines]  # fmt: skip
+    return [
+        LineInput(
+            product=x.product,
+            category=x.category,
+            quantity=x.quantity,
+            unit=x.unit,
+            unit_price=x.unit_price,
+            amount=x.amount,
+        )
+        for x in lines
+    ]
 
 
 def _canteen(units: list[AssistingUnit]) -> AssistingUnit:
@@ -94,11 +108,19 @@ def _at_fair(r: _Recorder) -> None:
     sellers = r.sellers(CHUANSHAN[:6])
     if fair is None or not sellers:
         return
-    r.record("chuanshan", PurchaseInput(
-        date=fair.date, buyer_kind=BuyerKind.INDIVIDUAL, buyer_name="赵玉兰", channel=Channel.ONSITE,
-        activity=fair, seller_household=r.rng.choice(sellers), lines=_inputs(household_lines(r.rng)),
-        note="采购节现场购买",
-    ))  # fmt: skip
+    r.record(
+        "chuanshan",
+        PurchaseInput(
+            date=fair.date,
+            buyer_kind=BuyerKind.INDIVIDUAL,
+            buyer_name="赵玉兰",
+            channel=Channel.ONSITE,
+            activity=fair,
+            seller_household=r.rng.choice(sellers),
+            lines=_inputs(household_lines(r.rng)),
+            note="采购节现场购买",
+        ),
+    )
 
 
 def _canteen_day(r: _Recorder) -> None:
@@ -108,11 +130,20 @@ def _canteen_day(r: _Recorder) -> None:
     coop = r.producer(ProducerKind.COOPERATIVE, CHUANSHAN[:6], day)
     if coop is None:
         return
-    r.record("chuanshan", PurchaseInput(
-        date=day, buyer_kind=BuyerKind.CANTEEN, buyer_unit=_canteen(r.units.city_units), channel=Channel.CANTEEN,
-        activity=activity, seller_producer=coop, attribution=_rule(r, coop, day),
-        lines=_inputs(producer_lines(r.rng, coop.main_products)), note="机关食堂定点采购",
-    ))  # fmt: skip
+    r.record(
+        "chuanshan",
+        PurchaseInput(
+            date=day,
+            buyer_kind=BuyerKind.CANTEEN,
+            buyer_unit=_canteen(r.units.city_units),
+            channel=Channel.CANTEEN,
+            activity=activity,
+            seller_producer=coop,
+            attribution=_rule(r, coop, day),
+            lines=_inputs(producer_lines(r.rng, coop.main_products)),
+            note="机关食堂定点采购",
+        ),
+    )
 
 
 def _online(r: _Recorder) -> None:
@@ -127,11 +158,20 @@ def _online(r: _Recorder) -> None:
     shops = [
         o for o in r.market.open_in(SHEHONG, day) if o.kind in (OutletKind.ONLINE_SHOP, OutletKind.ECOMMERCE)
     ]
-    r.record("shehong", PurchaseInput(
-        date=day, buyer_kind=BuyerKind.CADRE, buyer_cadre=pairing.cadre if pairing else r.units.cadres[0],
-        channel=Channel.OUTLET if shops else Channel.ECOMMERCE, outlet=shops[0] if shops else None,
-        activity=activity, seller_household=seller, lines=_inputs(household_lines(r.rng)), note="按预售清单下单",
-    ))  # fmt: skip
+    r.record(
+        "shehong",
+        PurchaseInput(
+            date=day,
+            buyer_kind=BuyerKind.CADRE,
+            buyer_cadre=pairing.cadre if pairing else r.units.cadres[0],
+            channel=Channel.OUTLET if shops else Channel.ECOMMERCE,
+            outlet=shops[0] if shops else None,
+            activity=activity,
+            seller_household=seller,
+            lines=_inputs(household_lines(r.rng)),
+            note="按预售清单下单",
+        ),
+    )
 
 
 def _village_twice(r: _Recorder) -> None:
@@ -141,9 +181,13 @@ def _village_twice(r: _Recorder) -> None:
     if not sellers:
         return
     data = PurchaseInput(
-        date=dt.date(YEAR, 4, 8), buyer_kind=BuyerKind.INDIVIDUAL, buyer_name="周建华", channel=Channel.ONSITE,
-        seller_household=sellers[0], lines=_inputs(household_lines(r.rng)),
-    )  # fmt: skip
+        date=dt.date(YEAR, 4, 8),
+        buyer_kind=BuyerKind.INDIVIDUAL,
+        buyer_name="周建华",
+        channel=Channel.ONSITE,
+        seller_household=sellers[0],
+        lines=_inputs(household_lines(r.rng)),
+    )
     r.record("village", data)
     duplicate = r.record("village", data)
     r.reverse("chuanshan", duplicate, "村文书重复登记同一笔购买，冲销重复记录")
@@ -156,11 +200,18 @@ def _unit_own(r: _Recorder) -> None:
         UnitVillagePairing.objects.filter(unit=unit).order_by("id").values_list("village_id", flat=True)
     )
     sellers = [h for v in villages for h in r.sellers(v)] or r.sellers("5109")
-    r.record("unit", PurchaseInput(
-        date=dt.date(YEAR, 2, 6), buyer_kind=BuyerKind.UNIT, buyer_unit=unit, channel=Channel.CONTRACT,
-        seller_household=r.rng.choice(sellers), lines=_inputs(household_lines(r.rng)),
-        note="变现金慰问为以购助扶：工会春节慰问品",
-    ))  # fmt: skip
+    r.record(
+        "unit",
+        PurchaseInput(
+            date=dt.date(YEAR, 2, 6),
+            buyer_kind=BuyerKind.UNIT,
+            buyer_unit=unit,
+            channel=Channel.CONTRACT,
+            seller_household=r.rng.choice(sellers),
+            lines=_inputs(household_lines(r.rng)),
+            note="变现金慰问为以购助扶：工会春节慰问品",
+        ),
+    )
 
 
 def _producer_own(r: _Recorder) -> None:
@@ -169,12 +220,18 @@ def _producer_own(r: _Recorder) -> None:
     day = dt.date(YEAR, 12, 10)
     if coop is None or not (r.book.shares(coop.pk, day) or r.book.linked(coop.pk, day)):
         return
-    r.record("producer", PurchaseInput(
-        date=day, buyer_kind=BuyerKind.CANTEEN, buyer_unit=_canteen([*r.units.county_units[coop.county_code],
-                                                                      *r.units.city_units]),
-        channel=Channel.CANTEEN, seller_producer=coop, attribution=_rule(r, coop, day),
-        lines=_inputs(producer_lines(r.rng, coop.main_products)),
-    ))  # fmt: skip
+    r.record(
+        "producer",
+        PurchaseInput(
+            date=day,
+            buyer_kind=BuyerKind.CANTEEN,
+            buyer_unit=_canteen([*r.units.county_units[coop.county_code], *r.units.city_units]),
+            channel=Channel.CANTEEN,
+            seller_producer=coop,
+            attribution=_rule(r, coop, day),
+            lines=_inputs(producer_lines(r.rng, coop.main_products)),
+        ),
+    )
 
 
 def _family_farm(r: _Recorder) -> None:
@@ -188,12 +245,20 @@ def _family_farm(r: _Recorder) -> None:
     earned = (sum((x.amount for x in lines), Decimal("0.00")) * Decimal("0.3")).quantize(Decimal("0.01"))
     households = Household.objects.in_bulk(linked[:2])
     shares = split(earned, [Decimal(1)] * len(households))
-    r.record("admin", PurchaseInput(
-        date=day, buyer_kind=BuyerKind.UNIT, buyer_unit=r.units.county_units[farm.county_code][0],
-        channel=Channel.CONTRACT, seller_producer=farm, attribution=Attribution.ENTERED,
-        beneficiaries=list(zip([households[h] for h in sorted(households)], shares, strict=True)),
-        lines=_inputs(lines), note="务工和土地流转带贫户按实际分得录入",
-    ))  # fmt: skip
+    r.record(
+        "admin",
+        PurchaseInput(
+            date=day,
+            buyer_kind=BuyerKind.UNIT,
+            buyer_unit=r.units.county_units[farm.county_code][0],
+            channel=Channel.CONTRACT,
+            seller_producer=farm,
+            attribution=Attribution.ENTERED,
+            beneficiaries=list(zip([households[h] for h in sorted(households)], shares, strict=True)),
+            lines=_inputs(lines),
+            note="务工和土地流转带贫户按实际分得录入",
+        ),
+    )
 
 
 def _household_seller(r: _Recorder) -> None:
@@ -201,10 +266,17 @@ def _household_seller(r: _Recorder) -> None:
     seller = next((p for p in r.producers.producers if p.kind == ProducerKind.HOUSEHOLD), None)
     if seller is None:
         return
-    r.record("admin", PurchaseInput(
-        date=dt.date(YEAR, 6, 15), buyer_kind=BuyerKind.CADRE, buyer_cadre=r.units.cadres[0],
-        channel=Channel.ECOMMERCE, seller_producer=seller, lines=_inputs(household_lines(r.rng)),
-    ))  # fmt: skip
+    r.record(
+        "admin",
+        PurchaseInput(
+            date=dt.date(YEAR, 6, 15),
+            buyer_kind=BuyerKind.CADRE,
+            buyer_cadre=r.units.cadres[0],
+            channel=Channel.ECOMMERCE,
+            seller_producer=seller,
+            lines=_inputs(household_lines(r.rng)),
+        ),
+    )
 
 
 def _correct_import(r: _Recorder) -> None:
@@ -219,21 +291,54 @@ def _correct_import(r: _Recorder) -> None:
     if wrong is None:
         return
     r.reverse("chuanshan", wrong, "数量按实际的两倍录入，冲销后按实际重新登记")
-    lines = [LineInput(product=x.product, category=x.category, quantity=x.quantity / 2, unit=x.unit,
-                       unit_price=x.unit_price) for x in wrong.lines.order_by("id")]  # fmt: skip
-    r.record("chuanshan", PurchaseInput(
-        date=wrong.date, buyer_kind=wrong.buyer_kind, buyer_unit=wrong.buyer_unit, buyer_cadre=wrong.buyer_cadre,
-        buyer_name=wrong.buyer_name, channel=wrong.channel, outlet=wrong.outlet,
-        seller_household=wrong.seller_household, lines=lines, note=f"更正 {wrong.external_id}",
-    ))  # fmt: skip
+    lines = [
+        LineInput(
+            product=x.product,
+            category=x.category,
+            quantity=x.quantity / 2,
+            unit=x.unit,
+            unit_price=x.unit_price,
+        )
+        for x in wrong.lines.order_by("id")
+    ]
+    r.record(
+        "chuanshan",
+        PurchaseInput(
+            date=wrong.date,
+            buyer_kind=wrong.buyer_kind,
+            buyer_unit=wrong.buyer_unit,
+            buyer_cadre=wrong.buyer_cadre,
+            buyer_name=wrong.buyer_name,
+            channel=wrong.channel,
+            outlet=wrong.outlet,
+            seller_household=wrong.seller_household,
+            lines=lines,
+            note=f"更正 {wrong.external_id}",
+        ),
+    )
 
 
 def record_handful(
-    *, rng: random.Random, users: dict[str, User], households: list[DemoHousehold], producers: DemoProducers,
-    units: DemoAssist, market: DemoMarket, book: LinkageBook,
-) -> Handful:  # fmt: skip
+    *,
+    rng: random.Random,
+    users: dict[str, User],
+    households: list[DemoHousehold],
+    producers: DemoProducers,
+    units: DemoAssist,
+    market: DemoMarket,
+    book: LinkageBook,
+) -> Handful:
     r = _Recorder(rng, users, households, producers, units, market, book)
-    for step in (_at_fair, _canteen_day, _online, _village_twice, _unit_own, _producer_own, _family_farm,
-                 _household_seller, _correct_import):  # fmt: skip
+    for step in (
+        _at_fair,
+        _canteen_day,
+        _online,
+        _village_twice,
+        _unit_own,
+        _producer_own,
+        _family_farm,
+        _household_seller,
+        _correct_import,
+    ):
         step(r)
     return r.out

@@ -116,12 +116,21 @@ def _exit_and_return(rng: random.Random, history: History) -> None:
 
 def _monitor(rng: random.Random, history: History, monitor_type: str) -> None:
     start = _day(rng, rng.choice([2021, 2021, 2022, 2023]), (3, 10))
-    history.entries.append(Entry(EventKind.MONITOR_STARTED, start, MONITOR_REASONS[monitor_type], monitor_type,
-                                 EventSource.MANUAL))  # fmt: skip
+    history.entries.append(
+        Entry(
+            EventKind.MONITOR_STARTED, start, MONITOR_REASONS[monitor_type], monitor_type, EventSource.MANUAL
+        )
+    )
     if rng.random() < 0.4:
         end = _day(rng, start.year + 1, (6, 12))
-        history.entries.append(Entry(EventKind.MONITOR_ENDED, end, "风险已消除，经村评议、乡审核解除监测",
-                                     source=EventSource.MANUAL))  # fmt: skip
+        history.entries.append(
+            Entry(
+                EventKind.MONITOR_ENDED,
+                end,
+                "风险已消除，经村评议、乡审核解除监测",
+                source=EventSource.MANUAL,
+            )
+        )
 
 
 def _add_monitoring(rng: random.Random, history: History) -> None:

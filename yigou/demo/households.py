@@ -75,9 +75,14 @@ def _write_history(actor: Any, household: Household, history: History) -> None:
         registry.identification_record_step(actor=actor, household=household, step=step, date=day, note=note)
     for entry in history.entries:
         registry.household_record_event(
-            actor=actor, household=household, kind=entry.kind, date=entry.date, reason=entry.reason,
-            monitor_type=entry.monitor_type, source=entry.source,
-        )  # fmt: skip
+            actor=actor,
+            household=household,
+            kind=entry.kind,
+            date=entry.date,
+            reason=entry.reason,
+            monitor_type=entry.monitor_type,
+            source=entry.source,
+        )
 
 
 def build_households(
@@ -87,9 +92,13 @@ def build_households(
     written: list[tuple[Household, _Plan]] = []
     for index, plan in enumerate(plans, start=1):
         household = registry.household_register(
-            actor=actor, village=plan.village, members=plan.members, number=plan.number, phone=plan.phone,
+            actor=actor,
+            village=plan.village,
+            members=plan.members,
+            number=plan.number,
+            phone=plan.phone,
             address=plan.address,
-        )  # fmt: skip
+        )
         _write_history(actor, household, plan.history)
         written.append((household, plan))
         if index % 500 == 0 or index == len(plans):

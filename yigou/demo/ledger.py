@@ -75,17 +75,40 @@ class ImportRows:
         self.purchases = 0
         self.amount = Decimal("0.00")
 
-    def add(self, *, day: dt.date, buyer: Buyer, channel: str, outlet: str, seller: str, lines: list[Line],
-            rule: str = "", entered: str = "") -> None:  # fmt: skip
+    def add(
+        self,
+        *,
+        day: dt.date,
+        buyer: Buyer,
+        channel: str,
+        outlet: str,
+        seller: str,
+        lines: list[Line],
+        rule: str = "",
+        entered: str = "",
+    ) -> None:
         self.purchases += 1
-        first = {"外部编号": f"DEMO-{YEAR}-{self.purchases:06d}", "日期": day.isoformat(),
-                 "购买方类型": BuyerKind(buyer.kind).label, "购买方": buyer.cell, "渠道": Channel(channel).label,
-                 "网点": outlet, "销售方": seller, "分配方式": Attribution(rule).label if rule else "",
-                 "受益农户": entered}  # fmt: skip
+        first = {
+            "外部编号": f"DEMO-{YEAR}-{self.purchases:06d}",
+            "日期": day.isoformat(),
+            "购买方类型": BuyerKind(buyer.kind).label,
+            "购买方": buyer.cell,
+            "渠道": Channel(channel).label,
+            "网点": outlet,
+            "销售方": seller,
+            "分配方式": Attribution(rule).label if rule else "",
+            "受益农户": entered,
+        }
         for n, line in enumerate(lines):
             cells = first if n == 0 else {"外部编号": first["外部编号"], "日期": first["日期"]}
-            cells |= {"产品": line.product, "品类": line.category, "数量": str(line.quantity), "单位": line.unit,
-                      "单价": str(line.unit_price), "金额": str(line.amount)}  # fmt: skip
+            cells |= {
+                "产品": line.product,
+                "品类": line.category,
+                "数量": str(line.quantity),
+                "单位": line.unit,
+                "单价": str(line.unit_price),
+                "金额": str(line.amount),
+            }
             self.rows.append([cells.get(header, "") for header in layout.HEADERS])
             self.amount += line.amount
 
@@ -97,8 +120,14 @@ def _day(rng: random.Random, month: int) -> dt.date:
     return dt.date(YEAR, month, rng.randint(1, 28))
 
 
-def _household_sales(rng: random.Random, rows: ImportRows, regions: DemoRegions, homes: list[DemoHousehold],
-                     pools: BuyerPools, market: DemoMarket) -> None:  # fmt: skip
+def _household_sales(
+    rng: random.Random,
+    rows: ImportRows,
+    regions: DemoRegions,
+    homes: list[DemoHousehold],
+    pools: BuyerPools,
+    market: DemoMarket,
+) -> None:
     by_village: dict[str, list[DemoHousehold]] = {}
     for demo in homes:
         if demo.status != "removed":
@@ -115,16 +144,33 @@ def _household_sales(rng: random.Random, rows: ImportRows, regions: DemoRegions,
                     demo = rng.choices(sellers, weights)[0]
                     day = _day(rng, month)
                     buyer = pools.for_household(rng, demo.household.pk, village.code, county.code)
-                    channel, outlet = choose_channel(rng, HOUSEHOLD_CHANNELS[buyer.kind],
-                                                     market.open_in(county.code, day), village.code)  # fmt: skip
-                    rows.add(day=day, buyer=buyer, channel=channel, outlet=outlet, seller=demo.household.number,
-                             lines=household_lines(rng))  # fmt: skip
+                    channel, outlet = choose_channel(
+                        rng, HOUSEHOLD_CHANNELS[buyer.kind], market.open_in(county.code, day), village.code
+                    )
+                    rows.add(
+                        day=day,
+                        buyer=buyer,
+                        channel=channel,
+                        outlet=outlet,
+                        seller=demo.household.number,
+                        lines=household_lines(rng),
+                    )
 
 
-def _producer_sales(rng: random.Random, rows: ImportRows, producers: DemoProducers, book: LinkageBook,
-                    numbers: dict[int, str], pools: BuyerPools, market: DemoMarket) -> None:  # fmt: skip
-    sellers = [p for p in producers.producers
-               if p.kind in (ProducerKind.COOPERATIVE, ProducerKind.ENTERPRISE) and p.uscc]  # fmt: skip
+def _producer_sales(
+    rng: random.Random,
+    rows: ImportRows,
+    producers: DemoProducers,
+    book: LinkageBook,
+    numbers: dict[int, str],
+    pools: BuyerPools,
+    market: DemoMarket,
+) -> None:
+    sellers = [
+        p
+        for p in producers.producers
+        if p.kind in (ProducerKind.COOPERATIVE, ProducerKind.ENTERPRISE) and p.uscc
+    ]
     for month in range(1, 13):
         for producer in sellers:
             reach = len(book.links[producer.pk]) + len(book.members[producer.pk])
@@ -137,10 +183,22 @@ def _producer_sales(rng: random.Random, rows: ImportRows, producers: DemoProduce
                 if attribution is None:
                     continue
                 buyer = pools.for_producer(rng, producer.county_code)
-                channel, outlet = choose_channel(rng, PRODUCER_CHANNELS[buyer.kind],
-                                                 market.open_in(producer.county_code, day), producer.region_id)  # fmt: skip
-                rows.add(day=day, buyer=buyer, channel=channel, outlet=outlet, seller=producer.uscc or "",
-                         lines=lines, rule=attribution[0], entered=attribution[1])  # fmt: skip
+                channel, outlet = choose_channel(
+                    rng,
+                    PRODUCER_CHANNELS[buyer.kind],
+                    market.open_in(producer.county_code, day),
+                    producer.region_id,
+                )
+                rows.add(
+                    day=day,
+                    buyer=buyer,
+                    channel=channel,
+                    outlet=outlet,
+                    seller=producer.uscc or "",
+                    lines=lines,
+                    rule=attribution[0],
+                    entered=attribution[1],
+                )
 
 
 def _import(actor: Any, rows: ImportRows) -> int:
@@ -152,9 +210,17 @@ def _import(actor: Any, rows: ImportRows) -> int:
 
 
 def build_ledger(
-    *, actor: Any, rng: random.Random, regions: DemoRegions, households: list[DemoHousehold],
-    producers: DemoProducers, units: DemoAssist, market: DemoMarket, users: list[User], say: Callable[[str], None],
-) -> DemoLedger:  # fmt: skip
+    *,
+    actor: Any,
+    rng: random.Random,
+    regions: DemoRegions,
+    households: list[DemoHousehold],
+    producers: DemoProducers,
+    units: DemoAssist,
+    market: DemoMarket,
+    users: list[User],
+    say: Callable[[str], None],
+) -> DemoLedger:
     pools = build_buyers(rng, units, [c.code for c in regions.counties])
     book = LinkageBook(p.pk for p in producers.producers)
     numbers = {d.household.pk: d.household.number for d in households}
@@ -163,10 +229,23 @@ def build_ledger(
     _producer_sales(rng, rows, producers, book, numbers, pools, market)
     imported = _import(actor, rows)
     # After the import: one of the corrections reverses an imported purchase.
-    handful = record_handful(rng=rng, users={u.username: u for u in users}, households=households,
-                             producers=producers, units=units, market=market, book=book)  # fmt: skip
-    out = DemoLedger(imported=imported, recorded=handful.recorded, reversals=handful.reversals,
-                     amount=rows.amount + handful.amount)  # fmt: skip
-    say(f"购买台账：2018年 {out.purchases} 笔（批量导入 {out.imported} 笔，逐笔登记 {out.recorded} 笔，"
-        f"冲销 {out.reversals} 笔），金额合计 {out.amount} 元。")  # fmt: skip
+    handful = record_handful(
+        rng=rng,
+        users={u.username: u for u in users},
+        households=households,
+        producers=producers,
+        units=units,
+        market=market,
+        book=book,
+    )
+    out = DemoLedger(
+        imported=imported,
+        recorded=handful.recorded,
+        reversals=handful.reversals,
+        amount=rows.amount + handful.amount,
+    )
+    say(
+        f"购买台账：2018年 {out.purchases} 笔（批量导入 {out.imported} 笔，逐笔登记 {out.recorded} 笔，"
+        f"冲销 {out.reversals} 笔），金额合计 {out.amount} 元。"
+    )
     return out

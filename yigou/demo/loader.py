@@ -62,9 +62,16 @@ def load_demo(*, households: int = DEFAULT_HOUSEHOLDS, say: Callable[[str], None
         users = build_users(actor=actor, regions=regions, units=units, producers=producers, say=say)
         market = build_market(actor=actor, rng=rng_for("market"), regions=regions, units=units, say=say)
         ledger = build_ledger(
-            actor=actor, rng=rng_for("ledger"), regions=regions, households=homes, producers=producers,
-            units=units, market=market, users=users, say=say,
-        )  # fmt: skip
+            actor=actor,
+            rng=rng_for("ledger"),
+            regions=regions,
+            households=homes,
+            producers=producers,
+            units=units,
+            market=market,
+            users=users,
+            say=say,
+        )
         orders = build_orders(users=users, say=say)
         today = dt.date.today()
         build_certification(users=users, today=today, say=say)

@@ -22,13 +22,27 @@ from .regions import DemoRegions
 
 YEAR = 2018
 # How many outlets of each kind a county opens; the zone is small and urban.
-OUTLETS_PER_COUNTY = {OutletKind.COUNTER: 2, OutletKind.ONLINE_SHOP: 2, OutletKind.SERVICE_STORE: 1,
-                      OutletKind.TEMP_MARKET: 2, OutletKind.ECOMMERCE: 2}  # fmt: skip
-OUTLET_SUFFIX = {OutletKind.COUNTER: "超市扶贫专柜", OutletKind.ONLINE_SHOP: "QQ超市",
-                 OutletKind.SERVICE_STORE: "便民服务店", OutletKind.TEMP_MARKET: "临时小集市",
-                 OutletKind.ECOMMERCE: "电商服务站"}  # fmt: skip
-ACTIVITY_KINDS = [ActivityKind.FAIR, ActivityKind.ONSITE, ActivityKind.CANTEEN, ActivityKind.ONLINE,
-                  ActivityKind.MATCHING]  # fmt: skip
+OUTLETS_PER_COUNTY = {
+    OutletKind.COUNTER: 2,
+    OutletKind.ONLINE_SHOP: 2,
+    OutletKind.SERVICE_STORE: 1,
+    OutletKind.TEMP_MARKET: 2,
+    OutletKind.ECOMMERCE: 2,
+}
+OUTLET_SUFFIX = {
+    OutletKind.COUNTER: "超市扶贫专柜",
+    OutletKind.ONLINE_SHOP: "QQ超市",
+    OutletKind.SERVICE_STORE: "便民服务店",
+    OutletKind.TEMP_MARKET: "临时小集市",
+    OutletKind.ECOMMERCE: "电商服务站",
+}
+ACTIVITY_KINDS = [
+    ActivityKind.FAIR,
+    ActivityKind.ONSITE,
+    ActivityKind.CANTEEN,
+    ActivityKind.ONLINE,
+    ActivityKind.MATCHING,
+]
 ACTIVITY_WEIGHTS = [4, 4, 2, 2, 1]
 
 
@@ -70,7 +84,9 @@ def _open_and_close(rng: random.Random, kind: str) -> tuple[dt.date, dt.date | N
     return opened, closed
 
 
-def _outlets(actor: Any, rng: random.Random, regions: DemoRegions, county: Region, units: list[AssistingUnit]) -> list[Outlet]:  # fmt: skip
+def _outlets(
+    actor: Any, rng: random.Random, regions: DemoRegions, county: Region, units: list[AssistingUnit]
+) -> list[Outlet]:
     townships, villages = regions.townships[county.code], regions.villages[county.code]
     names: set[str] = set()
     opened = []
@@ -85,10 +101,15 @@ def _outlets(actor: Any, rng: random.Random, regions: DemoRegions, county: Regio
             names.add(name)
             start, end = _open_and_close(rng, kind)
             outlet = market.outlet_open(
-                actor=actor, region=region, name=name, kind=kind, opened_on=start,
-                fees_waived=Decimal(rng.randrange(500, 8001, 100)), operator=rng.choice(units),
+                actor=actor,
+                region=region,
+                name=name,
+                kind=kind,
+                opened_on=start,
+                fees_waived=Decimal(rng.randrange(500, 8001, 100)),
+                operator=rng.choice(units),
                 note="免收场地费、摊位费和网络服务费",
-            )  # fmt: skip
+            )
             if end is not None:
                 outlet = market.outlet_close(actor=actor, outlet=outlet, closed_on=end)
             opened.append(outlet)
@@ -115,7 +136,9 @@ def _place_of(rng: random.Random, kind: str, regions: DemoRegions, county: Regio
     return rng.choice(regions.villages[county.code])
 
 
-def _activities(actor: Any, rng: random.Random, regions: DemoRegions, county: Region, units: list[AssistingUnit]) -> list[Activity]:  # fmt: skip
+def _activities(
+    actor: Any, rng: random.Random, regions: DemoRegions, county: Region, units: list[AssistingUnit]
+) -> list[Activity]:
     recorded = []
     canteens = [u for u in units if u.has_canteen]
     for month in range(1, 13):
@@ -123,10 +146,16 @@ def _activities(actor: Any, rng: random.Random, regions: DemoRegions, county: Re
             kind = rng.choices(ACTIVITY_KINDS, ACTIVITY_WEIGHTS)[0]
             unit = rng.choice(canteens if kind == ActivityKind.CANTEEN and canteens else units)
             place = _place_of(rng, kind, regions, county)
-            recorded.append(market.activity_record(
-                actor=actor, region=place, title=_activity_title(rng, kind, county, place, unit), kind=kind,
-                date=_day(rng, YEAR, month), organiser=unit,
-            ))  # fmt: skip
+            recorded.append(
+                market.activity_record(
+                    actor=actor,
+                    region=place,
+                    title=_activity_title(rng, kind, county, place, unit),
+                    kind=kind,
+                    date=_day(rng, YEAR, month),
+                    organiser=unit,
+                )
+            )
     return recorded
 
 

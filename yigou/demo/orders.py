@@ -25,8 +25,11 @@ from yigou.regions.models import Region
 from yigou.registry.models import Household, Linkage, Producer
 
 # name, category, unit, unit price, quantity available
-VILLAGE_GOODS = [("农家腊肉", "meat_egg", "公斤", "68.00", "200"), ("土鸡蛋", "meat_egg", "个", "1.60", "3000"),
-                 ("红薯粉条", "processed", "公斤", "16.00", "300")]  # fmt: skip
+VILLAGE_GOODS = [
+    ("农家腊肉", "meat_egg", "公斤", "68.00", "200"),
+    ("土鸡蛋", "meat_egg", "个", "1.60", "3000"),
+    ("红薯粉条", "processed", "公斤", "16.00", "300"),
+]
 COOP_GOODS = [
     ("时令蔬菜", "fruit_veg", "公斤", "4.50", "2000"),
     ("精品柑橘", "fruit_veg", "公斤", "6.80", "800"),
@@ -42,13 +45,27 @@ class DemoOrders:
 
 def _item(goods: tuple[str, str, str, str, str], today: dt.date, **seller: Any) -> ItemInput:
     name, category, unit, price, quantity = goods
-    return ItemInput(name=name, category=category, unit=unit, unit_price=Decimal(price), quantity=Decimal(quantity),
-                     window_start=today, window_end=today + dt.timedelta(days=45), **seller)  # fmt: skip
+    return ItemInput(
+        name=name,
+        category=category,
+        unit=unit,
+        unit_price=Decimal(price),
+        quantity=Decimal(quantity),
+        window_start=today,
+        window_end=today + dt.timedelta(days=45),
+        **seller,
+    )
 
 
 def _list(title: str, today: dt.date, opens: int, closes: int, contact: str, note: str) -> ListInput:
-    return ListInput(title=title, opens_on=today + dt.timedelta(days=opens), closes_on=today + dt.timedelta(days=closes),
-                     contact_name=contact, contact_phone="13980001234", note=note)  # fmt: skip
+    return ListInput(
+        title=title,
+        opens_on=today + dt.timedelta(days=opens),
+        closes_on=today + dt.timedelta(days=closes),
+        contact_name=contact,
+        contact_phone="13980001234",
+        note=note,
+    )
 
 
 def _households(village: Region, n: int) -> list[Household]:
@@ -64,9 +81,14 @@ def _village_list(user: User, today: dt.date) -> PreSaleList | None:
         _item(goods, today, seller_household=sellers[n % len(sellers)])
         for n, goods in enumerate(VILLAGE_GOODS)
     ]
-    return presale_publish(actor=user, village=village, items=items,
-                           data=_list(f"{village.name}冬季农产品预售", today, -5, 20, "村文书",
-                                      "村委会集中发货，也可到村委会自提"))  # fmt: skip
+    return presale_publish(
+        actor=user,
+        village=village,
+        items=items,
+        data=_list(
+            f"{village.name}冬季农产品预售", today, -5, 20, "村文书", "村委会集中发货，也可到村委会自提"
+        ),
+    )
 
 
 def _live_linkage(producer: Producer, today: dt.date) -> bool:
@@ -78,9 +100,14 @@ def _coop_list(user: User, today: dt.date) -> PreSaleList | None:
     if coop is None or not _live_linkage(coop, today):
         return None
     items = [_item(goods, today, seller_producer=coop) for goods in COOP_GOODS]
-    return presale_publish(actor=user, producer=coop, items=items,
-                           data=_list(f"{coop.name}冬季蔬果预售", today, -3, 25, "合作社理事长",
-                                      "社员统一采收分拣，冷链配送到单位食堂"))  # fmt: skip
+    return presale_publish(
+        actor=user,
+        producer=coop,
+        items=items,
+        data=_list(
+            f"{coop.name}冬季蔬果预售", today, -3, 25, "合作社理事长", "社员统一采收分拣，冷链配送到单位食堂"
+        ),
+    )
 
 
 def _paired_list(user: User, unit_user: User, today: dt.date) -> PreSaleList | None:
@@ -96,9 +123,14 @@ def _paired_list(user: User, unit_user: User, today: dt.date) -> PreSaleList | N
         _item(goods, today, seller_household=sellers[n % len(sellers)])
         for n, goods in enumerate(PAIRED_GOODS)
     ]
-    return presale_publish(actor=user, village=pairing.village, items=items,
-                           data=_list(f"{pairing.village.name}结对帮扶农产品预售", today, -1, 14, "驻村第一书记",
-                                      "帮扶单位优先认购"))  # fmt: skip
+    return presale_publish(
+        actor=user,
+        village=pairing.village,
+        items=items,
+        data=_list(
+            f"{pairing.village.name}结对帮扶农产品预售", today, -1, 14, "驻村第一书记", "帮扶单位优先认购"
+        ),
+    )
 
 
 def _upcoming_list(user: User, village_user: User, today: dt.date) -> PreSaleList | None:
@@ -107,8 +139,12 @@ def _upcoming_list(user: User, village_user: User, today: dt.date) -> PreSaleLis
     county = user.region
     if own is None or county is None:
         return None
-    village = Region.objects.filter(code__startswith=county.code[:6], level=Level.VILLAGE, households__isnull=False).exclude(
-        code=own.code).order_by("code").first()  # fmt: skip
+    village = (
+        Region.objects.filter(code__startswith=county.code[:6], level=Level.VILLAGE, households__isnull=False)
+        .exclude(code=own.code)
+        .order_by("code")
+        .first()
+    )
     if village is None:
         return None
     items = [
@@ -116,8 +152,12 @@ def _upcoming_list(user: User, village_user: User, today: dt.date) -> PreSaleLis
             ("春笋", "fruit_veg", "公斤", "9.00", "500"), today, seller_household=_households(village, 1)[0]
         )
     ]
-    return presale_publish(actor=user, village=village, items=items,
-                           data=_list(f"{village.name}春笋预售", today, 7, 40, "乡镇扶贫专干", "春节后采挖"))  # fmt: skip
+    return presale_publish(
+        actor=user,
+        village=village,
+        items=items,
+        data=_list(f"{village.name}春笋预售", today, 7, 40, "乡镇扶贫专干", "春节后采挖"),
+    )
 
 
 def _lines(owner: PreSaleList, *quantities: str) -> list[tuple[int, str]]:
@@ -154,8 +194,12 @@ def _orders(
         owner = lists.get(key)
         if owner is None:
             continue
-        order = ordering.order_place(actor=who, presale_list=owner, lines=_lines(owner, *quantities),
-                                     delivery_address="单位食堂" if who == unit else "")  # fmt: skip
+        order = ordering.order_place(
+            actor=who,
+            presale_list=owner,
+            lines=_lines(owner, *quantities),
+            delivery_address="单位食堂" if who == unit else "",
+        )
         if state == "cancelled":
             order = ordering.order_cancel(actor=who, order=order, reason="改期采购")
         elif state != "placed":

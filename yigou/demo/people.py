@@ -86,8 +86,14 @@ def _family(rng: random.Random, size: int) -> list[Person]:
     if eldest is not None and len(family) < size:
         family.append(Person(Relation.CHILD_IN_LAW, eldest.age + rng.randint(-2, 3), not eldest.male))
         while len(family) < size:
-            family.append(Person(Relation.GRANDCHILD, rng.randint(1, max(1, eldest.age - 22)), rng.random() < 0.5,
-                                 family_name=True))  # fmt: skip
+            family.append(
+                Person(
+                    Relation.GRANDCHILD,
+                    rng.randint(1, max(1, eldest.age - 22)),
+                    rng.random() < 0.5,
+                    family_name=True,
+                )
+            )
     return family
 
 

@@ -53,8 +53,16 @@ def _plan_villages(rng: random.Random, plan: _Planned, township: str, street: bo
         community = index < communities
         code = f"{township[:9]}{(index + 1) if community else (200 + index + 1 - communities):03d}"
         poor = not community and rng.random() < 0.42
-        plan.rows.append([code, f"{stem}{'社区' if community else '村'}", township, "village", "admin",
-                          "2014" if poor else ""])  # fmt: skip
+        plan.rows.append(
+            [
+                code,
+                f"{stem}{'社区' if community else '村'}",
+                township,
+                "village",
+                "admin",
+                "2014" if poor else "",
+            ]
+        )
         if poor and rng.random() < 0.75:
             plan.exits[code] = rng.choice([2017, 2017, 2018, 2018, 2018, 2019])
 
@@ -96,6 +104,8 @@ def build_regions(*, actor: Any, rng: random.Random, say: Any) -> DemoRegions:
             result.villages.setdefault(county, []).append(region)
     villages = result.all_villages()
     poor = sum(1 for v in villages if v.poor_since)
-    say(f"区划：{len(COUNTIES)} 个县（区）及经开区，{sum(map(len, result.townships.values()))} 个乡镇（街道），"
-        f"{len(villages)} 个村（社区），其中贫困村 {poor} 个。")  # fmt: skip
+    say(
+        f"区划：{len(COUNTIES)} 个县（区）及经开区，{sum(map(len, result.townships.values()))} 个乡镇（街道），"
+        f"{len(villages)} 个村（社区），其中贫困村 {poor} 个。"
+    )
     return result

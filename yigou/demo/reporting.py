@@ -40,15 +40,30 @@ def month_values(month: int) -> dict[str, str]:
     own, coop = Decimal(82000 + 9500 * month), Decimal(41000 + 5200 * month)
     total = own + coop + (Decimal(1200) if month == BROKEN_MONTH else 0)  # May's total was typed wrong
     figures: dict[str, Decimal | int] = {
-        "activities": 1 + month % 3, "outlets_counter": 3, "outlets_online_shop": 2, "outlets_service_store": 4,
-        "outlets_temp_market": month % 2, "outlets_ecommerce": 1, "fees_waived_wan": Decimal("0.80"),
-        "villages_poor": 8, "villages_nonpoor": 12 + month, "poor_households": 120 + 10 * month,
-        "poor_income": (total * Decimal("0.55")).quantize(Decimal(1)), "nonpoor_households": 60 + 5 * month,
-        "nonpoor_income": (total * Decimal("0.25")).quantize(Decimal(1)), "amount_total": total,
-        "amount_own": own, "amount_coop": coop, "amount_certified": (total * Decimal("0.3")).quantize(Decimal(1)),
-        "buyers_total": 200 + 20 * month, "buyer_units": 12, "buyer_cadres": 90 + 5 * month, "buyer_canteens": 6,
-        "buyer_enterprises": 3, "buyer_social_orgs": 2,
-    }  # fmt: skip
+        "activities": 1 + month % 3,
+        "outlets_counter": 3,
+        "outlets_online_shop": 2,
+        "outlets_service_store": 4,
+        "outlets_temp_market": month % 2,
+        "outlets_ecommerce": 1,
+        "fees_waived_wan": Decimal("0.80"),
+        "villages_poor": 8,
+        "villages_nonpoor": 12 + month,
+        "poor_households": 120 + 10 * month,
+        "poor_income": (total * Decimal("0.55")).quantize(Decimal(1)),
+        "nonpoor_households": 60 + 5 * month,
+        "nonpoor_income": (total * Decimal("0.25")).quantize(Decimal(1)),
+        "amount_total": total,
+        "amount_own": own,
+        "amount_coop": coop,
+        "amount_certified": (total * Decimal("0.3")).quantize(Decimal(1)),
+        "buyers_total": 200 + 20 * month,
+        "buyer_units": 12,
+        "buyer_cadres": 90 + 5 * month,
+        "buyer_canteens": 6,
+        "buyer_enterprises": 3,
+        "buyer_social_orgs": 2,
+    }
     return {code: str(value) for code, value in figures.items()}
 
 
@@ -58,8 +73,14 @@ def _county_forms(admin: User, out: DemoReporting) -> None:
         return
     out.county = county
     for month in MONTHS:
-        result = values_save(actor=admin, region_code=county.code, year=YEAR, month=month,
-                             values=month_values(month), note="县扶贫办按月填报（线下汇总）")  # fmt: skip
+        result = values_save(
+            actor=admin,
+            region_code=county.code,
+            year=YEAR,
+            month=month,
+            values=month_values(month),
+            note="县扶贫办按月填报（线下汇总）",
+        )
         out.values += result.changed
         out.violations += len(result.violations)
     for month in (1, 2, 3, 4):
@@ -93,6 +114,8 @@ def build_reporting(*, users: list[User], say: Callable[[str], None]) -> DemoRep
     _county_forms(by_name["admin"], out)
     _village_months(by_name["village"], by_name["township"], out)
     states = Submission.objects.filter(pk__in=[s.pk for s in out.submissions]).values_list("state", flat=True)
-    say(f"统计填报：{out.county.name if out.county else '—'} {YEAR}年1—6月 {out.values} 项（{out.violations} 项规则未通过）；"
-        f"上报审核 {len(out.submissions)} 条（已审核锁定 {list(states).count('approved')} 个月）。")  # fmt: skip
+    say(
+        f"统计填报：{out.county.name if out.county else '—'} {YEAR}年1—6月 {out.values} 项（{out.violations} 项规则未通过）；"
+        f"上报审核 {len(out.submissions)} 条（已审核锁定 {list(states).count('approved')} 个月）。"
+    )
     return out

@@ -14,13 +14,18 @@ from yigou.registry.enums import ProducerKind
 from yigou.registry.models import Producer
 
 HOUSEHOLD_CHANNELS: dict[str, list[tuple[str, int]]] = {
-    BuyerKind.CADRE: [(Channel.ONSITE, 45), (Channel.OUTLET, 30), (Channel.ECOMMERCE, 15), (Channel.CONTRACT, 10)],
+    BuyerKind.CADRE: [
+        (Channel.ONSITE, 45),
+        (Channel.OUTLET, 30),
+        (Channel.ECOMMERCE, 15),
+        (Channel.CONTRACT, 10),
+    ],
     BuyerKind.INDIVIDUAL: [(Channel.OUTLET, 45), (Channel.ECOMMERCE, 25), (Channel.ONSITE, 30)],
     BuyerKind.UNIT: [(Channel.CONTRACT, 40), (Channel.ONSITE, 35), (Channel.PLATFORM_832, 25)],
     BuyerKind.CANTEEN: [(Channel.CANTEEN, 1)],
     BuyerKind.ENTERPRISE: [(Channel.ONSITE, 50), (Channel.CONTRACT, 30), (Channel.PLATFORM_832, 20)],
     BuyerKind.SOCIAL_ORG: [(Channel.ONSITE, 60), (Channel.OUTLET, 20), (Channel.ECOMMERCE, 20)],
-}  # fmt: skip
+}
 PRODUCER_CHANNELS: dict[str, list[tuple[str, int]]] = {
     **HOUSEHOLD_CHANNELS,
     BuyerKind.UNIT: [(Channel.PLATFORM_832, 45), (Channel.CONTRACT, 35), (Channel.ONSITE, 20)],
@@ -35,8 +40,9 @@ def choose_outlet(rng: random.Random, open_outlets: list[Outlet], village_code: 
     return rng.choice(pool) if pool else None
 
 
-def choose_channel(rng: random.Random, weights: list[tuple[str, int]], open_outlets: list[Outlet],
-                   place: str) -> tuple[str, str]:  # fmt: skip
+def choose_channel(
+    rng: random.Random, weights: list[tuple[str, int]], open_outlets: list[Outlet], place: str
+) -> tuple[str, str]:
     channel = rng.choices([c for c, _ in weights], [w for _, w in weights])[0]
     if channel != Channel.OUTLET:
         return channel, ""
@@ -44,8 +50,14 @@ def choose_channel(rng: random.Random, weights: list[tuple[str, int]], open_outl
     return (Channel.OUTLET, outlet.name) if outlet else (Channel.ONSITE, "")
 
 
-def attribution_for(rng: random.Random, producer: Producer, book: LinkageBook, day: dt.date, total: Decimal,
-                    numbers: dict[int, str]) -> tuple[str, str] | None:  # fmt: skip
+def attribution_for(
+    rng: random.Random,
+    producer: Producer,
+    book: LinkageBook,
+    day: dt.date,
+    total: Decimal,
+    numbers: dict[int, str],
+) -> tuple[str, str] | None:
     """A rule the producer's links support that day, or households entered one by one; None when nobody is linked."""
     linked, members = book.linked(producer.pk, day), book.shares(producer.pk, day)
     options = [Attribution.COOP_SHARES] * 5 if producer.kind == ProducerKind.COOPERATIVE and members else []

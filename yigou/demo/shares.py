@@ -73,18 +73,23 @@ def _data(
     union_staff = unit.staff_count if unit.has_union else 0
     return shares.FilingInput(
         mode=plan.mode if covered or plan.mode != CanteenMode.SHARED else CanteenMode.OWN,
-        canteen_total=plan.canteen_total, ratio=plan.ratio, union_per_head="300.00", union_staff=union_staff,
-        contractor_user=buyer if plan.contractor else None, covered_units=covered,
+        canteen_total=plan.canteen_total,
+        ratio=plan.ratio,
+        union_per_head="300.00",
+        union_staff=union_staff,
+        contractor_user=buyer if plan.contractor else None,
+        covered_units=covered,
         note="食堂食材采购总额按上年决算数填报；工会慰问品按人均300元预留",
-    )  # fmt: skip
+    )
 
 
 def _review(office: User, filing: ShareFiling, end: str) -> ShareFiling:
     if end == "approved":
         return shares.filing_approve(actor=office, filing=filing, note="预留比例符合要求")
     if end == "returned":
-        return shares.filing_return(actor=office, filing=filing,
-                                    reason="预留比例低于本年最低比例，请按不低于20%重新测算后报送")  # fmt: skip
+        return shares.filing_return(
+            actor=office, filing=filing, reason="预留比例低于本年最低比例，请按不低于20%重新测算后报送"
+        )
     return filing
 
 
@@ -115,13 +120,20 @@ def build_shares(*, users: list[User], today: dt.date, say: Callable[[str], None
     if own is None or city.organisation is None:
         return out
     for year, ratio in ((2018, FLOORS[2018]), (today.year, FLOORS["current"])):
-        floor_set(actor=city, region=city.organisation.region, year=year, ratio=Decimal(ratio),
-                  note=f"遂宁市{year}年以购助扶预算单位预留份额最低比例")  # fmt: skip
+        floor_set(
+            actor=city,
+            region=city.organisation.region,
+            year=year,
+            ratio=Decimal(ratio),
+            note=f"遂宁市{year}年以购助扶预算单位预留份额最低比例",
+        )
         out.floors += 1
     units = _units(own)
     out.filings = _file(2018, YEAR_2018, by_name, units) + _file(today.year, YEAR_NOW, by_name, units)
     states = ShareFiling.objects.filter(pk__in=[f.pk for f in out.filings])
     counts = {s: states.filter(status=s).count() for s in ("approved", "submitted", "returned", "draft")}
-    say(f"预留份额：最低比例 {out.floors} 条；填报 {len(out.filings)} 份（审核通过 {counts['approved']}，待审核 "
-        f"{counts['submitted']}，已退回 {counts['returned']}，草稿 {counts['draft']}），另有合并填报单位随主填报。")  # fmt: skip
+    say(
+        f"预留份额：最低比例 {out.floors} 条；填报 {len(out.filings)} 份（审核通过 {counts['approved']}，待审核 "
+        f"{counts['submitted']}，已退回 {counts['returned']}，草稿 {counts['draft']}），另有合并填报单位随主填报。"
+    )
     return out

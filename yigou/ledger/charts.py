@@ -53,8 +53,12 @@ def _by_month(region: Region, period: Period) -> list[tuple[str, Decimal]]:
 
 
 def _by_channel(actor: Any, region: Region, period: Period) -> list[tuple[str, Decimal]]:
-    qs = restrict(actor, Purchase.objects.filter(region__code__startswith=region.prefix, date__gte=period.start,
-                                                 date__lte=period.end))  # fmt: skip
+    qs = restrict(
+        actor,
+        Purchase.objects.filter(
+            region__code__startswith=region.prefix, date__gte=period.start, date__lte=period.end
+        ),
+    )
     sums = {r["channel"]: r["s"] for r in qs.values("channel").annotate(s=Sum("total"))}
     return [
         (label, (sums[value] or Decimal(0)).quantize(CENT))

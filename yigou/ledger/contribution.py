@@ -12,9 +12,13 @@ from .models import Beneficiary, Purchase, PurchaseLine
 from .rollups import Deltas, Entity, fen
 
 BUYER_KIND_CODE = {
-    BuyerKind.UNIT: "bu", BuyerKind.CADRE: "bc", BuyerKind.CANTEEN: "bk",
-    BuyerKind.ENTERPRISE: "be", BuyerKind.SOCIAL_ORG: "bs", BuyerKind.INDIVIDUAL: "bi",
-}  # fmt: skip
+    BuyerKind.UNIT: "bu",
+    BuyerKind.CADRE: "bc",
+    BuyerKind.CANTEEN: "bk",
+    BuyerKind.ENTERPRISE: "be",
+    BuyerKind.SOCIAL_ORG: "bs",
+    BuyerKind.INDIVIDUAL: "bi",
+}
 SOURCE_MEASURE: dict[str, str] = {
     LineSource.OWN: "amount_own",
     LineSource.COOP: "amount_coop",

@@ -35,9 +35,13 @@ class Purchase(AppendOnlyRow):
     county_code = models.CharField("县代码", max_length=12, db_index=True)
     buyer_kind = models.CharField("购买方类型", max_length=16, choices=BuyerKind.choices)
     buyer_unit = models.ForeignKey(
-        "assist.AssistingUnit", verbose_name="购买单位", null=True, blank=True, on_delete=models.PROTECT,
+        "assist.AssistingUnit",
+        verbose_name="购买单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="purchases",
-    )  # fmt: skip
+    )
     buyer_cadre = models.ForeignKey(
         "assist.Cadre",
         verbose_name="购买干部",
@@ -56,18 +60,30 @@ class Purchase(AppendOnlyRow):
         "market.Activity", verbose_name="所属活动", null=True, blank=True, on_delete=models.PROTECT
     )
     order = models.ForeignKey(
-        "market.Order", verbose_name="平台订单", null=True, blank=True, on_delete=models.PROTECT,
+        "market.Order",
+        verbose_name="平台订单",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="purchases",
-    )  # fmt: skip
+    )
     seller_kind = models.CharField("销售方类型", max_length=16, choices=SellerKind.choices)
     seller_household = models.ForeignKey(
-        "registry.Household", verbose_name="销售农户", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Household",
+        verbose_name="销售农户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="sales",
-    )  # fmt: skip
+    )
     seller_producer = models.ForeignKey(
-        "registry.Producer", verbose_name="销售主体", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Producer",
+        verbose_name="销售主体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="sales",
-    )  # fmt: skip
+    )
     total = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
     attribution = models.CharField("受益分配方式", max_length=16, choices=Attribution.choices)
     reverses = models.OneToOneField(
@@ -122,9 +138,13 @@ class PurchaseLine(AppendOnlyRow):
     )
     source = models.CharField("产品来源", max_length=16, choices=LineSource.choices)
     catalog_product = models.ForeignKey(
-        "market.Product", verbose_name="认定产品", null=True, blank=True, on_delete=models.PROTECT,
+        "market.Product",
+        verbose_name="认定产品",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     # Listed in the catalog and within validity on the purchase date, decided once when the line is written.
     certified = models.BooleanField("认定扶贫产品", default=False, db_default=False)
 
@@ -161,8 +181,16 @@ class Beneficiary(AppendOnlyRow):
 
 
 # Additive measures, money in fen (分) so sums stay exact on every database.
-ADDITIVE = ("purchases", "amount_total", "amount_own", "amount_coop", "amount_enterprise", "amount_certified",
-            "poor_income", "nonpoor_income")  # fmt: skip
+ADDITIVE = (
+    "purchases",
+    "amount_total",
+    "amount_own",
+    "amount_coop",
+    "amount_enterprise",
+    "amount_certified",
+    "poor_income",
+    "nonpoor_income",
+)
 # Distinct entities: poor/non-poor households, poor/non-poor villages, buyers by kind.
 DISTINCT_KINDS = ("hp", "hn", "vp", "vn", "bu", "bc", "bk", "be", "bs", "bi")
 
@@ -229,9 +257,12 @@ class Presence(models.Model):
             models.UniqueConstraint(fields=["kind", "key", "region_code", "day"], name="presence_key")
         ]
         indexes = [
-            models.Index(fields=["region_code", "day"], name="presence_region_day",
-                         opclasses=["varchar_pattern_ops", "date_ops"]),
-        ]  # fmt: skip
+            models.Index(
+                fields=["region_code", "day"],
+                name="presence_region_day",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}@{self.region_code} {self.day} ×{self.refcount}"

@@ -62,25 +62,51 @@ def _additive(cursor, level: int, length: int, previous: int) -> None:
     month_keys, day_keys = ["region_code", "level", "year", "month"], ["region_code", "level", "day"]
     month_conflict, day_conflict = ["region_code", "year", "month"], ["region_code", "day"]
     sources = [
-        ("p.region_id", "p.date", ["purchases", "amount_total"], f"SUM({SIGN}), SUM({_fen('p.total')})", P + " p"),
-        ("p.region_id", "p.date", ["amount_own", "amount_coop", "amount_enterprise", "amount_certified"],
-         f"SUM(CASE WHEN l.source = 'own' THEN {_fen('l.amount')} ELSE 0 END), "
-         f"SUM(CASE WHEN l.source = 'coop' THEN {_fen('l.amount')} ELSE 0 END), "
-         f"SUM(CASE WHEN l.source = 'enterprise' THEN {_fen('l.amount')} ELSE 0 END), "
-         f"SUM(CASE WHEN l.certified THEN {_fen('l.amount')} ELSE 0 END)",
-         f"{L} l JOIN {P} p ON p.id = l.purchase_id"),
-        ("b.village_id", "p.date", ["poor_income", "nonpoor_income"],
-         f"SUM(CASE WHEN b.registered THEN {_fen('b.amount')} ELSE 0 END), "
-         f"SUM(CASE WHEN b.registered THEN 0 ELSE {_fen('b.amount')} END)",
-         f"{B} b JOIN {P} p ON p.id = b.purchase_id"),
-    ]  # fmt: skip
+        (
+            "p.region_id",
+            "p.date",
+            ["purchases", "amount_total"],
+            f"SUM({SIGN}), SUM({_fen('p.total')})",
+            P + " p",
+        ),
+        (
+            "p.region_id",
+            "p.date",
+            ["amount_own", "amount_coop", "amount_enterprise", "amount_certified"],
+            f"SUM(CASE WHEN l.source = 'own' THEN {_fen('l.amount')} ELSE 0 END), "
+            f"SUM(CASE WHEN l.source = 'coop' THEN {_fen('l.amount')} ELSE 0 END), "
+            f"SUM(CASE WHEN l.source = 'enterprise' THEN {_fen('l.amount')} ELSE 0 END), "
+            f"SUM(CASE WHEN l.certified THEN {_fen('l.amount')} ELSE 0 END)",
+            f"{L} l JOIN {P} p ON p.id = l.purchase_id",
+        ),
+        (
+            "b.village_id",
+            "p.date",
+            ["poor_income", "nonpoor_income"],
+            f"SUM(CASE WHEN b.registered THEN {_fen('b.amount')} ELSE 0 END), "
+            f"SUM(CASE WHEN b.registered THEN 0 ELSE {_fen('b.amount')} END)",
+            f"{B} b JOIN {P} p ON p.id = b.purchase_id",
+        ),
+    ]
     for region, day, columns, sums, source in sources:
         code, where = _ancestor(region, length), _deep_enough(region, previous)
-        _upsert(cursor, MonthRollup._meta.db_table, month_keys, month_conflict, columns,
-                f"SELECT {code}, {level}, {_year(day)}, {_month(day)}, {sums} FROM {source} WHERE {where} "
-                f"GROUP BY {code}, {_year(day)}, {_month(day)}")  # fmt: skip
-        _upsert(cursor, DayRollup._meta.db_table, day_keys, day_conflict, columns,
-                f"SELECT {code}, {level}, {day}, {sums} FROM {source} WHERE {where} GROUP BY {code}, {day}")  # fmt: skip
+        _upsert(
+            cursor,
+            MonthRollup._meta.db_table,
+            month_keys,
+            month_conflict,
+            columns,
+            f"SELECT {code}, {level}, {_year(day)}, {_month(day)}, {sums} FROM {source} WHERE {where} "
+            f"GROUP BY {code}, {_year(day)}, {_month(day)}",
+        )
+        _upsert(
+            cursor,
+            DayRollup._meta.db_table,
+            day_keys,
+            day_conflict,
+            columns,
+            f"SELECT {code}, {level}, {day}, {sums} FROM {source} WHERE {where} GROUP BY {code}, {day}",
+        )
 
 
 def _presence(cursor) -> None:
@@ -117,13 +143,25 @@ def _distinct(cursor, level: int, length: int, previous: int) -> None:
     keys, conflict = ["region_code", "level", "year", "month"], ["region_code", "year", "month"]
     m_columns, y_columns = [f"m_{k}" for k in DISTINCT_KINDS], [f"y_{k}" for k in DISTINCT_KINDS]
     pivot = ", ".join(f"SUM(CASE WHEN kind = '{k}' THEN 1 ELSE 0 END)" for k in DISTINCT_KINDS)
-    _upsert(cursor, table, keys, conflict, m_columns,
-            f"SELECT anc, {level}, y, m, {pivot} FROM (SELECT DISTINCT {code} AS anc, {_year('day')} AS y, "
-            f"{_month('day')} AS m, kind, key FROM {present} WHERE {where}) AS d GROUP BY anc, y, m")  # fmt: skip
-    _upsert(cursor, table, keys, conflict, y_columns,
-            f"SELECT anc, {level}, y, fm, {pivot} FROM (SELECT {code} AS anc, {_year('day')} AS y, kind, key, "
-            f"MIN({_month('day')}) AS fm FROM {present} WHERE {where} GROUP BY {code}, {_year('day')}, kind, key) "
-            f"AS f GROUP BY anc, y, fm")  # fmt: skip
+    _upsert(
+        cursor,
+        table,
+        keys,
+        conflict,
+        m_columns,
+        f"SELECT anc, {level}, y, m, {pivot} FROM (SELECT DISTINCT {code} AS anc, {_year('day')} AS y, "
+        f"{_month('day')} AS m, kind, key FROM {present} WHERE {where}) AS d GROUP BY anc, y, m",
+    )
+    _upsert(
+        cursor,
+        table,
+        keys,
+        conflict,
+        y_columns,
+        f"SELECT anc, {level}, y, fm, {pivot} FROM (SELECT {code} AS anc, {_year('day')} AS y, kind, key, "
+        f"MIN({_month('day')}) AS fm FROM {present} WHERE {where} GROUP BY {code}, {_year('day')}, kind, key) "
+        f"AS f GROUP BY anc, y, fm",
+    )
 
 
 @transaction.atomic

@@ -51,6 +51,8 @@ def beneficiaries(actor: Any, amounts: list[tuple[Any, Any]]) -> list[tuple[Hous
     """(household id, amount) pairs as (household, amount), all or none."""
     if not amounts:
         return []
-    found = named_rows(actor, _households(), [pk for pk, _ in amounts], field="beneficiaries", label="受益农户")
+    found = named_rows(
+        actor, _households(), [pk for pk, _ in amounts], field="beneficiaries", label="受益农户"
+    )
     by_pk = {h.pk: h for h in found}
     return [(by_pk[int(pk)], amount) for pk, amount in amounts]

@@ -162,17 +162,23 @@ NAME_WIDTH, COLUMN_WIDTH = 18, 10
 class _XlsxFormats:
     def __init__(self, book: xlsxwriter.Workbook) -> None:
         base = {"font_name": BODY_FONT, "font_size": 10, "border": 1, "valign": "vcenter"}
-        self.title = book.add_format({"font_name": TITLE_FONT, "font_size": 16, "bold": True, "align": "center",
-                                      "valign": "vcenter"})  # fmt: skip
+        self.title = book.add_format(
+            {"font_name": TITLE_FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
+        )
         self.header = book.add_format({**base, "bold": True, "align": "center", "text_wrap": True})
         self.name = book.add_format({**base, "align": "left"})
         self.total_name = book.add_format({**base, "align": "center", "bold": True})
-        self.numbers = {kind: book.add_format({**base, "align": "right", "num_format": fmt})
-                        for kind, fmt in NUMBER_FORMATS.items()}  # fmt: skip
-        self.totals = {kind: book.add_format({**base, "align": "right", "num_format": fmt, "bold": True})
-                       for kind, fmt in NUMBER_FORMATS.items()}  # fmt: skip
-        self.note = book.add_format({"font_name": BODY_FONT, "font_size": 10, "text_wrap": True,
-                                     "valign": "top"})  # fmt: skip
+        self.numbers = {
+            kind: book.add_format({**base, "align": "right", "num_format": fmt})
+            for kind, fmt in NUMBER_FORMATS.items()
+        }
+        self.totals = {
+            kind: book.add_format({**base, "align": "right", "num_format": fmt, "bold": True})
+            for kind, fmt in NUMBER_FORMATS.items()
+        }
+        self.note = book.add_format(
+            {"font_name": BODY_FONT, "font_size": 10, "text_wrap": True, "valign": "top"}
+        )
 
 
 def _write_header(ws: Any, fmt: _XlsxFormats, heading: str) -> None:

@@ -98,8 +98,13 @@ def _refcount(entity: Entity, day: dt.date) -> int:
 
 def _upsert_presence(rows: list[tuple[str, str, str, dt.date, int]]) -> None:
     """Increment reference counts: (kind, key, region code, day, delta) rows."""
-    _upsert(Presence._meta.db_table, ["kind", "key", "region_code", "day"], ["kind", "key", "region_code", "day"],
-            ["refcount"], [list(r) for r in rows])  # fmt: skip
+    _upsert(
+        Presence._meta.db_table,
+        ["kind", "key", "region_code", "day"],
+        ["kind", "key", "region_code", "day"],
+        ["refcount"],
+        [list(r) for r in rows],
+    )
 
 
 def _months_by_ancestor(rows: set[tuple[str, dt.date]]) -> defaultdict[tuple[int, str], set[int]]:
@@ -185,8 +190,13 @@ def apply_presence_bulk(changes: Counter[tuple[str, str, str, dt.date]], deltas:
             before = {slot for slot, c in before_counts.items() if c > 0}
             after = {slot for slot, c in after_counts.items() if c > 0}
             distinct_changes(kind, year, before, after, deltas)
-    _upsert_presence([(kind, key, region, day, delta) for (kind, key), changed in by_entity.items()
-                      for (region, day), delta in changed.items()])  # fmt: skip
+    _upsert_presence(
+        [
+            (kind, key, region, day, delta)
+            for (kind, key), changed in by_entity.items()
+            for (region, day), delta in changed.items()
+        ]
+    )
 
 
 def write(deltas: Deltas) -> None:
@@ -201,8 +211,13 @@ def write(deltas: Deltas) -> None:
         for (code, level, day), counts in deltas.day.items()
         if any(counts.values())
     ]
-    _upsert(MonthRollup._meta.db_table, ["region_code", "level", "year", "month"], ["region_code", "year", "month"],
-            MONTH_COLUMNS, month_rows)  # fmt: skip
+    _upsert(
+        MonthRollup._meta.db_table,
+        ["region_code", "level", "year", "month"],
+        ["region_code", "year", "month"],
+        MONTH_COLUMNS,
+        month_rows,
+    )
     _upsert(
         DayRollup._meta.db_table,
         ["region_code", "level", "day"],
@@ -229,8 +244,10 @@ def _upsert(table: str, keys: list[str], conflict: list[str], columns: list[str]
             with cursor.cursor.copy(f"COPY scratch_{table} ({', '.join(names)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cursor.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM scratch_{table} "
-                           f"{conflict_sql}")  # fmt: skip
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM scratch_{table} "
+                f"{conflict_sql}"
+            )
             return
         placeholders = ", ".join(["%s"] * len(names))
         cursor.executemany(

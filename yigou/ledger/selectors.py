@@ -31,9 +31,12 @@ def purchases(
     sort: str = "-date",
 ) -> QuerySet[Purchase]:
     """The purchases the user may see, filtered; newest first (or oldest first with sort="date")."""
-    qs = restrict(actor, Purchase.objects.select_related(
-        "region", "buyer_unit", "buyer_cadre", "seller_household", "seller_producer", "outlet", "activity"
-    ))  # fmt: skip
+    qs = restrict(
+        actor,
+        Purchase.objects.select_related(
+            "region", "buyer_unit", "buyer_cadre", "seller_household", "seller_producer", "outlet", "activity"
+        ),
+    )
     if region:
         qs = qs.filter(region__code__startswith=prefix_of(region))
     if period is not None:
@@ -45,10 +48,14 @@ def purchases(
     text = q.strip()
     if text:
         qs = qs.filter(
-            Q(seller_household__head_name__contains=text) | Q(seller_producer__name__contains=text)
-            | Q(buyer_unit__name__contains=text) | Q(buyer_cadre__name__contains=text)
-            | Q(buyer_name__contains=text) | Q(lines__product__contains=text) | Q(external_id=text)
-        ).distinct()  # fmt: skip
+            Q(seller_household__head_name__contains=text)
+            | Q(seller_producer__name__contains=text)
+            | Q(buyer_unit__name__contains=text)
+            | Q(buyer_cadre__name__contains=text)
+            | Q(buyer_name__contains=text)
+            | Q(lines__product__contains=text)
+            | Q(external_id=text)
+        ).distinct()
     return qs.order_by(*PURCHASE_SORTS.get(sort, PURCHASE_SORTS["-date"]))
 
 

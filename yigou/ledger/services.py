@@ -125,13 +125,20 @@ def _build_lines(data: PurchaseInput, seller_kind: str) -> list[PurchaseLine]:
             raise DomainError("invalid_input", detail=f"第{n}行产品来源“{source}”与销售方不符")
         if not line.product.strip() or not line.unit.strip():
             raise DomainError("invalid_input", detail=f"第{n}行须填写产品和单位")
-        built.append(PurchaseLine(
-            product=line.product.strip()[:100], category=line.category.strip()[:50], quantity=quantity,
-            unit=line.unit.strip()[:16], unit_price=price,
-            amount=_money(line.amount, "金额") if line.amount is not None else amount,
-            reference_price=line.reference_price, source=source, catalog_product=line.catalog_product,
-            certified=_certified(line, data, n),
-        ))  # fmt: skip
+        built.append(
+            PurchaseLine(
+                product=line.product.strip()[:100],
+                category=line.category.strip()[:50],
+                quantity=quantity,
+                unit=line.unit.strip()[:16],
+                unit_price=price,
+                amount=_money(line.amount, "金额") if line.amount is not None else amount,
+                reference_price=line.reference_price,
+                source=source,
+                catalog_product=line.catalog_product,
+                certified=_certified(line, data, n),
+            )
+        )
     return built
 
 
@@ -180,11 +187,17 @@ def beneficiary_rows(
     for share in shares:
         household = households[share.household_id]
         status = book.status(share.household_id, day)
-        rows.append(Beneficiary(
-            household_id=share.household_id, amount=share.amount, status=status,
-            registered=status in status_rules.REGISTERED, village_id=household.village_id,
-            village_poor=household.village.was_poor_in(day.year), county_code=household.county_code,
-        ))  # fmt: skip
+        rows.append(
+            Beneficiary(
+                household_id=share.household_id,
+                amount=share.amount,
+                status=status,
+                registered=status in status_rules.REGISTERED,
+                village_id=household.village_id,
+                village_poor=household.village.was_poor_in(day.year),
+                county_code=household.county_code,
+            )
+        )
     return rows
 
 
@@ -197,8 +210,13 @@ def _check_channel(data: PurchaseInput) -> None:
     if outlet is not None and not (
         outlet.opened_on <= data.date and (outlet.closed_on is None or data.date < outlet.closed_on)
     ):
-        raise DomainError("outlet_closed", name=outlet.name, date=data.date, opened=outlet.opened_on,
-                          closed=outlet.closed_on or "—")  # fmt: skip
+        raise DomainError(
+            "outlet_closed",
+            name=outlet.name,
+            date=data.date,
+            opened=outlet.opened_on,
+            closed=outlet.closed_on or "—",
+        )
     if data.activity is not None and data.activity.date != data.date:
         raise DomainError(
             "invalid_input", detail=f"活动“{data.activity.title}”在 {data.activity.date}，与购买日期不符"
@@ -257,9 +275,11 @@ def _record(actor: Any, data: PurchaseInput) -> Purchase:
     seller_kind = _seller_kind(data)
     seller_region = data.seller_household.village if data.seller_household else data.seller_producer.region  # type: ignore[union-attr]
     check_may_record(
-        actor, seller_region_code=seller_region.code, buyer_unit_id=_buyer_unit_id(data),
+        actor,
+        seller_region_code=seller_region.code,
+        buyer_unit_id=_buyer_unit_id(data),
         seller_producer_id=data.seller_producer.pk if data.seller_producer else None,
-    )  # fmt: skip
+    )
     ensure_unlocked(seller_region.code, data.date)  # an approved month is locked (yigou.approval)
     check_buyer(data)
     _check_channel(data)
@@ -267,20 +287,38 @@ def _record(actor: Any, data: PurchaseInput) -> Purchase:
     total = _check_total(data, lines)
     rule, shares = _shares(data, total)
     purchase = Purchase.objects.create(
-        external_id=data.external_id.strip()[:64] or None, date=data.date, region=seller_region,
-        county_code=seller_region.county_code, buyer_kind=data.buyer_kind, buyer_unit=data.buyer_unit,
-        buyer_cadre=data.buyer_cadre, buyer_name=data.buyer_name.strip()[:100], buyer_key=buyer_key(data),
-        channel=data.channel, outlet=data.outlet, activity=data.activity, seller_kind=seller_kind,
-        seller_household=data.seller_household, seller_producer=data.seller_producer, total=total,
-        attribution=rule, note=data.note.strip()[:300], source=data.source, order=data.order,
+        external_id=data.external_id.strip()[:64] or None,
+        date=data.date,
+        region=seller_region,
+        county_code=seller_region.county_code,
+        buyer_kind=data.buyer_kind,
+        buyer_unit=data.buyer_unit,
+        buyer_cadre=data.buyer_cadre,
+        buyer_name=data.buyer_name.strip()[:100],
+        buyer_key=buyer_key(data),
+        channel=data.channel,
+        outlet=data.outlet,
+        activity=data.activity,
+        seller_kind=seller_kind,
+        seller_household=data.seller_household,
+        seller_producer=data.seller_producer,
+        total=total,
+        attribution=rule,
+        note=data.note.strip()[:300],
+        source=data.source,
+        order=data.order,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+    )
     ids = [share.household_id for share in shares]
     households = Household.objects.select_related("village").in_bulk(ids)
     beneficiaries = beneficiary_rows(shares, data.date, households, StatusBook(ids))
     _write_children(purchase, lines, beneficiaries, seller_region)
-    audit.record(actor=actor, action="purchase", target=purchase,
-                 changes={"total": str(total), "beneficiaries": len(beneficiaries), "rule": rule})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="purchase",
+        target=purchase,
+        changes={"total": str(total), "beneficiaries": len(beneficiaries), "rule": rule},
+    )
     return purchase
 
 
@@ -316,33 +354,63 @@ def purchase_reverse(*, actor: Any, purchase: Purchase, reason: str) -> Purchase
     if not reason.strip():
         raise DomainError("invalid_input", detail="冲销必须填写原因")
     mirror = Purchase.objects.create(
-        date=purchase.date, region_id=purchase.region_id, county_code=purchase.county_code,
-        buyer_kind=purchase.buyer_kind, buyer_unit_id=purchase.buyer_unit_id, buyer_cadre_id=purchase.buyer_cadre_id,
-        buyer_name=purchase.buyer_name, buyer_key=purchase.buyer_key, channel=purchase.channel,
-        outlet_id=purchase.outlet_id, activity_id=purchase.activity_id, seller_kind=purchase.seller_kind,
-        seller_household_id=purchase.seller_household_id, seller_producer_id=purchase.seller_producer_id,
-        total=-purchase.total, attribution=purchase.attribution, reverses=purchase, note=reason.strip()[:300],
+        date=purchase.date,
+        region_id=purchase.region_id,
+        county_code=purchase.county_code,
+        buyer_kind=purchase.buyer_kind,
+        buyer_unit_id=purchase.buyer_unit_id,
+        buyer_cadre_id=purchase.buyer_cadre_id,
+        buyer_name=purchase.buyer_name,
+        buyer_key=purchase.buyer_key,
+        channel=purchase.channel,
+        outlet_id=purchase.outlet_id,
+        activity_id=purchase.activity_id,
+        seller_kind=purchase.seller_kind,
+        seller_household_id=purchase.seller_household_id,
+        seller_producer_id=purchase.seller_producer_id,
+        total=-purchase.total,
+        attribution=purchase.attribution,
+        reverses=purchase,
+        note=reason.strip()[:300],
         order_id=purchase.order_id,
-        source=purchase.source, recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+        source=purchase.source,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     lines = [_negated_line(line) for line in purchase.lines.all()]
     beneficiaries = [_negated_beneficiary(b) for b in purchase.beneficiaries.all()]
     _write_children(mirror, lines, beneficiaries, purchase.region)
-    audit.record(actor=actor, action="purchase_reverse", target=purchase, note=reason,
-                 changes={"reversal": mirror.pk, "total": str(-purchase.total)})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="purchase_reverse",
+        target=purchase,
+        note=reason,
+        changes={"reversal": mirror.pk, "total": str(-purchase.total)},
+    )
     return mirror
 
 
 def _negated_line(line: PurchaseLine) -> PurchaseLine:
     return PurchaseLine(
-        product=line.product, category=line.category, quantity=-line.quantity, unit=line.unit,
-        unit_price=line.unit_price, amount=-line.amount, reference_price=line.reference_price, source=line.source,
-        catalog_product_id=line.catalog_product_id, certified=line.certified,
-    )  # fmt: skip
+        product=line.product,
+        category=line.category,
+        quantity=-line.quantity,
+        unit=line.unit,
+        unit_price=line.unit_price,
+        amount=-line.amount,
+        reference_price=line.reference_price,
+        source=line.source,
+        catalog_product_id=line.catalog_product_id,
+        certified=line.certified,
+    )
 
 
 def _negated_beneficiary(b: Beneficiary) -> Beneficiary:
     return Beneficiary(
-        household_id=b.household_id, amount=-b.amount, status=b.status, registered=b.registered,
-        village_id=b.village_id, village_poor=b.village_poor, county_code=b.county_code,
-    )  # fmt: skip
+        household_id=b.household_id,
+        amount=-b.amount,
+        status=b.status,
+        registered=b.registered,
+        village_id=b.village_id,
+        village_poor=b.village_poor,
+        county_code=b.county_code,
+    )

@@ -69,11 +69,15 @@ def _distinct_from_presence(regions: list[Region], period: Period) -> dict[str, 
     result: dict[str, Counter[str]] = {}
     for region in regions:
         rows = (
-            Presence.objects.filter(region_code__startswith=region.prefix, day__gte=period.start, day__lte=period.end,
-                                    refcount__gt=0)
+            Presence.objects.filter(
+                region_code__startswith=region.prefix,
+                day__gte=period.start,
+                day__lte=period.end,
+                refcount__gt=0,
+            )
             .values("kind")
             .annotate(n=Count("key", distinct=True))
-        )  # fmt: skip
+        )
         result[region.code] = Counter({r["kind"]: r["n"] for r in rows})
     return result
 

@@ -30,9 +30,12 @@ def import_purchases_job(job_id: int) -> None:
     try:
         table = read_table(path.read_bytes(), job.filename)
         report = purchases_import(
-            actor=job.created_by, table=table, dry_run=False, note=f"（后台任务 #{job_id}）",
+            actor=job.created_by,
+            table=table,
+            dry_run=False,
+            note=f"（后台任务 #{job_id}）",
             progress=lambda rows: jobs.job_progress(job_id, rows),
-        )  # fmt: skip
+        )
     except FileNotFoundError:
         jobs.job_failed(job_id, "待导入的文件已失效，请重新上传。")
     except DomainError as exc:

@@ -97,13 +97,15 @@ def _compare(table: str, served: dict, expected: dict, columns: list[str], repor
         report.rows_checked += 1
         for column in columns:
             if int(have.get(column, 0)) != int(want.get(column, 0)):
-                report.differences.append(Difference(table, str(key), column, int(have.get(column, 0)),
-                                                     int(want.get(column, 0))))  # fmt: skip
+                report.differences.append(
+                    Difference(table, str(key), column, int(have.get(column, 0)), int(want.get(column, 0)))
+                )
 
 
 def _served_months(prefix: str) -> dict:
-    qs = MonthRollup.objects.filter(region_code__startswith=prefix).values("region_code", "level", "year", "month",
-                                                                          *MONTH_COLUMNS)  # fmt: skip
+    qs = MonthRollup.objects.filter(region_code__startswith=prefix).values(
+        "region_code", "level", "year", "month", *MONTH_COLUMNS
+    )
     return {(r["region_code"], r["level"], r["year"], r["month"]): r for r in qs}
 
 

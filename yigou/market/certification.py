@@ -58,10 +58,22 @@ from .models import Product, ProductFile, ProductHousehold
 from .pricing import check_price, money, reference_for
 
 __all__ = [
-    "ApplyInput", "blacklist_lift", "list_due", "may_decide", "may_review", "objection_record", "objection_resolve",
-    "producer_blacklist", "product_apply", "product_decide", "product_list", "product_recheck", "product_resubmit",
-    "product_review", "product_revoke",
-]  # fmt: skip
+    "ApplyInput",
+    "blacklist_lift",
+    "list_due",
+    "may_decide",
+    "may_review",
+    "objection_record",
+    "objection_resolve",
+    "producer_blacklist",
+    "product_apply",
+    "product_decide",
+    "product_list",
+    "product_recheck",
+    "product_resubmit",
+    "product_review",
+    "product_revoke",
+]
 
 MILLI = Decimal("0.001")
 MAX_LINKS = 10
@@ -117,14 +129,21 @@ def _fields(data: ApplyInput) -> dict[str, Any]:
         raise DomainError("invalid_input", detail=f"带贫机制“{data.mechanism}”不在可选范围内")
     name = require_text(data.name, "产品名称", 100)
     return {
-        "name": name, "name_initials": initials(name)[:60], "name_pinyin": full_pinyin(name)[:300],
-        "category": data.category, "specification": require_text(data.specification, "规格", 100),
-        "unit": require_text(data.unit, "计量单位", 16), "capacity": _capacity(data.capacity),
-        "capacity_period": data.capacity_period, "base": require_text(data.base, "生产基地", 200),
-        "price": money(data.price, "销售价格"), "price_links": _links(data.price_links),
-        "price_explanation": data.price_explanation.strip()[:500], "mechanism": data.mechanism,
+        "name": name,
+        "name_initials": initials(name)[:60],
+        "name_pinyin": full_pinyin(name)[:300],
+        "category": data.category,
+        "specification": require_text(data.specification, "规格", 100),
+        "unit": require_text(data.unit, "计量单位", 16),
+        "capacity": _capacity(data.capacity),
+        "capacity_period": data.capacity_period,
+        "base": require_text(data.base, "生产基地", 200),
+        "price": money(data.price, "销售价格"),
+        "price_links": _links(data.price_links),
+        "price_explanation": data.price_explanation.strip()[:500],
+        "mechanism": data.mechanism,
         "mechanism_note": data.mechanism_note.strip()[:500],
-    }  # fmt: skip
+    }
 
 
 def linked_household_ids(producer: Producer, day: dt.date) -> set[int]:
@@ -215,9 +234,13 @@ def product_apply(
     _files(data.files, have_commitment=False)
     _duplicate(producer, fields, None)
     product = Product.objects.create(
-        producer=producer, region=region, county_code=region.county_code, status=S.SUBMITTED,
-        submitted_by=actor if getattr(actor, "is_authenticated", False) else None, **fields,
-    )  # fmt: skip
+        producer=producer,
+        region=region,
+        county_code=region.county_code,
+        status=S.SUBMITTED,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **fields,
+    )
     _link(product, households)
     _attach(product, data.files)
     step(product, ProductAction.SUBMIT, "", actor, households=len(households), price=fields["price"])
@@ -292,8 +315,15 @@ def product_decide(
         product.notice_start, product.notice_end = today, today + dt.timedelta(days=notice_days())
         product.status = S.NOTICE
         product.save()
-        step(product, ProductAction.CERTIFY, before, actor, reason.strip(),
-              certificate_no=product.certificate_no, notice_end=product.notice_end)  # fmt: skip
+        step(
+            product,
+            ProductAction.CERTIFY,
+            before,
+            actor,
+            reason.strip(),
+            certificate_no=product.certificate_no,
+            notice_end=product.notice_end,
+        )
     else:
         reason = require_reason(reason, "不予认定")
         product.status = S.REJECTED

@@ -130,8 +130,9 @@ def active_blacklisting(producer_id: int, day: dt.date) -> Blacklisting | None:
 def not_blacklisted(producer: Producer, day: dt.date, action: str) -> None:
     row = active_blacklisting(producer.pk, day)
     if row is not None:
-        raise DomainError("producer_blacklisted", name=producer.name, since=row.since, reason=row.reason,
-                          action=action)  # fmt: skip
+        raise DomainError(
+            "producer_blacklisted", name=producer.name, since=row.since, reason=row.reason, action=action
+        )
 
 
 # --- steps -----------------------------------------------------------------------------------------------------
@@ -148,9 +149,14 @@ def step(
     product: Product, action: str, before: str, actor: Any, reason: str = "", **extra: Any
 ) -> ProductStep:
     step = ProductStep.objects.create(
-        product=product, action=action, from_status=before, to_status=product.status, reason=reason[:500],
-        actor=actor if getattr(actor, "is_authenticated", False) else None, actor_org=actor_org(actor),
-    )  # fmt: skip
+        product=product,
+        action=action,
+        from_status=before,
+        to_status=product.status,
+        reason=reason[:500],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_org=actor_org(actor),
+    )
     changes = {"status": [before, product.status], **{k: [None, str(v)] for k, v in extra.items()}}
     audit.record(actor=actor, action=f"product_{action}", target=product, changes=changes, note=reason[:300])
     return step

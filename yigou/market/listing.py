@@ -56,9 +56,11 @@ def objection_record(
     if product.notice_end is not None and today > product.notice_end:
         raise DomainError("invalid_input", detail=f"公示期已于 {product.notice_end} 结束，不能再登记异议")
     row = Objection.objects.create(
-        product=product, raised_by=require_text(raised_by, "异议人", 100), contact=contact.strip()[:60],
+        product=product,
+        raised_by=require_text(raised_by, "异议人", 100),
+        contact=contact.strip()[:60],
         content=require_text(content, "异议内容", 1000),
-    )  # fmt: skip
+    )
     step(product, ProductAction.OBJECTION, product.status, actor, row.content[:500], objection=row.pk)
     return row
 
@@ -178,16 +180,23 @@ def producer_blacklist(
     if active_blacklisting(producer.pk, today) is not None:
         raise DomainError("invalid_input", detail=f"“{producer.name}”已在黑名单中")
     row = Blacklisting.objects.create(
-        producer=producer, reason=reason, since=today,
+        producer=producer,
+        reason=reason,
+        since=today,
         decided_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+    )
     products = Product.objects.select_for_update().filter(producer=producer, status__in=(S.NOTICE, S.LISTED))
     revoked = 0
     for product in products.order_by("pk"):
         _revoke(product, actor, ProductAction.BLACKLIST, f"主体列入黑名单：{reason}"[:500], today)
         revoked += 1
-    audit.record(actor=actor, action="producer_blacklist", target=row, note=reason[:300],
-                 changes={"since": [None, str(today)], "revoked_products": [None, revoked]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="producer_blacklist",
+        target=row,
+        note=reason[:300],
+        changes={"since": [None, str(today)], "revoked_products": [None, revoked]},
+    )
     return row
 
 
@@ -206,6 +215,11 @@ def blacklist_lift(
         raise DomainError("invalid_input", detail=f"移出日期不能早于列入日期 {row.since}")
     row.lifted_on = today
     row.save(update_fields=["lifted_on", "updated_at"])
-    audit.record(actor=actor, action="producer_blacklist_lift", target=row, note=reason[:300],
-                 changes={"lifted_on": [None, str(today)]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="producer_blacklist_lift",
+        target=row,
+        note=reason[:300],
+        changes={"lifted_on": [None, str(today)]},
+    )
     return row

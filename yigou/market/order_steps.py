@@ -37,13 +37,17 @@ def _step(sides: set[str], sources: set[str], label: str, pending: bool | None =
 STEPS: dict[str, Step] = {
     "confirm": _step({SELLER}, {OrderStatus.PLACED}, "确认订单"),
     "ship": _step({SELLER}, {OrderStatus.CONFIRMED}, "发货"),
-    "cancel": _step({SELLER, BUYER}, {OrderStatus.PLACED, OrderStatus.CONFIRMED}, "取消（已发货的订单请申请售后）"),
+    "cancel": _step(
+        {SELLER, BUYER}, {OrderStatus.PLACED, OrderStatus.CONFIRMED}, "取消（已发货的订单请申请售后）"
+    ),
     "receive": _step({BUYER}, {OrderStatus.SHIPPED}, "验收"),
     "pay": _step({BUYER}, {OrderStatus.RECEIVED}, "登记付款"),
     "rate": _step({BUYER}, {OrderStatus.PAID}, "评价"),
     "aftersale": _step({BUYER}, {OrderStatus.PAID, OrderStatus.RATED}, "申请售后", pending=False),
     # A refunded order keeps its settled request: resolving it again is told "已处理", not a state error.
-    "resolve": _step({SELLER}, {OrderStatus.PAID, OrderStatus.RATED, OrderStatus.REFUNDED}, "处理售后", pending=True),
+    "resolve": _step(
+        {SELLER}, {OrderStatus.PAID, OrderStatus.RATED, OrderStatus.REFUNDED}, "处理售后", pending=True
+    ),
 }
 # The steps that move an order forward and so make it wait for one side (cancel and rate can wait forever).
 WAITING_STEPS = {SELLER: ("confirm", "ship"), BUYER: ("receive", "pay")}

@@ -165,11 +165,20 @@ def _plain(number: Decimal) -> str:
 
 def _event(order: Order, action: str, before: str, actor: Any, note: str = "") -> OrderEvent:
     event = OrderEvent.objects.create(
-        order=order, action=action, from_status=before, to_status=order.status, note=note[:500],
+        order=order,
+        action=action,
+        from_status=before,
+        to_status=order.status,
+        note=note[:500],
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
-    audit.record(actor=actor, action=f"order_{action}", target=order, note=note[:300],
-                 changes={"status": [before, order.status]})  # fmt: skip
+    )
+    audit.record(
+        actor=actor,
+        action=f"order_{action}",
+        target=order,
+        note=note[:300],
+        changes={"status": [before, order.status]},
+    )
     return event
 
 
@@ -215,10 +224,17 @@ def _merge(lines: Sequence[tuple[int, Any]]) -> dict[int, Decimal]:
 @serialised_on_sqlite
 @transaction.atomic
 def order_place(
-    *, actor: Any, presale_list: PreSaleList, lines: Sequence[tuple[int, Any]], buyer_kind: str = "",
-    cadre: Cadre | None = None, unit: AssistingUnit | None = None, delivery_address: str = "", note: str = "",
+    *,
+    actor: Any,
+    presale_list: PreSaleList,
+    lines: Sequence[tuple[int, Any]],
+    buyer_kind: str = "",
+    cadre: Cadre | None = None,
+    unit: AssistingUnit | None = None,
+    delivery_address: str = "",
+    note: str = "",
     today: dt.date | None = None,
-) -> Order:  # fmt: skip
+) -> Order:
     """Reserve every line or none: any shortage raises 库存不足 and the whole order is rolled back.
 
     `lines` are (item id, quantity). Unit staff name the buyer kind (unit, canteen, cadre + cadre); an
@@ -249,11 +265,19 @@ def order_place(
         total += amount
     # Every line is reserved: the order is written once with its total, its lines in one INSERT.
     order = Order.objects.create(
-        presale_list=owner, region=owner.region, county_code=owner.county_code, producer_id=owner.producer_id,
-        buyer_kind=buyer.kind, buyer_unit=buyer.unit, buyer_cadre=buyer.cadre, buyer_user=actor,
-        buyer_name=buyer.name[:200], total=total, delivery_address=delivery_address.strip()[:300],
+        presale_list=owner,
+        region=owner.region,
+        county_code=owner.county_code,
+        producer_id=owner.producer_id,
+        buyer_kind=buyer.kind,
+        buyer_unit=buyer.unit,
+        buyer_cadre=buyer.cadre,
+        buyer_user=actor,
+        buyer_name=buyer.name[:200],
+        total=total,
+        delivery_address=delivery_address.strip()[:300],
         note=note.strip()[:500],
-    )  # fmt: skip
+    )
     for row in rows:
         row.order = order
     OrderLine.objects.bulk_create(rows)
@@ -346,8 +370,9 @@ def accepted_total(order: Order) -> Decimal:
 
 def _seller_groups(order: Order) -> dict[str, list[OrderLine]]:
     groups: dict[str, list[OrderLine]] = defaultdict(list)
-    for line in order.lines.select_related("item", "item__product", "item__seller_household",
-                                           "item__seller_producer"):  # fmt: skip
+    for line in order.lines.select_related(
+        "item", "item__product", "item__seller_household", "item__seller_producer"
+    ):
         if line.inspection != Inspection.ACCEPTED:
             continue
         item = line.item
@@ -370,16 +395,32 @@ def _attribution(lines: list[OrderLine], paid_on: dt.date) -> str:
 def _purchase_input(order: Order, key: str, lines: list[OrderLine], paid_on: dt.date) -> PurchaseInput:
     item = lines[0].item
     return PurchaseInput(
-        date=paid_on, buyer_kind=order.buyer_kind, channel=Channel.PLATFORM,
-        lines=[LineInput(product=line.item.name, category=line.item.get_category_display(), quantity=line.quantity,
-                         unit=line.item.unit, unit_price=line.unit_price, amount=line.amount,
-                         catalog_product=line.item.product) for line in lines],
-        seller_household=item.seller_household, seller_producer=item.seller_producer,
-        buyer_unit=order.buyer_unit, buyer_cadre=order.buyer_cadre,
+        date=paid_on,
+        buyer_kind=order.buyer_kind,
+        channel=Channel.PLATFORM,
+        lines=[
+            LineInput(
+                product=line.item.name,
+                category=line.item.get_category_display(),
+                quantity=line.quantity,
+                unit=line.item.unit,
+                unit_price=line.unit_price,
+                amount=line.amount,
+                catalog_product=line.item.product,
+            )
+            for line in lines
+        ],
+        seller_household=item.seller_household,
+        seller_producer=item.seller_producer,
+        buyer_unit=order.buyer_unit,
+        buyer_cadre=order.buyer_cadre,
         buyer_name=order.buyer_name if order.buyer_kind == BuyerKind.INDIVIDUAL else "",
-        attribution=_attribution(lines, paid_on), external_id=f"order-{order.pk}-{key}",
-        note=f"平台订单 {order.pk}", source=Source.ORDER, order=order,
-    )  # fmt: skip
+        attribution=_attribution(lines, paid_on),
+        external_id=f"order-{order.pk}-{key}",
+        note=f"平台订单 {order.pk}",
+        source=Source.ORDER,
+        order=order,
+    )
 
 
 @transaction.atomic

@@ -140,13 +140,19 @@ def _build_item(item: ItemInput, owner: PreSaleList, n: int, today: dt.date) -> 
     _check_seller(item, owner, n, today)
     _check_product(item, n, today)
     return PreSaleItem(
-        presale_list=owner, product=item.product, name=item.name.strip()[:100], category=item.category,
-        specification=item.specification.strip()[:100], unit=item.unit.strip()[:16],
+        presale_list=owner,
+        product=item.product,
+        name=item.name.strip()[:100],
+        category=item.category,
+        specification=item.specification.strip()[:100],
+        unit=item.unit.strip()[:16],
         unit_price=_decimal(item.unit_price, f"第{n}项单价", CENT),
         quantity=_decimal(item.quantity, f"第{n}项可售数量", MILLI),
-        window_start=item.window_start, window_end=item.window_end,
-        seller_household=item.seller_household, seller_producer=item.seller_producer,
-    )  # fmt: skip
+        window_start=item.window_start,
+        window_end=item.window_end,
+        seller_household=item.seller_household,
+        seller_producer=item.seller_producer,
+    )
 
 
 def _owner_region(region: Region | None, producer: Producer | None) -> Region:
@@ -156,16 +162,26 @@ def _owner_region(region: Region | None, producer: Producer | None) -> Region:
         return producer.region
     assert region is not None
     if region.level != Level.VILLAGE:
-        raise DomainError("region_level_mismatch", what="发布清单的村", expected="村级", name=region.name,
-                          actual=region.get_level_display())  # fmt: skip
+        raise DomainError(
+            "region_level_mismatch",
+            what="发布清单的村",
+            expected="村级",
+            name=region.name,
+            actual=region.get_level_display(),
+        )
     return region
 
 
 @transaction.atomic
 def presale_publish(
-    *, actor: Any, data: ListInput, items: Sequence[ItemInput], village: Region | None = None,
-    producer: Producer | None = None, today: dt.date | None = None,
-) -> PreSaleList:  # fmt: skip
+    *,
+    actor: Any,
+    data: ListInput,
+    items: Sequence[ItemInput],
+    village: Region | None = None,
+    producer: Producer | None = None,
+    today: dt.date | None = None,
+) -> PreSaleList:
     today = today or dt.date.today()
     region = _owner_region(village, producer)
     ensure_may_sell(actor, region.code, producer.pk if producer else None)
@@ -173,15 +189,26 @@ def presale_publish(
     if not items:
         raise DomainError("invalid_input", detail="清单至少需要一个品种")
     owner = PreSaleList.objects.create(
-        title=data.title.strip()[:200], region=region, county_code=region.county_code, producer=producer,
-        opens_on=data.opens_on, closes_on=data.closes_on, delivery=data.delivery,
-        contact_name=data.contact_name.strip()[:60], contact_phone=data.contact_phone.strip(),
-        note=data.note.strip()[:500], published_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+        title=data.title.strip()[:200],
+        region=region,
+        county_code=region.county_code,
+        producer=producer,
+        opens_on=data.opens_on,
+        closes_on=data.closes_on,
+        delivery=data.delivery,
+        contact_name=data.contact_name.strip()[:60],
+        contact_phone=data.contact_phone.strip(),
+        note=data.note.strip()[:500],
+        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     built = [_build_item(item, owner, n, today) for n, item in enumerate(items, start=1)]
     PreSaleItem.objects.bulk_create(built)
-    audit.record(actor=actor, action="presale_publish", target=owner,
-                 changes={"items": len(built), "opens_on": str(data.opens_on), "closes_on": str(data.closes_on)})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="presale_publish",
+        target=owner,
+        changes={"items": len(built), "opens_on": str(data.opens_on), "closes_on": str(data.closes_on)},
+    )
     return owner
 
 
@@ -218,16 +245,25 @@ def presale_item_add(
     n = owner.items.count() + 1
     built = _build_item(item, owner, n, today or dt.date.today())
     built.save()
-    audit.record(actor=actor, action="presale_item_add", target=owner,
-                 changes={"item": built.name, "quantity": str(built.quantity), "unit_price": str(built.unit_price)})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="presale_item_add",
+        target=owner,
+        changes={"item": built.name, "quantity": str(built.quantity), "unit_price": str(built.unit_price)},
+    )
     return built
 
 
 @transaction.atomic
 def presale_item_change(
-    *, actor: Any, item: PreSaleItem, quantity: Decimal | None = None, unit_price: Decimal | None = None,
-    window_start: dt.date | None = None, window_end: dt.date | None = None,
-) -> PreSaleItem:  # fmt: skip
+    *,
+    actor: Any,
+    item: PreSaleItem,
+    quantity: Decimal | None = None,
+    unit_price: Decimal | None = None,
+    window_start: dt.date | None = None,
+    window_end: dt.date | None = None,
+) -> PreSaleItem:
     """Stock may be raised, or lowered down to what live orders already hold; a price change applies to new orders."""
     locked = PreSaleItem.objects.select_for_update().select_related("presale_list").get(pk=item.pk)
     owner = locked.presale_list
@@ -254,8 +290,9 @@ def presale_item_change(
         for name in changes:
             setattr(locked, name, new[name])
         locked.save()
-        audit.record(actor=actor, action="presale_item_change", target=owner,
-                     changes={"item": locked.name, **changes})  # fmt: skip
+        audit.record(
+            actor=actor, action="presale_item_change", target=owner, changes={"item": locked.name, **changes}
+        )
     return locked
 
 
@@ -270,6 +307,11 @@ def presale_withdraw(*, actor: Any, presale_list: PreSaleList, reason: str) -> P
         raise DomainError("invalid_input", detail="该清单已撤回")
     owner.withdrawn = True
     owner.save(update_fields=["withdrawn", "updated_at"])
-    audit.record(actor=actor, action="presale_withdraw", target=owner, note=reason.strip()[:300],
-                 changes={"withdrawn": [False, True]})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="presale_withdraw",
+        target=owner,
+        note=reason.strip()[:300],
+        changes={"withdrawn": [False, True]},
+    )
     return owner

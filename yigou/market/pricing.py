@@ -95,9 +95,18 @@ def reference_price_add(
     if data.observed_on > today:
         raise DomainError("invalid_input", detail=f"采价日期 {data.observed_on} 晚于今天")
     row = ReferencePrice.objects.create(
-        name=name[:100], specification=spec[:100], unit=unit[:16], price=money(data.price, "市场价"),
-        region=region, observed_on=data.observed_on, source=data.source.strip()[:200],
-    )  # fmt: skip
-    audit.record(actor=actor, action="reference_price_add", target=row,
-                 changes={"price": str(row.price), "observed_on": str(row.observed_on)})  # fmt: skip
+        name=name[:100],
+        specification=spec[:100],
+        unit=unit[:16],
+        price=money(data.price, "市场价"),
+        region=region,
+        observed_on=data.observed_on,
+        source=data.source.strip()[:200],
+    )
+    audit.record(
+        actor=actor,
+        action="reference_price_add",
+        target=row,
+        changes={"price": str(row.price), "observed_on": str(row.observed_on)},
+    )
     return row

@@ -26,8 +26,12 @@ from .enums import AfterSaleStatus, OrderStatus
 from .models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
 
 LIST_STATES = {"open": "接单中", "upcoming": "未开始", "closed": "已截止", "withdrawn": "已撤回"}
-ORDER_SORTS = {"-created": ("-created_at", "-id"), "created": ("created_at", "id"), "-total": ("-total", "-id"),
-               "total": ("total", "id")}  # fmt: skip
+ORDER_SORTS = {
+    "-created": ("-created_at", "-id"),
+    "created": ("created_at", "id"),
+    "-total": ("-total", "-id"),
+    "total": ("total", "id"),
+}
 SIDES = {"buyer": "我买的", "seller": "我卖的"}
 
 
@@ -102,7 +106,11 @@ def own_producer(actor: Any) -> Any:
     scope = scope_for(actor)
     if scope.kind != "producer":
         return None
-    return restrict(actor, Producer.objects.select_related("region")).filter(pk=int(scope.producer_id or 0)).first()
+    return (
+        restrict(actor, Producer.objects.select_related("region"))
+        .filter(pk=int(scope.producer_id or 0))
+        .first()
+    )
 
 
 def open_list_counties(today: dt.date | None = None) -> QuerySet[Region]:
@@ -169,7 +177,9 @@ def named_presale_list(actor: Any, pk: int) -> PreSaleList:
     own = restrict(actor, PreSaleList.objects.all()).values("pk")
     found = PreSaleList.objects.filter(Q(pk=pk) & (_open(_today(None)) | Q(pk__in=own))).first()
     if found is None or scope_for(actor).kind == "none":
-        raise DomainError("invalid_input", detail=f"预售清单（编号 {pk}）不存在或无权访问", field="presale_list")
+        raise DomainError(
+            "invalid_input", detail=f"预售清单（编号 {pk}）不存在或无权访问", field="presale_list"
+        )
     return found
 
 
@@ -293,10 +303,17 @@ def todo(actor: Any) -> dict[str, Todo]:
 
 
 EVENT_LABELS = {
-    "place": "下单", "confirm": "卖方确认", "ship": "发货/备货完成", "cancel": "取消订单", "receive": "验收",
-    "pay": "登记付款", "rate": "评价", "aftersale": "申请售后", "refund": "同意售后并退款",
+    "place": "下单",
+    "confirm": "卖方确认",
+    "ship": "发货/备货完成",
+    "cancel": "取消订单",
+    "receive": "验收",
+    "pay": "登记付款",
+    "rate": "评价",
+    "aftersale": "申请售后",
+    "refund": "同意售后并退款",
     "aftersale_decline": "拒绝售后",
-}  # fmt: skip
+}
 
 
 @dataclass

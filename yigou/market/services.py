@@ -22,9 +22,16 @@ from .models import Activity, Outlet
 
 @transaction.atomic
 def outlet_open(
-    *, actor: Any, region: Region, name: str, kind: str, opened_on: dt.date, fees_waived: Decimal = Decimal("0"),
-    operator: AssistingUnit | None = None, note: str = "",
-) -> Outlet:  # fmt: skip
+    *,
+    actor: Any,
+    region: Region,
+    name: str,
+    kind: str,
+    opened_on: dt.date,
+    fees_waived: Decimal = Decimal("0"),
+    operator: AssistingUnit | None = None,
+    note: str = "",
+) -> Outlet:
     ensure_can(actor, "market.change")
     require_level(region, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, what="网点所在区划")
     ensure_region_in_scope(actor, region.code)
@@ -35,9 +42,15 @@ def outlet_open(
     if fees_waived < 0:
         raise DomainError("invalid_input", detail="免收费用不能为负数")
     outlet = Outlet.objects.create(
-        name=name.strip()[:200], kind=kind, region=region, county_code=region.county_code, opened_on=opened_on,
-        fees_waived=fees_waived, operator=operator, note=note.strip()[:300],
-    )  # fmt: skip
+        name=name.strip()[:200],
+        kind=kind,
+        region=region,
+        county_code=region.county_code,
+        opened_on=opened_on,
+        fees_waived=fees_waived,
+        operator=operator,
+        note=note.strip()[:300],
+    )
     audit.record(
         actor=actor, action="create", target=outlet, changes={"kind": kind, "opened_on": str(opened_on)}
     )
@@ -59,9 +72,16 @@ def outlet_close(*, actor: Any, outlet: Outlet, closed_on: dt.date) -> Outlet:
 
 @transaction.atomic
 def activity_record(
-    *, actor: Any, region: Region, title: str, kind: str, date: dt.date, organiser: AssistingUnit | None = None,
-    organiser_name: str = "", note: str = "",
-) -> Activity:  # fmt: skip
+    *,
+    actor: Any,
+    region: Region,
+    title: str,
+    kind: str,
+    date: dt.date,
+    organiser: AssistingUnit | None = None,
+    organiser_name: str = "",
+    note: str = "",
+) -> Activity:
     ensure_can(actor, "market.change")
     ensure_region_in_scope(actor, region.code)
     require_level(region, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, what="活动举办地")
@@ -72,8 +92,14 @@ def activity_record(
     if organiser is not None:
         ensure_visible(actor, organiser)
     activity = Activity.objects.create(
-        title=title.strip()[:200], kind=kind, date=date, region=region, county_code=region.county_code,
-        organiser=organiser, organiser_name=organiser_name.strip()[:200], note=note.strip()[:300],
-    )  # fmt: skip
+        title=title.strip()[:200],
+        kind=kind,
+        date=date,
+        region=region,
+        county_code=region.county_code,
+        organiser=organiser,
+        organiser_name=organiser_name.strip()[:200],
+        note=note.strip()[:300],
+    )
     audit.record(actor=actor, action="create", target=activity, changes={"kind": kind, "date": str(date)})
     return activity

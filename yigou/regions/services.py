@@ -21,11 +21,22 @@ NATIONAL_LIST = Path(__file__).parent / "data" / "adcodes.csv"
 PLACEHOLDER_NAMES = {"市辖区", "县"}  # groupings without a place of their own
 IMPORT_COLUMNS = ["code", "name", "parent_code", "level", "kind", "poor"]
 LEVEL_WORDS = {
-    "province": Level.PROVINCE, "city": Level.CITY, "county": Level.COUNTY,
-    "township": Level.TOWNSHIP, "village": Level.VILLAGE,
-    "省": Level.PROVINCE, "市": Level.CITY, "县": Level.COUNTY, "乡": Level.TOWNSHIP, "村": Level.VILLAGE,
-    "1": Level.PROVINCE, "2": Level.CITY, "3": Level.COUNTY, "4": Level.TOWNSHIP, "5": Level.VILLAGE,
-}  # fmt: skip
+    "province": Level.PROVINCE,
+    "city": Level.CITY,
+    "county": Level.COUNTY,
+    "township": Level.TOWNSHIP,
+    "village": Level.VILLAGE,
+    "省": Level.PROVINCE,
+    "市": Level.CITY,
+    "县": Level.COUNTY,
+    "乡": Level.TOWNSHIP,
+    "村": Level.VILLAGE,
+    "1": Level.PROVINCE,
+    "2": Level.CITY,
+    "3": Level.COUNTY,
+    "4": Level.TOWNSHIP,
+    "5": Level.VILLAGE,
+}
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "贫困村", "贫困"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否", "非贫困村"}
 
@@ -154,10 +165,14 @@ def _write(actor: Any, rows: list[RegionRow]) -> int:
         Region.objects.update_or_create(
             code=row.code,
             defaults={
-                "name": row.name, "parent_id": row.parent_code or None, "level": row.level, "kind": row.kind,
-                "is_poor": row.poor, "poor_since": row.poor_since,
+                "name": row.name,
+                "parent_id": row.parent_code or None,
+                "level": row.level,
+                "kind": row.kind,
+                "is_poor": row.poor,
+                "poor_since": row.poor_since,
             },
-        )  # fmt: skip
+        )
     audit.record(
         actor=actor, action="regions_import", target_type="regions.region", note=f"导入 {len(rows)} 个区划"
     )

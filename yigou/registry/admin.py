@@ -30,13 +30,32 @@ class IdentificationStepInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["number", "head_name", "village", "county_code", "status", "monitor_type", "size",
-                    "masked_phone"]  # fmt: skip
+    list_display = [
+        "number",
+        "head_name",
+        "village",
+        "county_code",
+        "status",
+        "monitor_type",
+        "size",
+        "masked_phone",
+    ]
     list_select_related = ["village"]
     list_filter = ["status", "monitor_type", "county_code"]
     search_fields = ["number", "head_name", "head_initials"]
-    readonly_fields = ["number", "village", "county_code", "head_name", "address", "masked_phone", "size", "status",
-              "monitor_type", "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = [
+        "number",
+        "village",
+        "county_code",
+        "head_name",
+        "address",
+        "masked_phone",
+        "size",
+        "status",
+        "monitor_type",
+        "created_at",
+        "updated_at",
+    ]
     fields = tuple(readonly_fields)
     inlines = [MemberInline, IdentificationStepInline, StatusEventInline]
     masked_phone = masked_phone()
@@ -97,13 +116,36 @@ class LinkageInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(Producer)
 class ProducerAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "region", "county_code", "uscc", "grade", "contact_name",
-                    "masked_contact_phone", "is_active"]  # fmt: skip
+    list_display = [
+        "name",
+        "kind",
+        "region",
+        "county_code",
+        "uscc",
+        "grade",
+        "contact_name",
+        "masked_contact_phone",
+        "is_active",
+    ]
     list_select_related = ["region"]
     list_filter = ["kind", "grade", "is_active", "county_code"]
     search_fields = ["name", "name_initials", "uscc"]
-    readonly_fields = ["kind", "name", "uscc", "region", "county_code", "household", "grade", "contact_name",
-              "masked_contact_phone", "address", "main_products", "is_active", "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = [
+        "kind",
+        "name",
+        "uscc",
+        "region",
+        "county_code",
+        "household",
+        "grade",
+        "contact_name",
+        "masked_contact_phone",
+        "address",
+        "main_products",
+        "is_active",
+        "created_at",
+        "updated_at",
+    ]
     fields = tuple(readonly_fields)
     inlines = [CoopMemberInline, LinkageInline]
     masked_contact_phone = masked_phone("contact_phone")

@@ -15,10 +15,19 @@ from .enums import HouseholdStatus
 from .models import EvidenceFile, Household, IdentificationStep, Linkage, Member, Producer, StatusEvent
 
 HOUSEHOLD_SORTS = {
-    "number": "number", "-number": "-number", "name": "head_initials", "-name": "-head_initials",
-    "village": "village_id", "-village": "-village_id", "size": "size", "-size": "-size",
-    "status": "status", "-status": "-status", "updated": "updated_at", "-updated": "-updated_at",
-}  # fmt: skip
+    "number": "number",
+    "-number": "-number",
+    "name": "head_initials",
+    "-name": "-head_initials",
+    "village": "village_id",
+    "-village": "-village_id",
+    "size": "size",
+    "-size": "-size",
+    "status": "status",
+    "-status": "-status",
+    "updated": "updated_at",
+    "-updated": "-updated_at",
+}
 
 
 @dataclass
@@ -86,14 +95,32 @@ def timeline(hh: Household) -> list[TimelineItem]:
     """Identification steps and status events in date order: the household's history as one list."""
     items: list[TimelineItem] = []
     for step in hh.identification_steps.select_related("recorded_by").prefetch_related("files"):
-        items.append(TimelineItem(step.date, "step", step.get_step_display(), step.note, list(step.files.all()),
-                                  str(step.recorded_by or "系统"), step))  # fmt: skip
+        items.append(
+            TimelineItem(
+                step.date,
+                "step",
+                step.get_step_display(),
+                step.note,
+                list(step.files.all()),
+                str(step.recorded_by or "系统"),
+                step,
+            )
+        )
     for event in hh.events.select_related("recorded_by").prefetch_related("files"):
         label = event.get_kind_display()
         if event.monitor_type:
             label += f"（{event.get_monitor_type_display()}）"
-        items.append(TimelineItem(event.date, "event", label, event.reason, list(event.files.all()),
-                                  str(event.recorded_by or "系统"), event))  # fmt: skip
+        items.append(
+            TimelineItem(
+                event.date,
+                "event",
+                label,
+                event.reason,
+                list(event.files.all()),
+                str(event.recorded_by or "系统"),
+                event,
+            )
+        )
     return sorted(items, key=lambda i: (i.date, i.row.recorded_at, i.row.pk))
 
 
@@ -106,8 +133,14 @@ def household_counts(actor: Any) -> dict[str, int]:
     return counts
 
 
-PRODUCER_SORTS = {"name": "name_initials", "-name": "-name_initials", "region": "region_id", "kind": "kind",
-                  "-region": "-region_id", "updated": "-updated_at"}  # fmt: skip
+PRODUCER_SORTS = {
+    "name": "name_initials",
+    "-name": "-name_initials",
+    "region": "region_id",
+    "kind": "kind",
+    "-region": "-region_id",
+    "updated": "-updated_at",
+}
 
 
 def producers(

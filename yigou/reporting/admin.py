@@ -13,10 +13,34 @@ from yigou.core import audit
 
 from .models import DataElement, Form, Rule
 
-RULE_FIELDS = ["code", "description", "if_left", "if_operator", "if_right", "left", "operator", "right",
-               "tolerance", "importance", "missing", "blocking", "is_active", "order"]  # fmt: skip
-ELEMENT_FIELDS = ["code", "name", "unit", "value_type", "aggregation", "period_aggregation", "distinct", "order",
-                  "min_value", "max_value"]  # fmt: skip
+RULE_FIELDS = [
+    "code",
+    "description",
+    "if_left",
+    "if_operator",
+    "if_right",
+    "left",
+    "operator",
+    "right",
+    "tolerance",
+    "importance",
+    "missing",
+    "blocking",
+    "is_active",
+    "order",
+]
+ELEMENT_FIELDS = [
+    "code",
+    "name",
+    "unit",
+    "value_type",
+    "aggregation",
+    "period_aggregation",
+    "distinct",
+    "order",
+    "min_value",
+    "max_value",
+]
 
 
 class AuditedAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -28,8 +52,12 @@ class AuditedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         before = audit.snapshot(type(obj).objects.get(pk=obj.pk), self.audited) if change else {}
         super().save_model(request, obj, form, change)
-        audit.record(actor=request.user, action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
-                     target=obj, changes=audit.diff(before, audit.snapshot(obj, self.audited)))  # fmt: skip
+        audit.record(
+            actor=request.user,
+            action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+            target=obj,
+            changes=audit.diff(before, audit.snapshot(obj, self.audited)),
+        )
 
 
 @admin.register(Form)
@@ -41,8 +69,17 @@ class FormAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(DataElement)
 class DataElementAdmin(AuditedAdmin):
     audited = ELEMENT_FIELDS
-    list_display = ["code", "name", "unit", "value_type", "aggregation", "period_aggregation", "min_value",
-                    "max_value", "form"]  # fmt: skip
+    list_display = [
+        "code",
+        "name",
+        "unit",
+        "value_type",
+        "aggregation",
+        "period_aggregation",
+        "min_value",
+        "max_value",
+        "form",
+    ]
     list_filter = ["form"]
     search_fields = ["code", "name"]
     readonly_fields = ["form", "code", "section"]

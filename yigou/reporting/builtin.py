@@ -16,22 +16,73 @@ BUILTIN_NAME = "以购助扶成果统计表"
 BUILTIN_LEVELS = [2, 3, 4, 5]  # city, county (or zone), township, village
 
 # Stocks (outlets open, fees they waived) take the period's last month; flows and counts add up over months.
-STOCKS = {"outlets_counter", "outlets_online_shop", "outlets_service_store", "outlets_temp_market",
-          "outlets_ecommerce", "fees_waived_wan"}  # fmt: skip
+STOCKS = {
+    "outlets_counter",
+    "outlets_online_shop",
+    "outlets_service_store",
+    "outlets_temp_market",
+    "outlets_ecommerce",
+    "fees_waived_wan",
+}
 
 # code, description, (if_left, if_op, if_right), left, operator, right, tolerance, importance, missing
 RULES: list[tuple[str, str, tuple[str, str, str], str, str, str, str, str, str]] = [
-    ("R01", "购买金额总额应等于农户自产与合作社产品之和", ("", "", ""),
-     "amount_total", "eq", "amount_own + amount_coop", "0.5", "high", "zero"),
-    ("R02", "贫困与非贫困群众收入之和不应超过购买金额总额", ("", "", ""),
-     "poor_income + nonpoor_income", "le", "amount_total", "0", "high", "zero"),
-    ("R03", "参与购买的帮扶单位数不应超过参与购买总人数", ("", "", ""),
-     "buyer_units", "le", "buyers_total", "0", "medium", "skip"),
-    ("R04", "参与购买的帮扶干部数不应超过参与购买总人数", ("", "", ""),
-     "buyer_cadres", "le", "buyers_total", "0", "medium", "skip"),
-    ("R05", "贫困群众有收入时，贫困群众参与户数应大于零", ("poor_income", "gt", "0"),
-     "poor_households", "gt", "0", "0", "high", "zero"),
-]  # fmt: skip
+    (
+        "R01",
+        "购买金额总额应等于农户自产与合作社产品之和",
+        ("", "", ""),
+        "amount_total",
+        "eq",
+        "amount_own + amount_coop",
+        "0.5",
+        "high",
+        "zero",
+    ),
+    (
+        "R02",
+        "贫困与非贫困群众收入之和不应超过购买金额总额",
+        ("", "", ""),
+        "poor_income + nonpoor_income",
+        "le",
+        "amount_total",
+        "0",
+        "high",
+        "zero",
+    ),
+    (
+        "R03",
+        "参与购买的帮扶单位数不应超过参与购买总人数",
+        ("", "", ""),
+        "buyer_units",
+        "le",
+        "buyers_total",
+        "0",
+        "medium",
+        "skip",
+    ),
+    (
+        "R04",
+        "参与购买的帮扶干部数不应超过参与购买总人数",
+        ("", "", ""),
+        "buyer_cadres",
+        "le",
+        "buyers_total",
+        "0",
+        "medium",
+        "skip",
+    ),
+    (
+        "R05",
+        "贫困群众有收入时，贫困群众参与户数应大于零",
+        ("poor_income", "gt", "0"),
+        "poor_households",
+        "gt",
+        "0",
+        "0",
+        "high",
+        "zero",
+    ),
+]
 
 
 def element_fields(column: Column, order: int) -> dict[str, Any]:
@@ -64,19 +115,30 @@ def load(Form: Any, Section: Any, DataElement: Any, Rule: Any) -> Any:
                 form=form, title=column.group, defaults={"order": len(sections) + 1}
             )
         DataElement.objects.get_or_create(
-            form=form, code=column.code,
+            form=form,
+            code=column.code,
             defaults={**element_fields(column, order), "section": sections[column.group]},
-        )  # fmt: skip
+        )
     for order, (code, text, condition, left, op, right, tolerance, importance, missing) in enumerate(
         RULES, 1
     ):
         Rule.objects.get_or_create(
-            form=form, code=code,
-            defaults={"description": text, "if_left": condition[0], "if_operator": condition[1],
-                      "if_right": condition[2], "left": left, "operator": op, "right": right,
-                      "tolerance": Decimal(tolerance), "importance": importance, "missing": missing,
-                      "order": order},
-        )  # fmt: skip
+            form=form,
+            code=code,
+            defaults={
+                "description": text,
+                "if_left": condition[0],
+                "if_operator": condition[1],
+                "if_right": condition[2],
+                "left": left,
+                "operator": op,
+                "right": right,
+                "tolerance": Decimal(tolerance),
+                "importance": importance,
+                "missing": missing,
+                "order": order,
+            },
+        )
     return form
 
 

@@ -25,20 +25,38 @@ def results_xlsx(results: Iterable[ValidationResult], title: str) -> bytes:
         "情况说明",
     ]
     rows = [
-        [r.region_id, r.region.name, r.period_label, r.rule.code, r.rule.description, number(r.left),
-         number(r.right), r.get_importance_display(), "是" if r.blocking else "否", r.comment]
+        [
+            r.region_id,
+            r.region.name,
+            r.period_label,
+            r.rule.code,
+            r.rule.description,
+            number(r.left),
+            number(r.right),
+            r.get_importance_display(),
+            "是" if r.blocking else "否",
+            r.comment,
+        ]
         for r in results
-    ]  # fmt: skip
+    ]
     return write_workbook([Sheet("校验结果", headers, rows, title=title)])
 
 
 def reconciliation_xlsx(differences: Iterable[Difference], title: str) -> bytes:
     headers = ["区划代码", "区域", "指标代码", "指标", "单位", "台账数", "填报数", "差额（填报−台账）"]
     rows = [
-        [d.region_code, d.region_name, d.element, d.label, d.unit, number(d.ledger), number(d.reported),
-         number(d.difference)]
+        [
+            d.region_code,
+            d.region_name,
+            d.element,
+            d.label,
+            d.unit,
+            number(d.ledger),
+            number(d.reported),
+            number(d.difference),
+        ]
         for d in differences
-    ]  # fmt: skip
+    ]
     return write_workbook([Sheet("核对表", headers, rows, title=title)])
 
 
@@ -59,9 +77,21 @@ def outliers_xlsx(flags: Iterable[OutlierFlag], title: str) -> bytes:
         "核实说明",
     ]
     rows = [
-        [f.region_id, f.region.name, f"{f.year}-{f.month:02d}", f.element.name, f.element.unit, number(f.value),
-         f.get_kind_display(), number(f.expected), number(f.spread), number(f.low), number(f.high),
-         f.get_status_display(), f.note]
+        [
+            f.region_id,
+            f.region.name,
+            f"{f.year}-{f.month:02d}",
+            f.element.name,
+            f.element.unit,
+            number(f.value),
+            f.get_kind_display(),
+            number(f.expected),
+            number(f.spread),
+            number(f.low),
+            number(f.high),
+            f.get_status_display(),
+            f.note,
+        ]
         for f in flags
-    ]  # fmt: skip
+    ]
     return write_workbook([Sheet("异常值", headers, rows, title=title)])

@@ -78,8 +78,9 @@ class _Checker:
             self.report.add(line, "period", exc.message)
             return None
         if not period.single_month:
-            self.report.add(line, "period", DomainError("form_period_monthly", form=self.form.name,
-                                                        period=text).message)  # fmt: skip
+            self.report.add(
+                line, "period", DomainError("form_period_monthly", form=self.form.name, period=text).message
+            )
             return None
         return period.start.year, period.start.month
 
@@ -161,8 +162,15 @@ def form_import(
     def write(parsed: list[tuple[Key, dict[str, RawValue]]]) -> int:
         changed = 0
         for key, values in parsed:
-            entry = values_save(actor=actor, region_code=key[0], year=key[1], month=key[2], values=values,
-                                form=form, note="导入")  # fmt: skip
+            entry = values_save(
+                actor=actor,
+                region_code=key[0],
+                year=key[1],
+                month=key[2],
+                values=values,
+                form=form,
+                note="导入",
+            )
             changed += entry.changed
             result.violations += [(key, v) for v in entry.violations]
         return changed

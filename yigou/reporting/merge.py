@@ -82,8 +82,17 @@ def _differences(row: Row, values: Values, by_code: dict[str, DataElement]) -> l
         figure = _typed(by_code[code], values[code])
         if figure != row.values[code]:
             column = BY_CODE[code]
-            found.append(Difference(row.region_code, row.region_name, code, _column_label(code), column.unit,
-                                    row.values[code], figure))  # fmt: skip
+            found.append(
+                Difference(
+                    row.region_code,
+                    row.region_name,
+                    code,
+                    _column_label(code),
+                    column.unit,
+                    row.values[code],
+                    figure,
+                )
+            )
     return found
 
 
@@ -113,8 +122,10 @@ def _notes(
             notes.append("填报数据按月填报，按本期间涉及的整月计入。")
     both = [names[c] for c, s in sources.items() if s == BOTH]
     if both:
-        notes.append(f"{'、'.join(both)}同时有台账和填报数据，采用台账数据；"
-                     f"两者不一致 {len(differences)} 项，见核对表。")  # fmt: skip
+        notes.append(
+            f"{'、'.join(both)}同时有台账和填报数据，采用台账数据；"
+            f"两者不一致 {len(differences)} 项，见核对表。"
+        )
     return notes
 
 

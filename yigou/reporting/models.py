@@ -106,8 +106,9 @@ class FormValue(TimeStamped):
     month = models.PositiveSmallIntegerField("月")
     element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
     value = models.DecimalField("数值", **MONEY)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")  # fmt: skip
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "填报数据"
@@ -204,8 +205,9 @@ class ValidationResult(models.Model):
     blocking = models.BooleanField("阻止上报", default=False)
     message = models.CharField("说明", max_length=300)
     comment = models.CharField("情况说明", max_length=500, blank=True)
-    commented_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
+    commented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     checked_at = models.DateTimeField("校验时间", auto_now=True)
 
     class Meta:

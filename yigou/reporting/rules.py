@@ -135,8 +135,10 @@ class Outlier:
     def message(self) -> str:
         if self.kind == OutlierKind.BOUNDS:
             return f"{self.element.name} {_fmt(self.value)} 超出范围 {_fmt(self.low)}～{_fmt(self.high)}"
-        return (f"{self.element.name} {_fmt(self.value)} 偏离本区域历史均值 {_fmt(self.expected)} "
-                f"超过 3 倍标准差（{_fmt(self.spread)}）")  # fmt: skip
+        return (
+            f"{self.element.name} {_fmt(self.value)} 偏离本区域历史均值 {_fmt(self.expected)} "
+            f"超过 3 倍标准差（{_fmt(self.spread)}）"
+        )
 
 
 MIN_HISTORY = 3
@@ -164,6 +166,13 @@ def outliers(element: DataElement, region_code: str, year: int, month: int, valu
         mean = statistics.fmean(float(v) for v in past)
         spread = statistics.pstdev([float(v) for v in past])
         if abs(float(value) - mean) > 3 * spread:
-            found.append(Outlier(element, OutlierKind.STDDEV, value, Decimal(str(mean)).quantize(CENT),
-                                 Decimal(str(spread)).quantize(CENT)))  # fmt: skip
+            found.append(
+                Outlier(
+                    element,
+                    OutlierKind.STDDEV,
+                    value,
+                    Decimal(str(mean)).quantize(CENT),
+                    Decimal(str(spread)).quantize(CENT),
+                )
+            )
     return found

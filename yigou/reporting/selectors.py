@@ -49,8 +49,9 @@ def _in(qs: QuerySet[Any], region: str) -> QuerySet[Any]:
     return qs
 
 
-def results(actor: Any, *, region: str = "", period: Period | None = None, importance: str = "",
-            q: str = "") -> QuerySet[ValidationResult]:  # fmt: skip
+def results(
+    actor: Any, *, region: str = "", period: Period | None = None, importance: str = "", q: str = ""
+) -> QuerySet[ValidationResult]:
     qs = restrict(actor, ValidationResult.objects.select_related("rule", "region", "commented_by"))
     qs = _in(qs, region)
     if period is not None:
@@ -62,8 +63,9 @@ def results(actor: Any, *, region: str = "", period: Period | None = None, impor
     return qs.order_by("region_id", "period_start", "rule__order")
 
 
-def outlier_flags(actor: Any, *, region: str = "", period: Period | None = None, status: str = "",
-                  q: str = "") -> QuerySet[OutlierFlag]:  # fmt: skip
+def outlier_flags(
+    actor: Any, *, region: str = "", period: Period | None = None, status: str = "", q: str = ""
+) -> QuerySet[OutlierFlag]:
     qs = _in(restrict(actor, OutlierFlag.objects.select_related("element", "region")), region)
     if q.strip():
         qs = qs.filter(region__name__contains=q.strip()) | qs.filter(element__name__contains=q.strip())

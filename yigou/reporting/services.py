@@ -56,8 +56,13 @@ def ensure_entry_allowed(region_code: str, year: int, month: int) -> None:
 def ensure_fills(form: Form, region: Region) -> None:
     if region.level not in (form.levels or []):
         levels = "、".join(Level(level).label for level in form.levels or [])
-        raise DomainError("form_level_not_filled", name=region.name, level=region.get_level_display(),
-                          form=form.name, levels=levels or "无")  # fmt: skip
+        raise DomainError(
+            "form_level_not_filled",
+            name=region.name,
+            level=region.get_level_display(),
+            form=form.name,
+            levels=levels or "无",
+        )
 
 
 def ensure_can_enter(actor: Any, form: Form, region: Region) -> None:
@@ -131,8 +136,16 @@ class EntryResult:
         return any(v.rule.blocks for v in self.violations)
 
 
-def _write(actor: Any, form: Form, region: Region, year: int, month: int, element: DataElement,
-           value: Decimal | None, note: str) -> bool:  # fmt: skip
+def _write(
+    actor: Any,
+    form: Form,
+    region: Region,
+    year: int,
+    month: int,
+    element: DataElement,
+    value: Decimal | None,
+    note: str,
+) -> bool:
     """Create, change or clear one value with its audit entry; False when nothing changed."""
     key: dict[str, Any] = {"form": form, "region": region, "year": year, "month": month, "element": element}
     row = FormValue.objects.select_for_update().filter(**key).first()
@@ -144,17 +157,30 @@ def _write(actor: Any, form: Form, region: Region, year: int, month: int, elemen
     if row is None:
         assert value is not None  # no row and no value is "nothing changed", returned above
         row = FormValue.objects.create(**key, value=value, updated_by=_user(actor))
-        audit.record(actor=actor, action="form_value.create", target=row, target_label=label, changes=changes,
-                     note=note)  # fmt: skip
+        audit.record(
+            actor=actor,
+            action="form_value.create",
+            target=row,
+            target_label=label,
+            changes=changes,
+            note=note,
+        )
     elif value is None:
-        audit.record(actor=actor, action="form_value.clear", target=row, target_label=label, changes=changes,
-                     note=note)  # fmt: skip
+        audit.record(
+            actor=actor, action="form_value.clear", target=row, target_label=label, changes=changes, note=note
+        )
         row.delete()
     else:
         row.value, row.updated_by = value, _user(actor)
         row.save(update_fields=["value", "updated_by", "updated_at"])
-        audit.record(actor=actor, action="form_value.update", target=row, target_label=label, changes=changes,
-                     note=note)  # fmt: skip
+        audit.record(
+            actor=actor,
+            action="form_value.update",
+            target=row,
+            target_label=label,
+            changes=changes,
+            note=note,
+        )
     return True
 
 
@@ -162,8 +188,16 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def values_save(*, actor: Any, region_code: str, year: int, month: int, values: Mapping[str, RawValue],
-                form: Form | None = None, note: str = "") -> EntryResult:  # fmt: skip
+def values_save(
+    *,
+    actor: Any,
+    region_code: str,
+    year: int,
+    month: int,
+    values: Mapping[str, RawValue],
+    form: Form | None = None,
+    note: str = "",
+) -> EntryResult:
     """Set the given elements of a region's month (an empty value clears it); others stay as they are.
 
     The rules then run on the region's figures for the month and are stored (shown at once by the page);
@@ -184,7 +218,23 @@ def values_save(*, actor: Any, region_code: str, year: int, month: int, values: 
     return EntryResult(len(changed), violations, found)
 
 
-def value_set(*, actor: Any, region_code: str, year: int, month: int, element: str, value: RawValue,
-              form: Form | None = None, note: str = "") -> EntryResult:  # fmt: skip
-    return values_save(actor=actor, region_code=region_code, year=year, month=month, values={element: value},
-                       form=form, note=note)  # fmt: skip
+def value_set(
+    *,
+    actor: Any,
+    region_code: str,
+    year: int,
+    month: int,
+    element: str,
+    value: RawValue,
+    form: Form | None = None,
+    note: str = "",
+) -> EntryResult:
+    return values_save(
+        actor=actor,
+        region_code=region_code,
+        year=year,
+        month=month,
+        values={element: value},
+        form=form,
+        note=note,
+    )

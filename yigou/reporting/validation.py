@@ -33,9 +33,15 @@ class RegionViolation:
 
     def as_dict(self) -> dict[str, object]:
         v = self.violation
-        return {"region_code": self.region.code, "region_name": self.region.name, "rule": v.rule.code,
-                "description": v.rule.description, "left": number(v.left), "right": number(v.right),
-                "importance": v.rule.importance}  # fmt: skip
+        return {
+            "region_code": self.region.code,
+            "region_name": self.region.name,
+            "rule": v.rule.code,
+            "description": v.rule.description,
+            "left": number(v.left),
+            "right": number(v.right),
+            "importance": v.rule.importance,
+        }
 
 
 def number(value: Decimal | int | None) -> int | float | None:
@@ -66,10 +72,17 @@ def store(form: Form, region: Region, period: Period, violations: list[Violation
     results = []
     for v in violations:
         result, _ = ValidationResult.objects.update_or_create(
-            **key, rule=v.rule,
-            defaults={"period_label": period.label, "left": v.left, "right": v.right,
-                      "importance": v.rule.importance, "blocking": v.rule.blocks, "message": v.message[:300]},
-        )  # fmt: skip
+            **key,
+            rule=v.rule,
+            defaults={
+                "period_label": period.label,
+                "left": v.left,
+                "right": v.right,
+                "importance": v.rule.importance,
+                "blocking": v.rule.blocks,
+                "message": v.message[:300],
+            },
+        )
         results.append(result)
     return results
 
@@ -161,10 +174,17 @@ def flag_outliers(
         OutlierFlag.objects.filter(**key).exclude(kind__in=[o.kind for o in current]).delete()
         for o in current:
             OutlierFlag.objects.update_or_create(
-                **key, kind=o.kind,
-                defaults={"value": o.value, "expected": o.expected, "spread": o.spread, "low": o.low,
-                          "high": o.high, "status": FlagStatus.OPEN},
-            )  # fmt: skip
+                **key,
+                kind=o.kind,
+                defaults={
+                    "value": o.value,
+                    "expected": o.expected,
+                    "spread": o.spread,
+                    "low": o.low,
+                    "high": o.high,
+                    "status": FlagStatus.OPEN,
+                },
+            )
         found += current
     return found
 
@@ -178,6 +198,11 @@ def outlier_resolve(*, actor: Any, flag_id: int, note: str) -> OutlierFlag:
     with transaction.atomic():
         flag.status, flag.note = FlagStatus.RESOLVED, text[:500]
         flag.save(update_fields=["status", "note", "updated_at"])
-        audit.record(actor=actor, action="outlier.resolve", target=flag, changes={"status": ["open", "resolved"]},
-                     note=text)  # fmt: skip
+        audit.record(
+            actor=actor,
+            action="outlier.resolve",
+            target=flag,
+            changes={"status": ["open", "resolved"]},
+            note=text,
+        )
     return flag

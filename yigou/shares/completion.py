@@ -31,8 +31,13 @@ from .models import ShareFiling
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-SOURCES = {"unit": "本单位（含食堂）", "staff": "干部职工", "merged": "合并填报单位", "union": "工会",
-           "contractor": "食堂承包方"}  # fmt: skip
+SOURCES = {
+    "unit": "本单位（含食堂）",
+    "staff": "干部职工",
+    "merged": "合并填报单位",
+    "union": "工会",
+    "contractor": "食堂承包方",
+}
 
 
 @dataclass

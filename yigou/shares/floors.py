@@ -96,6 +96,11 @@ def floor_set(*, actor: Any, region: Region, year: int, ratio: Any, note: str = 
         floor = ShareFloor(region=region, year=year)
     floor.ratio, floor.note = value, note.strip()[:300]
     floor.save()
-    audit.record(actor=actor, action="share_floor_set", target=floor, note=floor.note,
-                 changes={"ratio": [before, str(value)], "year": year})  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="share_floor_set",
+        target=floor,
+        note=floor.note,
+        changes={"ratio": [before, str(value)], "year": year},
+    )
     return floor

@@ -24,12 +24,20 @@ def neighbours(unit: AssistingUnit) -> list[AssistingUnit]:
 
 class FilingForm(forms.Form):
     mode = forms.ChoiceField(label="食堂情况", choices=MODES)
-    canteen_total = forms.DecimalField(label="本年度食堂食材采购总额（元）", required=False, min_value=0,
-                                       decimal_places=2, max_digits=14, help_text="无食堂单位不填")  # fmt: skip
-    ratio = forms.DecimalField(label="预留比例（%）", required=False, min_value=0, max_value=100,
-                               decimal_places=2, max_digits=5)  # fmt: skip
-    union_per_head = forms.DecimalField(label="工会采购人均额度（元）", required=False, min_value=0,
-                                        decimal_places=2, max_digits=10)  # fmt: skip
+    canteen_total = forms.DecimalField(
+        label="本年度食堂食材采购总额（元）",
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
+        help_text="无食堂单位不填",
+    )
+    ratio = forms.DecimalField(
+        label="预留比例（%）", required=False, min_value=0, max_value=100, decimal_places=2, max_digits=5
+    )
+    union_per_head = forms.DecimalField(
+        label="工会采购人均额度（元）", required=False, min_value=0, decimal_places=2, max_digits=10
+    )
     union_staff = forms.IntegerField(label="工会职工人数", required=False, min_value=0)
     union_unit = forms.ChoiceField(label="工会（已单独登记为单位时选择）", required=False)
     covered_units = forms.MultipleChoiceField(
@@ -62,11 +70,17 @@ class FilingForm(forms.Form):
             self.add_error("contractor_username", f"账号“{username}”不存在")
             return None
         return FilingInput(
-            mode=d["mode"], canteen_total=d["canteen_total"] or 0, ratio=d["ratio"] or 0,
-            union_per_head=d["union_per_head"] or 0, union_staff=d["union_staff"] or 0,
-            union_unit=self.units.get(d["union_unit"]), contractor_unit=self.units.get(d["contractor_unit"]),
-            contractor_user=user, covered_units=[self.units[pk] for pk in d["covered_units"]], note=d["note"],
-        )  # fmt: skip
+            mode=d["mode"],
+            canteen_total=d["canteen_total"] or 0,
+            ratio=d["ratio"] or 0,
+            union_per_head=d["union_per_head"] or 0,
+            union_staff=d["union_staff"] or 0,
+            union_unit=self.units.get(d["union_unit"]),
+            contractor_unit=self.units.get(d["contractor_unit"]),
+            contractor_user=user,
+            covered_units=[self.units[pk] for pk in d["covered_units"]],
+            note=d["note"],
+        )
 
 
 def initial_from(filing: ShareFiling | None, unit: AssistingUnit) -> dict[str, Any]:
@@ -76,12 +90,17 @@ def initial_from(filing: ShareFiling | None, unit: AssistingUnit) -> dict[str, A
             "union_staff": unit.staff_count,
         }
     return {
-        "mode": filing.mode, "canteen_total": filing.canteen_total, "ratio": filing.ratio,
-        "union_per_head": filing.union_per_head, "union_staff": filing.union_staff,
-        "union_unit": str(filing.union_unit_id or ""), "contractor_unit": str(filing.contractor_unit_id or ""),
+        "mode": filing.mode,
+        "canteen_total": filing.canteen_total,
+        "ratio": filing.ratio,
+        "union_per_head": filing.union_per_head,
+        "union_staff": filing.union_staff,
+        "union_unit": str(filing.union_unit_id or ""),
+        "contractor_unit": str(filing.contractor_unit_id or ""),
         "contractor_username": filing.contractor_user.username if filing.contractor_user else "",
-        "covered_units": [str(pk) for pk in filing.members.values_list("unit_id", flat=True)], "note": filing.note,
-    }  # fmt: skip
+        "covered_units": [str(pk) for pk in filing.members.values_list("unit_id", flat=True)],
+        "note": filing.note,
+    }
 
 
 class ApproveForm(forms.Form):

@@ -53,9 +53,13 @@ class ShareFiling(TimeStamped):
     year = models.PositiveSmallIntegerField("年度")
     mode = models.CharField("食堂情况", max_length=16, choices=CanteenMode.choices, default=CanteenMode.OWN)
     host = models.ForeignKey(
-        "self", verbose_name="合并填报单位的填报", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="合并填报单位的填报",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="members",
-    )  # fmt: skip
+    )
     canteen_total = models.DecimalField(
         "食堂食材采购总额（元）", max_digits=14, decimal_places=2, default=ZERO
     )
@@ -65,17 +69,29 @@ class ShareFiling(TimeStamped):
     union_staff = models.PositiveIntegerField("工会职工人数", default=0)
     union_amount = models.DecimalField("工会份额（元）", max_digits=14, decimal_places=2, default=ZERO)
     union_unit = models.ForeignKey(
-        "assist.AssistingUnit", verbose_name="工会（登记为单位）", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        "assist.AssistingUnit",
+        verbose_name="工会（登记为单位）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     contractor_unit = models.ForeignKey(
-        "assist.AssistingUnit", verbose_name="食堂承包企业", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        "assist.AssistingUnit",
+        verbose_name="食堂承包企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     contractor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="食堂承包方账号", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name="食堂承包方账号",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     note = models.CharField("填报说明", max_length=500, blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=FilingStatus.choices, default=FilingStatus.DRAFT, db_index=True
@@ -91,14 +107,22 @@ class ShareFiling(TimeStamped):
     below_last_year = models.BooleanField("低于上年金额", default=False)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     review_note = models.CharField("审核意见/退回原因", max_length=500, blank=True)
 
     class Meta:

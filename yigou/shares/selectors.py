@@ -65,9 +65,20 @@ def filings(
 
 
 def filing(actor: Any, pk: int) -> ShareFiling:
-    return get_visible(actor, ShareFiling.objects.select_related(
-        "unit", "unit__region", "host__unit", "union_unit", "contractor_unit", "contractor_user", "submitted_by",
-        "reviewed_by"), pk=pk)  # fmt: skip
+    return get_visible(
+        actor,
+        ShareFiling.objects.select_related(
+            "unit",
+            "unit__region",
+            "host__unit",
+            "union_unit",
+            "contractor_unit",
+            "contractor_user",
+            "submitted_by",
+            "reviewed_by",
+        ),
+        pk=pk,
+    )
 
 
 def floors(actor: Any, *, year: int | None = None) -> QuerySet[ShareFloor]:
@@ -87,7 +98,9 @@ def filing_unit(actor: Any, unit_pk: Any) -> AssistingUnit:
         return own_unit(actor)
     if not scope.everything:
         raise PermissionDeniedError()
-    unit = named_row(actor, AssistingUnit.objects.select_related("region"), unit_pk, field="unit", label="预算单位")
+    unit = named_row(
+        actor, AssistingUnit.objects.select_related("region"), unit_pk, field="unit", label="预算单位"
+    )
     if unit is None:
         raise DomainError("invalid_input", detail="须指定预算单位编号", field="unit")
     return unit
@@ -131,8 +144,11 @@ class UnitShare:
 
 
 def unit_share(actor: Any, unit: AssistingUnit, year: int, today: dt.date) -> UnitShare:
-    mine = restrict(actor, ShareFiling.objects.filter(unit=unit, year=year)).select_related(
-        "host__unit", "union_unit", "contractor_unit", "contractor_user").first()  # fmt: skip
+    mine = (
+        restrict(actor, ShareFiling.objects.filter(unit=unit, year=year))
+        .select_related("host__unit", "union_unit", "contractor_unit", "contractor_user")
+        .first()
+    )
     owner = mine.host if mine is not None and mine.mode == CanteenMode.MERGED else mine
     group = [*owner.members.select_related("host"), owner] if owner is not None else []
     owner_unit = owner.unit_id if owner is not None else unit.pk
@@ -146,8 +162,11 @@ def share_purchases(actor: Any, share: UnitShare) -> QuerySet[Any]:
     group = [*share.owner.members.select_related("host"), share.owner] if share.owner else []
     owner_unit = share.owner.unit_id if share.owner else share.unit.pk
     owners = comp.owners_for([owner_unit], group)
-    return comp.counted_purchases(owners, share.year).select_related(
-        "buyer_unit", "buyer_cadre", "order").order_by("-date", "-id")  # fmt: skip
+    return (
+        comp.counted_purchases(owners, share.year)
+        .select_related("buyer_unit", "buyer_cadre", "order")
+        .order_by("-date", "-id")
+    )
 
 
 @dataclass

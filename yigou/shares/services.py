@@ -29,8 +29,19 @@ from .floors import check_year, floor_for, parse_ratio
 from .models import ShareFiling
 
 CENT = Decimal("0.01")
-FIELDS = ("mode", "canteen_total", "ratio", "reserved_amount", "union_per_head", "union_staff", "union_amount",
-          "union_unit_id", "contractor_unit_id", "contractor_user_id", "note")  # fmt: skip
+FIELDS = (
+    "mode",
+    "canteen_total",
+    "ratio",
+    "reserved_amount",
+    "union_per_head",
+    "union_staff",
+    "union_amount",
+    "union_unit_id",
+    "contractor_unit_id",
+    "contractor_user_id",
+    "note",
+)
 WITH_CANTEEN = (CanteenMode.OWN, CanteenMode.SHARED, CanteenMode.OUTSOURCED)
 
 
@@ -126,8 +137,13 @@ def _covered(unit: AssistingUnit, data: FilingInput) -> list[AssistingUnit]:
     return covered
 
 
-def _ensure_links_free(filing: ShareFiling | None, unit: AssistingUnit, year: int, data: FilingInput,
-                       covered: list[AssistingUnit]) -> None:  # fmt: skip
+def _ensure_links_free(
+    filing: ShareFiling | None,
+    unit: AssistingUnit,
+    year: int,
+    data: FilingInput,
+    covered: list[AssistingUnit],
+) -> None:
     """One unit, union or contractor counts to one filing a year; otherwise a purchase would count twice."""
     units = {u.pk: u for u in [unit, *covered, data.union_unit, data.contractor_unit] if u is not None}
     if data.union_unit is not None and data.union_unit.pk == unit.pk:
@@ -145,8 +161,10 @@ def _ensure_links_free(filing: ShareFiling | None, unit: AssistingUnit, year: in
     clash = others.filter(links).first()
     if clash is not None:
         owner = clash.host.unit if clash.host_id else clash.unit  # type: ignore[union-attr]
-        raise DomainError("invalid_input", detail=f"所选单位或承包方已计入“{owner.name}”的{year}年预留份额"
-                                                  "，同一单位的采购只能计入一个填报")  # fmt: skip
+        raise DomainError(
+            "invalid_input",
+            detail=f"所选单位或承包方已计入“{owner.name}”的{year}年预留份额，同一单位的采购只能计入一个填报",
+        )
 
 
 def _apply(filing: ShareFiling, data: FilingInput) -> None:
@@ -189,8 +207,12 @@ def filing_save(*, actor: Any, unit: AssistingUnit, year: int, data: FilingInput
     filing = filing or ShareFiling(unit=unit, year=year)
     _apply(filing, data)
     _save_claiming(filing)
-    audit.record(actor=actor, action="share_filing_save", target=filing,
-                 changes=audit.diff(before, audit.snapshot(filing, FIELDS)))  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="share_filing_save",
+        target=filing,
+        changes=audit.diff(before, audit.snapshot(filing, FIELDS)),
+    )
     _sync_members(actor, filing, covered)
     return filing
 
@@ -204,23 +226,36 @@ def _save_claiming(filing: ShareFiling) -> None:
         with transaction.atomic():
             filing.save()
     except IntegrityError:
-        raise DomainError("invalid_input", detail=f"“{filing.unit.name}”的{filing.year}年预留份额刚刚已由其他填报"
-                                                  "登记（本单位填报或合并填报），本次未保存，请刷新后重新选择") from None  # fmt: skip
+        raise DomainError(
+            "invalid_input",
+            detail=f"“{filing.unit.name}”的{filing.year}年预留份额刚刚已由其他填报"
+            "登记（本单位填报或合并填报），本次未保存，请刷新后重新选择",
+        ) from None
 
 
 def _sync_members(actor: Any, host: ShareFiling, covered: list[AssistingUnit]) -> None:
     wanted = {u.pk for u in covered}
     for member in host.members.select_related("unit"):
         if member.unit_id not in wanted:
-            audit.record(actor=actor, action="share_filing_unmerge", target=member,
-                         note=f"不再由“{host.unit.name}”合并填报")  # fmt: skip
+            audit.record(
+                actor=actor,
+                action="share_filing_unmerge",
+                target=member,
+                note=f"不再由“{host.unit.name}”合并填报",
+            )
             member.delete()
     present = set(host.members.values_list("unit_id", flat=True))
     for unit in covered:
         if unit.pk in present:
             continue
-        member = ShareFiling(unit=unit, year=host.year, mode=CanteenMode.MERGED, host=host, status=host.status,
-                             note=f"由“{host.unit.name}”合并填报")  # fmt: skip
+        member = ShareFiling(
+            unit=unit,
+            year=host.year,
+            mode=CanteenMode.MERGED,
+            host=host,
+            status=host.status,
+            note=f"由“{host.unit.name}”合并填报",
+        )
         _save_claiming(member)
         audit.record(actor=actor, action="share_filing_merge", target=member, note=member.note)
 
@@ -237,8 +272,7 @@ def _move(actor: Any, filing: ShareFiling, status: str, action: str, note: str =
     before, filing.status = filing.status, status
     filing.save()
     filing.members.update(status=status, updated_at=timezone.now())
-    audit.record(actor=actor, action=action, target=filing, note=note,
-                 changes={"status": [before, status]})  # fmt: skip
+    audit.record(actor=actor, action=action, target=filing, note=note, changes={"status": [before, status]})
 
 
 def flags(filing: ShareFiling) -> None:
@@ -263,8 +297,11 @@ def filing_submit(*, actor: Any, filing: ShareFiling) -> ShareFiling:
         raise DomainError("share_not_editable", status=locked.get_status_display(), action="报送")
     flags(locked)
     locked.submitted_at, locked.submitted_by = timezone.now(), actor
-    warnings = [text for flag, text in ((locked.below_floor, "低于最低比例"), (locked.below_last_year, "低于上年金额"))
-                if flag]  # fmt: skip
+    warnings = [
+        text
+        for flag, text in ((locked.below_floor, "低于最低比例"), (locked.below_last_year, "低于上年金额"))
+        if flag
+    ]
     _move(actor, locked, FilingStatus.SUBMITTED, "share_filing_submit", note="；".join(warnings))
     return locked
 
@@ -284,8 +321,13 @@ def filing_approve(*, actor: Any, filing: ShareFiling, note: str = "") -> ShareF
     flags(locked)  # the floor may have changed since submission
     if locked.below_floor:
         floor = floor_for(locked.unit.region_id, locked.year)
-        raise DomainError("share_below_floor", ratio=locked.ratio, floor=floor.ratio, year=locked.year,
-                          region=floor.region_name or "全国")  # fmt: skip
+        raise DomainError(
+            "share_below_floor",
+            ratio=locked.ratio,
+            floor=floor.ratio,
+            year=locked.year,
+            region=floor.region_name or "全国",
+        )
     if locked.below_last_year and not note.strip():
         raise DomainError(
             "share_below_last_year", amount=locked.reserved_amount, last=locked.last_year_amount

@@ -65,9 +65,16 @@ IMPORT_KINDS = {
     "households": ImportKind("农户（每名成员一行）", "农户", import_households, HOUSEHOLD_COLUMNS),
     "producers": ImportKind("经营主体", "经营主体", import_producers, PRODUCER_COLUMNS),
     "units": ImportKind("帮扶单位", "帮扶单位", import_units, UNIT_COLUMNS),
-    "purchases": ImportKind("购买记录（每条明细一行）", "购买记录", purchases_import, [],
-                            capability="ledger.record", template=purchase_template, job_task=import_purchases_job),
-}  # fmt: skip
+    "purchases": ImportKind(
+        "购买记录（每条明细一行）",
+        "购买记录",
+        purchases_import,
+        [],
+        capability="ledger.record",
+        template=purchase_template,
+        job_task=import_purchases_job,
+    ),
+}
 
 
 def allowed_kinds(user: Any) -> dict[str, ImportKind]:
@@ -168,9 +175,12 @@ def _confirm(request: HttpRequest) -> HttpResponse:
 def _start_job(request: HttpRequest, kind: ImportKind, pending: dict[str, Any]) -> HttpResponse:
     """Hand the stored upload to a background job (which removes it when done) and show its progress page."""
     job = jobs.job_create(
-        actor=request.user, kind=pending["kind"], file_path=str(_upload_path(pending["token"])),
-        filename=pending["filename"], total_rows=pending.get("rows", 0),
-    )  # fmt: skip
+        actor=request.user,
+        kind=pending["kind"],
+        file_path=str(_upload_path(pending["token"])),
+        filename=pending["filename"],
+        total_rows=pending.get("rows", 0),
+    )
     del request.session[SESSION_KEY]
     jobs.job_dispatch(job, kind.job_task)
     return redirect("www:import_job", pk=job.pk)
@@ -210,24 +220,35 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 def _households(user: Any, get: QueryDict, reveal: bool) -> Export:
     sort = get.get("sort", "number")
     flt = HouseholdFilter(
-        q=get.get("q", "").strip()[:40], region=get.get("region", "").strip()[:12], status=get.get("status", ""),
-        monitor_type=get.get("monitor_type", ""), sort=sort if sort in HOUSEHOLD_SORTS else "number",
-    )  # fmt: skip
+        q=get.get("q", "").strip()[:40],
+        region=get.get("region", "").strip()[:12],
+        status=get.get("status", ""),
+        monitor_type=get.get("monitor_type", ""),
+        sort=sort if sort in HOUSEHOLD_SORTS else "number",
+    )
     return export_households(actor=user, flt=flt, reveal=reveal)
 
 
 def _producers(user: Any, get: QueryDict, reveal: bool) -> Export:
     return export_producers(
-        actor=user, q=get.get("q", "").strip()[:60], kind=get.get("kind_filter", ""),
-        region=get.get("region", "")[:12], sort=get.get("sort", "name"), reveal=reveal,
-    )  # fmt: skip
+        actor=user,
+        q=get.get("q", "").strip()[:60],
+        kind=get.get("kind_filter", ""),
+        region=get.get("region", "")[:12],
+        sort=get.get("sort", "name"),
+        reveal=reveal,
+    )
 
 
 def _units(user: Any, get: QueryDict, reveal: bool) -> Export:
     return export_units(
-        actor=user, q=get.get("q", "").strip()[:60], kind=get.get("kind_filter", ""),
-        region=get.get("region", "")[:12], budget=get.get("budget", ""), reveal=reveal,
-    )  # fmt: skip
+        actor=user,
+        q=get.get("q", "").strip()[:60],
+        kind=get.get("kind_filter", ""),
+        region=get.get("region", "")[:12],
+        budget=get.get("budget", ""),
+        reveal=reveal,
+    )
 
 
 EXPORTS: dict[str, tuple[str, Callable[[Any, QueryDict, bool], Export]]] = {
@@ -246,8 +267,10 @@ def export(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("无权导出数据。")
     entry = EXPORTS.get(request.GET.get("kind", ""))
     if entry is None:
-        context = {"exports": {k: label for k, (label, _) in EXPORTS.items()},
-                   "can_reveal": can(request.user, "pii.reveal")}  # fmt: skip
+        context = {
+            "exports": {k: label for k, (label, _) in EXPORTS.items()},
+            "can_reveal": can(request.user, "pii.reveal"),
+        }
         return render(request, "www/io/export.html", context)
     reveal = request.GET.get("reveal", "") in ("1", "on", "true")
     result = entry[1](request.user, request.GET, reveal)

@@ -5,6 +5,15 @@ from .contracts import Contract, ContractDraw, ContractItem, ContractParty, Deli
 from .preorders import PreOrder, PreOrderDraw
 
 __all__ = [
-    "BuyBack", "BuyBackDelivery", "BuyBackHousehold", "BuyBackVillage", "Contract", "ContractDraw", "ContractItem",
-    "ContractParty", "DeliverySchedule", "PreOrder", "PreOrderDraw",
-]  # fmt: skip
+    "BuyBack",
+    "BuyBackDelivery",
+    "BuyBackHousehold",
+    "BuyBackVillage",
+    "Contract",
+    "ContractDraw",
+    "ContractItem",
+    "ContractParty",
+    "DeliverySchedule",
+    "PreOrder",
+    "PreOrderDraw",
+]

@@ -26,9 +26,13 @@ class BuyBack(TimeStamped):
         "registry.Producer", verbose_name="回购企业", on_delete=models.PROTECT, related_name="+"
     )
     buyer_unit = models.ForeignKey(
-        "assist.AssistingUnit", verbose_name="企业对应的帮扶单位（民营企业）", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        "assist.AssistingUnit",
+        verbose_name="企业对应的帮扶单位（民营企业）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     name = models.CharField("回购产品", max_length=100)
     category = models.CharField("品类", max_length=16, choices=ProductCategory.choices)
     unit = models.CharField("单位", max_length=16)
@@ -44,9 +48,13 @@ class BuyBack(TimeStamped):
         Region, verbose_name="所在区域", on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = "包村回购"
@@ -108,9 +116,13 @@ class BuyBackDelivery(models.Model):
     unit_price = models.DecimalField("收购价（元）", max_digits=12, decimal_places=2)
     amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
     purchase = models.OneToOneField(
-        "ledger.Purchase", verbose_name="台账记录", null=True, blank=True, on_delete=models.PROTECT,
+        "ledger.Purchase",
+        verbose_name="台账记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     reverses = models.OneToOneField(
         "self",
         verbose_name="冲销的记录",
@@ -121,9 +133,13 @@ class BuyBackDelivery(models.Model):
     )
     note = models.CharField("备注", max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:

@@ -31,9 +31,13 @@ class Contract(TimeStamped):
     note = models.CharField("备注", max_length=500, blank=True)
     end_reason = models.CharField("结束/终止原因", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = "认购合同"
@@ -54,8 +58,9 @@ class ContractParty(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="parties")
     side = models.CharField("身份", max_length=8, choices=PartySide.choices)
     kind = models.CharField("类型", max_length=16, choices=PartyKind.choices)
-    unit = models.ForeignKey("assist.AssistingUnit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")  # fmt: skip
+    unit = models.ForeignKey(
+        "assist.AssistingUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     cadre = models.ForeignKey(
         "assist.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -87,9 +92,13 @@ class ContractItem(models.Model):
     specification = models.CharField("规格", max_length=100, blank=True)
     unit = models.CharField("单位", max_length=16)
     product = models.ForeignKey(
-        "market.Product", verbose_name="认定产品", null=True, blank=True, on_delete=models.PROTECT,
+        "market.Product",
+        verbose_name="认定产品",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     quantity = models.DecimalField("约定数量", max_digits=14, decimal_places=3)
     price_rule = models.CharField("定价方式", max_length=16, choices=PriceRule.choices)
     price = models.DecimalField("固定单价（元）", max_digits=12, decimal_places=2, null=True, blank=True)
@@ -99,9 +108,13 @@ class ContractItem(models.Model):
     # Names the market-price series (name, specification, unit, region): the latest observation of that
     # series on the day of each delivery gives the price.
     reference = models.ForeignKey(
-        "market.ReferencePrice", verbose_name="市场参考价", null=True, blank=True, on_delete=models.PROTECT,
+        "market.ReferencePrice",
+        verbose_name="市场参考价",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = "合同品种"

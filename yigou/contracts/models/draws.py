@@ -14,20 +14,32 @@ from django.db.models import Q
 
 class DrawBase(models.Model):
     order_line = models.ForeignKey(
-        "market.OrderLine", verbose_name="订单明细", null=True, blank=True, on_delete=models.PROTECT,
+        "market.OrderLine",
+        verbose_name="订单明细",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     purchase_line = models.ForeignKey(
-        "ledger.PurchaseLine", verbose_name="购买明细", null=True, blank=True, on_delete=models.PROTECT,
+        "ledger.PurchaseLine",
+        verbose_name="购买明细",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     quantity = models.DecimalField("数量", max_digits=14, decimal_places=3)
     unit_price = models.DecimalField("单价（元）", max_digits=12, decimal_places=2)
     amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
     drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     drawn_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:

@@ -15,9 +15,13 @@ from .draws import DrawBase
 class PreOrder(TimeStamped):
     number = models.CharField("预购编号", max_length=40, unique=True)
     buyer_unit = models.ForeignKey(
-        "assist.AssistingUnit", verbose_name="购买单位", null=True, blank=True, on_delete=models.PROTECT,
+        "assist.AssistingUnit",
+        verbose_name="购买单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     buyer_cadre = models.ForeignKey(
         "assist.Cadre",
         verbose_name="购买干部",
@@ -27,20 +31,32 @@ class PreOrder(TimeStamped):
         related_name="+",
     )
     seller_household = models.ForeignKey(
-        "registry.Household", verbose_name="销售农户", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Household",
+        verbose_name="销售农户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     seller_producer = models.ForeignKey(
-        "registry.Producer", verbose_name="销售主体", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Producer",
+        verbose_name="销售主体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     name = models.CharField("品名", max_length=100)
     category = models.CharField("品类", max_length=16, choices=ProductCategory.choices)
     unit = models.CharField("单位", max_length=16)
     product = models.ForeignKey(
-        "market.Product", verbose_name="认定产品", null=True, blank=True, on_delete=models.PROTECT,
+        "market.Product",
+        verbose_name="认定产品",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     quantity = models.DecimalField("预购数量", max_digits=14, decimal_places=3)
     price = models.DecimalField("约定单价（元）", max_digits=12, decimal_places=2)
     price_tolerance = models.DecimalField("价格允许偏差（%）", max_digits=5, decimal_places=2, default=5)
@@ -59,9 +75,13 @@ class PreOrder(TimeStamped):
     note = models.CharField("备注", max_length=500, blank=True)
     end_reason = models.CharField("结清/取消说明", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = "以产预购"

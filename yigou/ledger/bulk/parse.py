@@ -184,8 +184,12 @@ def _draft(actor: Any, refs: References, external_id: str, row: int, cells: dict
         else (buyer.buyer_cadre.unit_id if buyer.buyer_cadre else None)
     )
     try:
-        check_may_record(actor, seller_region_code=region.code, buyer_unit_id=unit_id,
-                         seller_producer_id=producer.pk if producer else None)  # fmt: skip
+        check_may_record(
+            actor,
+            seller_region_code=region.code,
+            buyer_unit_id=unit_id,
+            seller_producer_id=producer.pk if producer else None,
+        )
     except DomainError as exc:
         raise RowError("销售方", exc.message) from None
     self_selling = household is not None or (producer is not None and producer.household_id)
@@ -195,14 +199,24 @@ def _draft(actor: Any, refs: References, external_id: str, row: int, cells: dict
         else _choice(cells, "分配方式", layout.RULES, default=Attribution.ENTERED)
     )
     return Draft(
-        external_id=external_id, row=row, date=day, buyer_kind=kind,
+        external_id=external_id,
+        row=row,
+        date=day,
+        buyer_kind=kind,
         buyer_unit_id=buyer.buyer_unit.pk if buyer.buyer_unit else None,
-        buyer_cadre_id=buyer.buyer_cadre.pk if buyer.buyer_cadre else None, buyer_name=buyer.buyer_name,
-        buyer_key=buyer_key(buyer), channel=channel, outlet_id=_outlet(refs, cells, channel, region.county_code, day),
-        seller_kind=seller_kind, seller_household_id=household.pk if household else None,
-        seller_producer_id=producer.pk if producer else None, region_id=region.code, county_code=region.county_code,
-        attribution=rule, entered=cells.get("受益农户", "").strip(),
-    )  # fmt: skip
+        buyer_cadre_id=buyer.buyer_cadre.pk if buyer.buyer_cadre else None,
+        buyer_name=buyer.buyer_name,
+        buyer_key=buyer_key(buyer),
+        channel=channel,
+        outlet_id=_outlet(refs, cells, channel, region.county_code, day),
+        seller_kind=seller_kind,
+        seller_household_id=household.pk if household else None,
+        seller_producer_id=producer.pk if producer else None,
+        region_id=region.code,
+        county_code=region.county_code,
+        attribution=rule,
+        entered=cells.get("受益农户", "").strip(),
+    )
 
 
 def _entered_shares(refs: References, text: str) -> list[Share]:
@@ -264,8 +278,13 @@ class Parsed:
 
 
 def _collect(rows: list[tuple[int, dict[str, str]]]) -> dict[str, set[str]]:
-    wanted: dict[str, set[str]] = {"sellers": set(), "beneficiaries": set(), "buyers": set(), "outlets": set(),
-                                   "external_ids": set()}  # fmt: skip
+    wanted: dict[str, set[str]] = {
+        "sellers": set(),
+        "beneficiaries": set(),
+        "buyers": set(),
+        "outlets": set(),
+        "external_ids": set(),
+    }
     for _, cells in rows:
         wanted["sellers"].add(cells.get("销售方", "").strip())
         wanted["buyers"].add(cells.get("购买方", "").strip())
@@ -307,8 +326,16 @@ def parse(actor: Any, table: Table, progress: Callable[[int], None] | None = Non
     return Parsed(drafts if report.ok else [], report, len(skipped))
 
 
-def _parse_row(actor: Any, refs: References, report: ImportReport, drafts: list[Draft], by_id: dict[str, Draft],
-               skipped: set[str], line: int, cells: dict[str, str]) -> None:  # fmt: skip
+def _parse_row(
+    actor: Any,
+    refs: References,
+    report: ImportReport,
+    drafts: list[Draft],
+    by_id: dict[str, Draft],
+    skipped: set[str],
+    line: int,
+    cells: dict[str, str],
+) -> None:
     external_id = cells.get("外部编号", "").strip()
     if not external_id or len(external_id) > 64:
         report.add(line, "外部编号", "不能为空，且不超过64个字符")

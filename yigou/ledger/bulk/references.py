@@ -29,8 +29,15 @@ def _chunks(values: list[str], size: int = 900) -> list[list[str]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
-def load(actor: Any, *, sellers: set[str], beneficiaries: set[str], buyers: set[str], outlets: set[str],
-         external_ids: set[str]) -> References:  # fmt: skip
+def load(
+    actor: Any,
+    *,
+    sellers: set[str],
+    beneficiaries: set[str],
+    buyers: set[str],
+    outlets: set[str],
+    external_ids: set[str],
+) -> References:
     refs = References()
     numbers = sorted(sellers | beneficiaries)
     for chunk in _chunks(numbers):

@@ -157,12 +157,19 @@ def _params(actor: Any) -> dict[str, Any]:
     scope = scope_for(actor)
     kinds = {kind: sorted(str(k) for k in allowed) for kind, allowed in UNIT_KINDS.items()}
     return {
-        "space": whitespace(), "today": dt.date.today(), "earliest": EARLIEST, "scope": scope.kind,
-        "prefix": scope.region_prefix, "scope_unit": scope.unit_id, "out_of_scope": message_for("out_of_scope"),
-        "buyer_prefix": message_for("buyer_invalid", detail=""), "unit_kinds": kinds[BuyerKind.UNIT],
-        "canteen_kinds": kinds[BuyerKind.CANTEEN], "enterprise_kinds": kinds[BuyerKind.ENTERPRISE],
+        "space": whitespace(),
+        "today": dt.date.today(),
+        "earliest": EARLIEST,
+        "scope": scope.kind,
+        "prefix": scope.region_prefix,
+        "scope_unit": scope.unit_id,
+        "out_of_scope": message_for("out_of_scope"),
+        "buyer_prefix": message_for("buyer_invalid", detail=""),
+        "unit_kinds": kinds[BuyerKind.UNIT],
+        "canteen_kinds": kinds[BuyerKind.CANTEEN],
+        "enterprise_kinds": kinds[BuyerKind.ENTERPRISE],
         "social_kinds": kinds[BuyerKind.SOCIAL_ORG],
-    }  # fmt: skip
+    }
 
 
 def _check(cursor: Any, actor: Any, total: int) -> ImportReport:
@@ -179,8 +186,10 @@ def _check(cursor: Any, actor: Any, total: int) -> ImportReport:
     cursor.execute("SELECT line, col, message FROM imp_error ORDER BY line")
     for line, column, message in cursor.fetchall():
         report.add(line, column, message)
-    cursor.execute("SELECT count(DISTINCT ext) FILTER (WHERE skipped), count(DISTINCT ext) FILTER (WHERE NOT skipped)"
-                   " FROM imp_row WHERE NOT bad_ext")  # fmt: skip
+    cursor.execute(
+        "SELECT count(DISTINCT ext) FILTER (WHERE skipped), count(DISTINCT ext) FILTER (WHERE NOT skipped)"
+        " FROM imp_row WHERE NOT bad_ext"
+    )
     report.skipped, purchases = cursor.fetchone()
     report.purchases = purchases if report.ok else 0
     return report

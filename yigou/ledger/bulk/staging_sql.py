@@ -8,12 +8,36 @@ from __future__ import annotations
 
 # The columns of the staging table, in COPY order, with the file header each one comes from.
 STAGE_COLUMNS: list[tuple[str, str]] = [
-    ("ext", "外部编号"), ("dat", "日期"), ("bkind", "购买方类型"), ("buyer", "购买方"), ("chan", "渠道"),
-    ("outlet", "网点"), ("seller", "销售方"), ("product", "产品"), ("category", "品类"), ("qty", "数量"),
-    ("unit", "单位"), ("price", "单价"), ("amount", "金额"), ("source", "产品来源"),
-]  # fmt: skip
-TEMP_TABLES = ("imp_stage", "imp_choice", "imp_date", "imp_unit", "imp_buyer", "imp_person", "imp_outlet",
-               "imp_row", "imp_error", "imp_purchase", "imp_slot", "imp_before", "imp_am")  # fmt: skip
+    ("ext", "外部编号"),
+    ("dat", "日期"),
+    ("bkind", "购买方类型"),
+    ("buyer", "购买方"),
+    ("chan", "渠道"),
+    ("outlet", "网点"),
+    ("seller", "销售方"),
+    ("product", "产品"),
+    ("category", "品类"),
+    ("qty", "数量"),
+    ("unit", "单位"),
+    ("price", "单价"),
+    ("amount", "金额"),
+    ("source", "产品来源"),
+]
+TEMP_TABLES = (
+    "imp_stage",
+    "imp_choice",
+    "imp_date",
+    "imp_unit",
+    "imp_buyer",
+    "imp_person",
+    "imp_outlet",
+    "imp_row",
+    "imp_error",
+    "imp_purchase",
+    "imp_slot",
+    "imp_before",
+    "imp_am",
+)
 
 # A plain decimal: anything else (exponents, NaN, very long numbers) goes to the Python path.
 NUMBER = r"^[+-]?([0-9]{1,9}(\.[0-9]{0,6})?|\.[0-9]{1,6})$"

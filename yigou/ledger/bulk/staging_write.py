@@ -56,6 +56,10 @@ def write_staged(cursor: Any, actor: Any, note: str) -> int:
     cursor.execute(f"LOCK TABLE {Presence._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
     written = _ledger(cursor, actor, note)
     _rollups(cursor)
-    audit.record(actor=actor, action="purchase_import", target_type="ledger.purchase",
-                 note=f"批量导入 {written} 笔购买记录 {note}".strip())  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="purchase_import",
+        target_type="ledger.purchase",
+        note=f"批量导入 {written} 笔购买记录 {note}".strip(),
+    )
     return written

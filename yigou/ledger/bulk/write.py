@@ -41,13 +41,26 @@ class FineDeltas:
 def _purchase(draft: Draft, actor: Any, note: str, now: dt.datetime) -> Purchase:
     return Purchase(
         recorded_at=now,
-        external_id=draft.external_id, date=draft.date, region_id=draft.region_id, county_code=draft.county_code,
-        buyer_kind=draft.buyer_kind, buyer_unit_id=draft.buyer_unit_id, buyer_cadre_id=draft.buyer_cadre_id,
-        buyer_name=draft.buyer_name, buyer_key=draft.buyer_key, channel=draft.channel, outlet_id=draft.outlet_id,
-        seller_kind=draft.seller_kind, seller_household_id=draft.seller_household_id,
-        seller_producer_id=draft.seller_producer_id, total=draft.total, attribution=draft.attribution,
-        note=note, source=Source.IMPORT, recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+        external_id=draft.external_id,
+        date=draft.date,
+        region_id=draft.region_id,
+        county_code=draft.county_code,
+        buyer_kind=draft.buyer_kind,
+        buyer_unit_id=draft.buyer_unit_id,
+        buyer_cadre_id=draft.buyer_cadre_id,
+        buyer_name=draft.buyer_name,
+        buyer_key=draft.buyer_key,
+        channel=draft.channel,
+        outlet_id=draft.outlet_id,
+        seller_kind=draft.seller_kind,
+        seller_household_id=draft.seller_household_id,
+        seller_producer_id=draft.seller_producer_id,
+        total=draft.total,
+        attribution=draft.attribution,
+        note=note,
+        source=Source.IMPORT,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
 
 
 def _lines(draft: Draft, purchase_id: int) -> list[PurchaseLine]:
@@ -85,8 +98,10 @@ def _insert(model: Any, rows: list[Any], *, need_ids: bool = False) -> None:
     with connection.cursor() as cursor:
         if need_ids:
             fields = [model._meta.pk, *fields]
-            cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
-                           [len(rows)])  # fmt: skip
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+                [len(rows)],
+            )
             for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
                 row.pk = pk
         columns = ", ".join(f.column for f in fields)
@@ -117,8 +132,12 @@ def write_drafts(actor: Any, drafts: list[Draft], *, note: str = "") -> int:
         _insert(PurchaseLine, lines)
         _insert(Beneficiary, beneficiaries)
         _update_rollups(purchases, lines, beneficiaries)
-        audit.record(actor=actor, action="purchase_import", target_type="ledger.purchase",
-                     note=f"批量导入 {len(purchases)} 笔购买记录 {note}".strip())  # fmt: skip
+        audit.record(
+            actor=actor,
+            action="purchase_import",
+            target_type="ledger.purchase",
+            note=f"批量导入 {len(purchases)} 笔购买记录 {note}".strip(),
+        )
     return len(purchases)
 
 

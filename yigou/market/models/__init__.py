@@ -14,6 +14,19 @@ from .products import (
 )
 
 __all__ = [
-    "Activity", "AfterSale", "Blacklisting", "Objection", "Order", "OrderEvent", "OrderLine", "Outlet",
-    "PreSaleItem", "PreSaleList", "Product", "ProductFile", "ProductHousehold", "ProductStep", "ReferencePrice",
-]  # fmt: skip
+    "Activity",
+    "AfterSale",
+    "Blacklisting",
+    "Objection",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "Outlet",
+    "PreSaleItem",
+    "PreSaleList",
+    "Product",
+    "ProductFile",
+    "ProductHousehold",
+    "ProductStep",
+    "ReferencePrice",
+]

@@ -23,14 +23,22 @@ class Order(TimeStamped):
     )
     county_code = models.CharField("县代码", max_length=12, db_index=True)
     producer = models.ForeignKey(
-        "registry.Producer", verbose_name="卖方主体", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Producer",
+        verbose_name="卖方主体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="orders",
-    )  # fmt: skip
+    )
     buyer_kind = models.CharField("购买方类型", max_length=16)  # ledger.enums.BuyerKind
     buyer_unit = models.ForeignKey(
-        "assist.AssistingUnit", verbose_name="购买单位", null=True, blank=True, on_delete=models.PROTECT,
+        "assist.AssistingUnit",
+        verbose_name="购买单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="orders",
-    )  # fmt: skip
+    )
     buyer_cadre = models.ForeignKey(
         "assist.Cadre",
         verbose_name="购买干部",
@@ -130,9 +138,13 @@ class AfterSale(TimeStamped):
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
     )
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
     resolution = models.CharField("处理意见", max_length=500, blank=True)
 

@@ -22,9 +22,13 @@ class PreSaleList(TimeStamped):
     region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="+")
     county_code = models.CharField("所在县代码", max_length=12, db_index=True)
     producer = models.ForeignKey(
-        "registry.Producer", verbose_name="发布主体", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Producer",
+        verbose_name="发布主体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="presale_lists",
-    )  # fmt: skip
+    )
     opens_on = models.DateField("开始接单")
     closes_on = models.DateField("截止接单")
     delivery = models.CharField("交付方式", max_length=16, choices=Delivery.choices, default=Delivery.BOTH)
@@ -61,9 +65,13 @@ class PreSaleItem(TimeStamped):
 
     presale_list = models.ForeignKey(PreSaleList, on_delete=models.PROTECT, related_name="items")
     product = models.ForeignKey(
-        "market.Product", verbose_name="认定产品", null=True, blank=True, on_delete=models.PROTECT,
+        "market.Product",
+        verbose_name="认定产品",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="offers",
-    )  # fmt: skip
+    )
     name = models.CharField("品名", max_length=100)
     category = models.CharField("品类", max_length=16, choices=ProductCategory.choices)
     specification = models.CharField("规格", max_length=100, blank=True)
@@ -74,13 +82,21 @@ class PreSaleItem(TimeStamped):
     window_start = models.DateField("采收/交付开始")
     window_end = models.DateField("采收/交付结束")
     seller_household = models.ForeignKey(
-        "registry.Household", verbose_name="销售农户", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Household",
+        verbose_name="销售农户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     seller_producer = models.ForeignKey(
-        "registry.Producer", verbose_name="销售主体", null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Producer",
+        verbose_name="销售主体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = "预售品种"

@@ -103,8 +103,14 @@ class Duplicates:
     name_rows: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @classmethod
-    def fetch(cls, model: type[models.Model], rows: list[tuple[int, dict[str, str]]], *, code_column: str,
-              name_column: str) -> Duplicates:  # fmt: skip
+    def fetch(
+        cls,
+        model: type[models.Model],
+        rows: list[tuple[int, dict[str, str]]],
+        *,
+        code_column: str,
+        name_column: str,
+    ) -> Duplicates:
         codes = {(cells.get(code_column) or "").strip().upper() for _, cells in rows}
         names = {(cells.get(name_column) or "").strip() for _, cells in rows}
         manager = model._default_manager

@@ -28,25 +28,69 @@ from ..models import Household, Member
 from ..services import MemberInput, household_record_event, household_register
 from .common import RegionLookup, WriteFailed, optional_phone, run_with_failures
 
-RELATIONS = Choices(Relation, {
-    "本人": Relation.HEAD, "户主本人": Relation.HEAD, "妻": Relation.SPOUSE, "夫": Relation.SPOUSE,
-    "妻子": Relation.SPOUSE, "丈夫": Relation.SPOUSE, "之妻": Relation.SPOUSE, "之夫": Relation.SPOUSE,
-    "子": Relation.CHILD, "女": Relation.CHILD, "儿子": Relation.CHILD, "女儿": Relation.CHILD,
-    "之子": Relation.CHILD, "之女": Relation.CHILD, "长子": Relation.CHILD, "次子": Relation.CHILD,
-    "长女": Relation.CHILD, "次女": Relation.CHILD, "父亲": Relation.PARENT, "母亲": Relation.PARENT,
-    "之父": Relation.PARENT, "之母": Relation.PARENT, "父": Relation.PARENT, "母": Relation.PARENT,
-    "孙子": Relation.GRANDCHILD, "孙女": Relation.GRANDCHILD, "之孙子": Relation.GRANDCHILD,
-    "之孙女": Relation.GRANDCHILD, "外孙子": Relation.GRANDCHILD, "外孙女": Relation.GRANDCHILD,
-    "兄弟": Relation.SIBLING, "姐妹": Relation.SIBLING, "儿媳": Relation.CHILD_IN_LAW,
-    "女婿": Relation.CHILD_IN_LAW, "之儿媳": Relation.CHILD_IN_LAW, "之女婿": Relation.CHILD_IN_LAW,
-})  # fmt: skip
-LABOUR = Choices(Labour, {
-    "技能劳动力": Labour.SKILLED, "普通": Labour.ORDINARY, "弱劳动力": Labour.WEAK, "半劳动力": Labour.WEAK,
-    "丧失劳动能力": Labour.LOST, "无劳动能力": Labour.NONE,
-}, default=Labour.ORDINARY)  # fmt: skip
-HEALTH = Choices(Health, {
-    "慢性病": Health.CHRONIC, "长期慢性病": Health.CHRONIC, "大病": Health.SERIOUS, "残疾人": Health.DISABLED,
-}, default=Health.HEALTHY)  # fmt: skip
+RELATIONS = Choices(
+    Relation,
+    {
+        "本人": Relation.HEAD,
+        "户主本人": Relation.HEAD,
+        "妻": Relation.SPOUSE,
+        "夫": Relation.SPOUSE,
+        "妻子": Relation.SPOUSE,
+        "丈夫": Relation.SPOUSE,
+        "之妻": Relation.SPOUSE,
+        "之夫": Relation.SPOUSE,
+        "子": Relation.CHILD,
+        "女": Relation.CHILD,
+        "儿子": Relation.CHILD,
+        "女儿": Relation.CHILD,
+        "之子": Relation.CHILD,
+        "之女": Relation.CHILD,
+        "长子": Relation.CHILD,
+        "次子": Relation.CHILD,
+        "长女": Relation.CHILD,
+        "次女": Relation.CHILD,
+        "父亲": Relation.PARENT,
+        "母亲": Relation.PARENT,
+        "之父": Relation.PARENT,
+        "之母": Relation.PARENT,
+        "父": Relation.PARENT,
+        "母": Relation.PARENT,
+        "孙子": Relation.GRANDCHILD,
+        "孙女": Relation.GRANDCHILD,
+        "之孙子": Relation.GRANDCHILD,
+        "之孙女": Relation.GRANDCHILD,
+        "外孙子": Relation.GRANDCHILD,
+        "外孙女": Relation.GRANDCHILD,
+        "兄弟": Relation.SIBLING,
+        "姐妹": Relation.SIBLING,
+        "儿媳": Relation.CHILD_IN_LAW,
+        "女婿": Relation.CHILD_IN_LAW,
+        "之儿媳": Relation.CHILD_IN_LAW,
+        "之女婿": Relation.CHILD_IN_LAW,
+    },
+)
+LABOUR = Choices(
+    Labour,
+    {
+        "技能劳动力": Labour.SKILLED,
+        "普通": Labour.ORDINARY,
+        "弱劳动力": Labour.WEAK,
+        "半劳动力": Labour.WEAK,
+        "丧失劳动能力": Labour.LOST,
+        "无劳动能力": Labour.NONE,
+    },
+    default=Labour.ORDINARY,
+)
+HEALTH = Choices(
+    Health,
+    {
+        "慢性病": Health.CHRONIC,
+        "长期慢性病": Health.CHRONIC,
+        "大病": Health.SERIOUS,
+        "残疾人": Health.DISABLED,
+    },
+    default=Health.HEALTHY,
+)
 POOR_WORDS = {"贫困户": True, "建档立卡贫困户": True, "一般农户": False, "非贫困户": False, "": False}
 
 C_NUMBER, C_VILLAGE, C_NAME, C_ID, C_RELATION = "户编号", "村代码", "姓名", "身份证号", "与户主关系"
@@ -61,23 +105,60 @@ C_LABOUR, C_HEALTH, C_PHONE, C_ADDRESS, C_TYPE, C_DATE = (
 HOUSEHOLD_FIELDS = (C_VILLAGE, C_PHONE, C_ADDRESS, C_TYPE, C_DATE)  # one value per household
 
 COLUMNS = [
-    Column(C_NUMBER, True, "同一户的每名成员填写相同的户编号；系统中已有的户编号不能再次导入。",
-           "1至32位数字或字母", "5109031010019999"),
-    Column(C_VILLAGE, True, "户所在村的12位行政区划代码，须是您管辖范围内的村。可只填在户主行。",
-           "12位数字（村级区划）", "510903101001"),
+    Column(
+        C_NUMBER,
+        True,
+        "同一户的每名成员填写相同的户编号；系统中已有的户编号不能再次导入。",
+        "1至32位数字或字母",
+        "5109031010019999",
+    ),
+    Column(
+        C_VILLAGE,
+        True,
+        "户所在村的12位行政区划代码，须是您管辖范围内的村。可只填在户主行。",
+        "12位数字（村级区划）",
+        "510903101001",
+    ),
     Column(C_NAME, True, "成员姓名。", "不超过60字", "张德明"),
-    Column(C_ID, True, "18位居民身份证号码，校验位须正确；同一人在全系统只能登记一次。",
-           "18位，末位可为X", "51090319620315011X"),
-    Column(C_RELATION, True, "每户有且只有一名户主。", "、".join(RELATIONS.labels) + "（也可写之子、之女、妻等）", "户主"),
+    Column(
+        C_ID,
+        True,
+        "18位居民身份证号码，校验位须正确；同一人在全系统只能登记一次。",
+        "18位，末位可为X",
+        "51090319620315011X",
+    ),
+    Column(
+        C_RELATION,
+        True,
+        "每户有且只有一名户主。",
+        "、".join(RELATIONS.labels) + "（也可写之子、之女、妻等）",
+        "户主",
+    ),
     Column(C_LABOUR, False, "留空按“普通劳动力”。", "、".join(LABOUR.labels), "普通劳动力"),
     Column(C_HEALTH, False, "留空按“健康”。", "、".join(HEALTH.labels), "健康"),
-    Column(C_PHONE, False, "户的联系电话，可只填在户主行。", "11位手机号，或固定电话如 0825-2221234", "13800001111"),
+    Column(
+        C_PHONE,
+        False,
+        "户的联系电话，可只填在户主行。",
+        "11位手机号，或固定电话如 0825-2221234",
+        "13800001111",
+    ),
     Column(C_ADDRESS, False, "户的住址，可只填在户主行。", "不超过200字", "永兴村3组12号"),
-    Column(C_TYPE, False, "留空按“一般农户”。贫困户导入后即为建档立卡贫困户（来源记为“历史数据导入”）。",
-           "贫困户、一般农户", "贫困户"),
-    Column(C_DATE, False, "贫困户必填，为识别纳入（建档立卡）的日期，不能晚于今天；一般农户不填。",
-           "2014-10-01、2014/10/1、2014.10.1、2014年10月1日 或 20141001", "2014-10-01"),
-]  # fmt: skip
+    Column(
+        C_TYPE,
+        False,
+        "留空按“一般农户”。贫困户导入后即为建档立卡贫困户（来源记为“历史数据导入”）。",
+        "贫困户、一般农户",
+        "贫困户",
+    ),
+    Column(
+        C_DATE,
+        False,
+        "贫困户必填，为识别纳入（建档立卡）的日期，不能晚于今天；一般农户不填。",
+        "2014-10-01、2014/10/1、2014.10.1、2014年10月1日 或 20141001",
+        "2014-10-01",
+    ),
+]
 MAX_NUMBER_LENGTH = 32
 
 
@@ -221,9 +302,14 @@ def _plan(number: str, rows: list[PersonRow], report: ImportReport) -> Household
     if len(report.errors) > before:
         return None
     return HouseholdPlan(
-        number=number, line=line, members=[p.member for p in rows], village=shared[C_VILLAGE],
-        phone=shared[C_PHONE] or "", address=shared[C_ADDRESS] or "", identified_on=day,
-    )  # fmt: skip
+        number=number,
+        line=line,
+        members=[p.member for p in rows],
+        village=shared[C_VILLAGE],
+        phone=shared[C_PHONE] or "",
+        address=shared[C_ADDRESS] or "",
+        identified_on=day,
+    )
 
 
 def _validate(actor: Any, table: Table, report: ImportReport) -> list[HouseholdPlan]:
@@ -258,21 +344,32 @@ def _write(actor: Any, plans: list[HouseholdPlan]) -> int:
         assert plan.village is not None  # _plan refuses a household without one
         try:
             household = household_register(
-                actor=actor, village=plan.village, members=plan.members, number=plan.number,
-                phone=plan.phone, address=plan.address,
-            )  # fmt: skip
+                actor=actor,
+                village=plan.village,
+                members=plan.members,
+                number=plan.number,
+                phone=plan.phone,
+                address=plan.address,
+            )
             if plan.identified_on is not None:
                 household_record_event(
-                    actor=actor, household=household, kind=EventKind.IDENTIFIED, date=plan.identified_on,
-                    reason="批量导入：建档立卡贫困户", source=EventSource.IMPORT,
-                )  # fmt: skip
+                    actor=actor,
+                    household=household,
+                    kind=EventKind.IDENTIFIED,
+                    date=plan.identified_on,
+                    reason="批量导入：建档立卡贫困户",
+                    source=EventSource.IMPORT,
+                )
         except DomainError as exc:
             raise WriteFailed(plan.line, C_NUMBER, exc.message) from exc
     people = sum(len(p.members) for p in plans)
     audit.record(
-        actor=actor, action="import", target_type="registry.household",
-        region_code=getattr(actor, "audit_region_code", ""), note=f"批量导入农户 {len(plans)} 户、成员 {people} 人",
-    )  # fmt: skip
+        actor=actor,
+        action="import",
+        target_type="registry.household",
+        region_code=getattr(actor, "audit_region_code", ""),
+        note=f"批量导入农户 {len(plans)} 户、成员 {people} 人",
+    )
     return len(plans)
 
 

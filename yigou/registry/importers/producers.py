@@ -28,10 +28,16 @@ from ..models import Producer
 from ..services import producer_register
 from .common import Duplicates, RegionLookup, WriteFailed, optional_phone, run_with_failures
 
-KINDS = Choices(ProducerKind, {
-    "合作社": ProducerKind.COOPERATIVE, "专业合作社": ProducerKind.COOPERATIVE, "企业": ProducerKind.ENTERPRISE,
-    "农业产业化龙头企业": ProducerKind.ENTERPRISE, "农场": ProducerKind.FAMILY_FARM,
-})  # fmt: skip
+KINDS = Choices(
+    ProducerKind,
+    {
+        "合作社": ProducerKind.COOPERATIVE,
+        "专业合作社": ProducerKind.COOPERATIVE,
+        "企业": ProducerKind.ENTERPRISE,
+        "农业产业化龙头企业": ProducerKind.ENTERPRISE,
+        "农场": ProducerKind.FAMILY_FARM,
+    },
+)
 GRADES = Choices(
     EnterpriseGrade, {"国家": "national", "省": "provincial", "市": "city", "县": "county"}, default=""
 )
@@ -41,19 +47,34 @@ C_KIND, C_NAME, C_USCC, C_REGION, C_GRADE = "类型", "名称", "统一社会信
 C_CONTACT, C_PHONE, C_ADDRESS, C_PRODUCTS = "联系人", "联系电话", "地址", "主营产品"
 
 COLUMNS = [
-    Column(C_KIND, True, "经营主体类型。个体销售的农户请在农户详情页登记，不能批量导入。",
-           "农民专业合作社、龙头企业、家庭农场（也可写“合作社”“企业”）", "农民专业合作社"),
+    Column(
+        C_KIND,
+        True,
+        "经营主体类型。个体销售的农户请在农户详情页登记，不能批量导入。",
+        "农民专业合作社、龙头企业、家庭农场（也可写“合作社”“企业”）",
+        "农民专业合作社",
+    ),
     Column(C_NAME, True, "营业执照上的名称；同一区划内不能重名。", "不超过200字", "船山区石佛柑橘专业合作社"),
-    Column(C_USCC, False, "合作社和龙头企业必填，家庭农场有则填；校验位须正确，全系统不能重复。",
-           "18位数字或大写字母", "9351090300000XGN4C"),
-    Column(C_REGION, True, "主体所在的县、乡镇或村的12位区划代码，须在您的管辖范围内。",
-           "12位数字（县级、乡级或村级）", "510903101000"),
+    Column(
+        C_USCC,
+        False,
+        "合作社和龙头企业必填，家庭农场有则填；校验位须正确，全系统不能重复。",
+        "18位数字或大写字母",
+        "9351090300000XGN4C",
+    ),
+    Column(
+        C_REGION,
+        True,
+        "主体所在的县、乡镇或村的12位区划代码，须在您的管辖范围内。",
+        "12位数字（县级、乡级或村级）",
+        "510903101000",
+    ),
     Column(C_CONTACT, False, "联系人姓名。", "不超过60字", "赵社长"),
     Column(C_PHONE, False, "联系人电话。", "11位手机号，或固定电话如 0825-2221234", "13811112222"),
     Column(C_ADDRESS, False, "经营地址。", "不超过200字", "永兴镇永兴村3组"),
     Column(C_PRODUCTS, False, "主要产品，多个用顿号分隔。", "不超过300字", "蔬菜、鲜蛋"),
     Column(C_GRADE, False, "只有龙头企业填写。", "国家级、省级、市级、县级", ""),
-]  # fmt: skip
+]
 
 
 @dataclass
@@ -90,8 +111,12 @@ def _parse_row(
     kind = reader.get(C_KIND, _parse_kind)
     name = reader.get(C_NAME, required_text(C_NAME, 200))
     uscc = _parse_uscc(reader, kind, seen)
-    region = reader.get(C_REGION, lambda t: regions.get(t, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE,
-                                                          column=C_REGION, what="所在区划"))  # fmt: skip
+    region = reader.get(
+        C_REGION,
+        lambda t: regions.get(
+            t, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, column=C_REGION, what="所在区划"
+        ),
+    )
     seen.check_name(reader, C_NAME, name, region)
     grade = reader.get(C_GRADE, lambda t: GRADES.parse(C_GRADE, t))
     if grade and kind and kind != ProducerKind.ENTERPRISE:
@@ -117,9 +142,12 @@ def _write(actor: Any, plans: list[ProducerPlan]) -> int:
         except DomainError as exc:
             raise WriteFailed(plan.line, C_NAME, exc.message) from exc
     audit.record(
-        actor=actor, action="import", target_type="registry.producer",
-        region_code=getattr(actor, "audit_region_code", ""), note=f"批量导入经营主体 {len(plans)} 个",
-    )  # fmt: skip
+        actor=actor,
+        action="import",
+        target_type="registry.producer",
+        region_code=getattr(actor, "audit_region_code", ""),
+        note=f"批量导入经营主体 {len(plans)} 个",
+    )
     return len(plans)
 
 

@@ -119,9 +119,11 @@ def household_register(
     )
     Member.objects.bulk_create([_build_member(household, m) for m in cleaned])
     audit.record(
-        actor=actor, action="create", target=household,
+        actor=actor,
+        action="create",
+        target=household,
         changes={"members": [m.name for m in cleaned], "village": village.code},
-    )  # fmt: skip
+    )
     return household
 
 
@@ -177,9 +179,12 @@ def member_reveal(*, actor: Any, member: Member) -> dict[str, str]:
     household = member.household
     ensure_can(actor, "pii.reveal", household)
     audit.record(
-        actor=actor, action="reveal", target=member, region_code=household.village_id,
+        actor=actor,
+        action="reveal",
+        target=member,
+        region_code=household.village_id,
         note="查看完整身份证号、电话与健康状况",
-    )  # fmt: skip
+    )
     return {"id_number": member.id_number, "phone": household.phone, "health": member.health_label}
 
 
@@ -229,17 +234,24 @@ def household_record_event(
     before = _current_state(household)
     after = status_rules.apply(before, kind, monitor_type)
     event = StatusEvent.objects.create(
-        household=household, kind=kind, date=date, reason=reason.strip()[:500],
+        household=household,
+        kind=kind,
+        date=date,
+        reason=reason.strip()[:500],
         monitor_type=monitor_type if kind == EventKind.MONITOR_STARTED else "",
-        source=source, recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+        source=source,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     _save_state(household, after)
     for upload in files:
         _attach(actor, household, upload, event=event)
     audit.record(
-        actor=actor, action=f"event:{kind}", target=household,
-        changes=audit.diff(before.__dict__, after.__dict__), note=reason,
-    )  # fmt: skip
+        actor=actor,
+        action=f"event:{kind}",
+        target=household,
+        changes=audit.diff(before.__dict__, after.__dict__),
+        note=reason,
+    )
     return event
 
 
@@ -276,17 +288,24 @@ def identification_record_step(
         )
     _check_chronology(household, date)
     row = IdentificationStep.objects.create(
-        household=household, step=step, date=date, note=note.strip()[:500],
+        household=household,
+        step=step,
+        date=date,
+        note=note.strip()[:500],
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+    )
     for upload in files:
         _attach(actor, household, upload, step=row)
     audit.record(actor=actor, action=f"step:{step}", target=household, note=note)
     if step == IdentificationStepKind.ANNOUNCEMENT:
         household_record_event(
-            actor=actor, household=household, kind=EventKind.IDENTIFIED, date=date,
-            reason="精准识别程序完成（两公示一公告）", source=EventSource.PROCEDURE,
-        )  # fmt: skip
+            actor=actor,
+            household=household,
+            kind=EventKind.IDENTIFIED,
+            date=date,
+            reason="精准识别程序完成（两公示一公告）",
+            source=EventSource.PROCEDURE,
+        )
     elif household.status == status_rules.S.NON_POOR:
         _save_state(household, status_rules.State(status_rules.S.IDENTIFYING, household.monitor_type))
     return row
@@ -307,9 +326,13 @@ def _attach(
     if upload.size and upload.size > MAX_EVIDENCE_BYTES:
         raise DomainError("invalid_input", detail=f"佐证材料“{name}”超过 20MB")
     return EvidenceFile.objects.create(
-        household=household, step=step, event=event, file=upload, name=name[:200],
+        household=household,
+        step=step,
+        event=event,
+        file=upload,
+        name=name[:200],
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic

@@ -72,11 +72,19 @@ def producer_register(
     if not name:
         raise DomainError("invalid_input", detail="名称不能为空", field="name")
     producer = Producer.objects.create(
-        kind=kind, name=name[:200], name_initials=initials(name)[:60], uscc=_clean_uscc(kind, uscc),
-        region=region, county_code=region.county_code, household=household, grade=grade,
-        contact_name=contact_name.strip()[:60], contact_phone=validate_phone(contact_phone) if contact_phone else "",
-        address=address.strip()[:200], main_products=main_products.strip()[:300],
-    )  # fmt: skip
+        kind=kind,
+        name=name[:200],
+        name_initials=initials(name)[:60],
+        uscc=_clean_uscc(kind, uscc),
+        region=region,
+        county_code=region.county_code,
+        household=household,
+        grade=grade,
+        contact_name=contact_name.strip()[:60],
+        contact_phone=validate_phone(contact_phone) if contact_phone else "",
+        address=address.strip()[:200],
+        main_products=main_products.strip()[:300],
+    )
     audit.record(actor=actor, action="create", target=producer, changes={"kind": kind, "name": name})
     return producer
 
@@ -129,13 +137,19 @@ def coop_member_add(
     if household is not None and producer.members.filter(household=household, left_on__isnull=True).exists():
         raise DomainError("invalid_input", detail=f"{household} 已是本社社员")
     member = CoopMember.objects.create(
-        producer=producer, household=household, name=name.strip()[:100], shares=shares, capital=capital,
+        producer=producer,
+        household=household,
+        name=name.strip()[:100],
+        shares=shares,
+        capital=capital,
         joined_on=joined_on,
-    )  # fmt: skip
+    )
     audit.record(
-        actor=actor, action="coop_member_add", target=producer,
+        actor=actor,
+        action="coop_member_add",
+        target=producer,
         changes={"member": member.name, "shares": str(shares), "capital": str(capital)},
-    )  # fmt: skip
+    )
     return member
 
 
@@ -169,13 +183,20 @@ def linkage_add(
     if overlapping.exists():
         raise DomainError("pairing_overlap", start=overlapping.first().start.isoformat())  # type: ignore[union-attr]
     linkage = Linkage.objects.create(
-        producer=producer, household=household, mechanism=mechanism, start=start, end=end,
-        expected_income=expected_income, note=note.strip()[:300],
-    )  # fmt: skip
+        producer=producer,
+        household=household,
+        mechanism=mechanism,
+        start=start,
+        end=end,
+        expected_income=expected_income,
+        note=note.strip()[:300],
+    )
     audit.record(
-        actor=actor, action="linkage_add", target=producer,
+        actor=actor,
+        action="linkage_add",
+        target=producer,
         changes={"household": household.number, "mechanism": mechanism, "start": start.isoformat()},
-    )  # fmt: skip
+    )
     return linkage
 
 
@@ -189,7 +210,10 @@ def linkage_end(*, actor: Any, linkage: Linkage, end: dt.date, reason: str = "")
     linkage.end = end
     linkage.save(update_fields=["end", "updated_at"])
     audit.record(
-        actor=actor, action="linkage_end", target=linkage.producer,
-        changes={"household": linkage.household.number, "end": end.isoformat()}, note=reason,
-    )  # fmt: skip
+        actor=actor,
+        action="linkage_end",
+        target=linkage.producer,
+        changes={"household": linkage.household.number, "end": end.isoformat()},
+        note=reason,
+    )
     return linkage

@@ -22,13 +22,18 @@ class ApplyForm(forms.Form):
     base = forms.CharField(label="生产基地", max_length=200)
     price = forms.DecimalField(label="销售价格（元）", max_digits=12, decimal_places=2)
     price_links = forms.CharField(
-        label="同类产品比价链接", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="同类产品比价链接",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="每行一个网址（http:// 或 https://）",
-    )  # fmt: skip
+    )
     price_explanation = forms.CharField(
-        label="价格说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        label="价格说明",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="价格高于市场参考价超过允许幅度时必填",
-    )  # fmt: skip
+    )
     mechanism = forms.ChoiceField(label="带贫机制", choices=Mechanism.choices)
     mechanism_note = forms.CharField(label="带贫机制说明", required=False, max_length=500)
     households = forms.MultipleChoiceField(

@@ -22,13 +22,20 @@ def _decimal(
     label: str, places: int = 2, *, required: bool = True, initial: Any = None
 ) -> forms.DecimalField:
     step = "0.01" if places == 2 else "0.001"
-    return forms.DecimalField(label=label, required=required, max_digits=14, decimal_places=places, initial=initial,
-                              widget=forms.NumberInput({"step": step, "inputmode": "decimal"}))  # fmt: skip
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=14,
+        decimal_places=places,
+        initial=initial,
+        widget=forms.NumberInput({"step": step, "inputmode": "decimal"}),
+    )
 
 
 def _many(label: str) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(label=label, required=False, choices=[],
-                                     widget=forms.SelectMultiple({"size": 4}))  # fmt: skip
+    return forms.MultipleChoiceField(
+        label=label, required=False, choices=[], widget=forms.SelectMultiple({"size": 4})
+    )
 
 
 def numbers_list(text: str) -> list[str]:

@@ -22,9 +22,12 @@ PRODUCER_RULES = [(v, label) for v, label in Attribution.choices if v != Attribu
 
 def _money(label: str, *, required: bool = True) -> forms.DecimalField:
     return forms.DecimalField(
-        label=label, required=required, max_digits=14, decimal_places=2,
+        label=label,
+        required=required,
+        max_digits=14,
+        decimal_places=2,
         widget=forms.NumberInput({"step": "0.01", "inputmode": "decimal"}),
-    )  # fmt: skip
+    )
 
 
 def _choice(label: str, *, required: bool = False) -> forms.ChoiceField:
@@ -40,12 +43,14 @@ class PurchaseForm(forms.Form):
     channel = forms.ChoiceField(label="购买渠道", required=False, choices=[("", "请选择"), *Channel.choices])
     outlet = _choice("销售网点")
     activity = _choice("所属活动")
-    seller_kind = forms.ChoiceField(label="销售方", choices=SELLER_KINDS, initial="household",
-                                    widget=forms.RadioSelect)  # fmt: skip
+    seller_kind = forms.ChoiceField(
+        label="销售方", choices=SELLER_KINDS, initial="household", widget=forms.RadioSelect
+    )
     seller_household = forms.IntegerField(label="销售农户", required=False, widget=forms.HiddenInput)
     seller_producer = _choice("经营主体")
-    attribution = forms.ChoiceField(label="受益分配方式", required=False, choices=PRODUCER_RULES,
-                                    initial=Attribution.ENTERED)  # fmt: skip
+    attribution = forms.ChoiceField(
+        label="受益分配方式", required=False, choices=PRODUCER_RULES, initial=Attribution.ENTERED
+    )
     total = _money("合计金额（元）", required=False)
     note = forms.CharField(label="备注", required=False, max_length=300)
 
@@ -72,18 +77,30 @@ class PurchaseForm(forms.Form):
 class LineForm(forms.Form):
     product = forms.CharField(label="产品", max_length=100)
     category = forms.CharField(label="品类", required=False, max_length=50)
-    quantity = forms.DecimalField(label="数量", max_digits=14, decimal_places=3,
-                                  widget=forms.NumberInput({"step": "any", "inputmode": "decimal"}))  # fmt: skip
+    quantity = forms.DecimalField(
+        label="数量",
+        max_digits=14,
+        decimal_places=3,
+        widget=forms.NumberInput({"step": "any", "inputmode": "decimal"}),
+    )
     unit = forms.CharField(label="单位", max_length=16)
     unit_price = _money("单价（元）")
     amount = _money("金额（元）", required=False)
-    source = forms.ChoiceField(label="产品来源", required=False,
-                               choices=[("", "按销售方"), *LineSource.choices])  # fmt: skip
+    source = forms.ChoiceField(
+        label="产品来源", required=False, choices=[("", "按销售方"), *LineSource.choices]
+    )
 
     def as_input(self) -> LineInput:
         d = self.cleaned_data
-        return LineInput(product=d["product"], category=d["category"], quantity=d["quantity"], unit=d["unit"],
-                         unit_price=d["unit_price"], amount=d["amount"], source=d["source"])  # fmt: skip
+        return LineInput(
+            product=d["product"],
+            category=d["category"],
+            quantity=d["quantity"],
+            unit=d["unit"],
+            unit_price=d["unit_price"],
+            amount=d["amount"],
+            source=d["source"],
+        )
 
 
 # Untouched extra rows are skipped; rows are added in the page with a little script (see entry.html).
@@ -105,8 +122,12 @@ def beneficiary_amounts(post: Any) -> tuple[dict[int, Decimal], list[str]]:
 
 
 class ReverseForm(forms.Form):
-    reason = forms.CharField(label="冲销原因", max_length=300, widget=forms.Textarea({"rows": 2}),
-                             error_messages={"required": "冲销必须填写原因"})  # fmt: skip
+    reason = forms.CharField(
+        label="冲销原因",
+        max_length=300,
+        widget=forms.Textarea({"rows": 2}),
+        error_messages={"required": "冲销必须填写原因"},
+    )
 
 
 class OutletForm(forms.Form):

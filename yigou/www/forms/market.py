@@ -14,18 +14,32 @@ from yigou.market.presale import ItemInput, ListInput
 from .widgets import date_field
 
 Choices = list[tuple[str, str]]
-BUYER_KINDS = [(k, BuyerKind(k).label) for k in (BuyerKind.UNIT, BuyerKind.CANTEEN, BuyerKind.CADRE,
-                                                 BuyerKind.ENTERPRISE, BuyerKind.SOCIAL_ORG)]  # fmt: skip
+BUYER_KINDS = [
+    (k, BuyerKind(k).label)
+    for k in (BuyerKind.UNIT, BuyerKind.CANTEEN, BuyerKind.CADRE, BuyerKind.ENTERPRISE, BuyerKind.SOCIAL_ORG)
+]
 
 
 def _money(label: str, *, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=required, max_digits=12, decimal_places=2, min_value=0,
-                              widget=forms.NumberInput({"step": "0.01", "inputmode": "decimal"}))  # fmt: skip
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.NumberInput({"step": "0.01", "inputmode": "decimal"}),
+    )
 
 
 def _quantity(label: str, *, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=required, max_digits=14, decimal_places=3, min_value=0,
-                              widget=forms.NumberInput({"step": "any", "inputmode": "decimal"}))  # fmt: skip
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=14,
+        decimal_places=3,
+        min_value=0,
+        widget=forms.NumberInput({"step": "any", "inputmode": "decimal"}),
+    )
 
 
 class ListForm(forms.Form):
@@ -35,13 +49,24 @@ class ListForm(forms.Form):
     delivery = forms.ChoiceField(label="交付方式", choices=Delivery.choices, initial=Delivery.BOTH)
     contact_name = forms.CharField(label="联系人", max_length=60)
     contact_phone = forms.CharField(label="联系电话", max_length=20)
-    note = forms.CharField(label="说明（产地、包装、提货地点等）", required=False, max_length=500,
-                           widget=forms.Textarea({"rows": 2}))  # fmt: skip
+    note = forms.CharField(
+        label="说明（产地、包装、提货地点等）",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea({"rows": 2}),
+    )
 
     def to_input(self) -> ListInput:
         d = self.cleaned_data
-        return ListInput(title=d["title"], opens_on=d["opens_on"], closes_on=d["closes_on"], delivery=d["delivery"],
-                         contact_name=d["contact_name"], contact_phone=d["contact_phone"], note=d["note"])  # fmt: skip
+        return ListInput(
+            title=d["title"],
+            opens_on=d["opens_on"],
+            closes_on=d["closes_on"],
+            delivery=d["delivery"],
+            contact_name=d["contact_name"],
+            contact_phone=d["contact_phone"],
+            note=d["note"],
+        )
 
     @classmethod
     def initial_for(cls, today: dt.date) -> dict[str, Any]:
@@ -67,10 +92,17 @@ class ItemForm(forms.Form):
         d = self.cleaned_data
         household, producer = resolve(d["seller"])
         return ItemInput(
-            name=d["name"], category=d["category"], unit=d["unit"], unit_price=d["unit_price"],
-            quantity=d["quantity"], window_start=d["window_start"], window_end=d["window_end"],
-            specification=d["specification"], seller_household=household, seller_producer=producer,
-        )  # fmt: skip
+            name=d["name"],
+            category=d["category"],
+            unit=d["unit"],
+            unit_price=d["unit_price"],
+            quantity=d["quantity"],
+            window_start=d["window_start"],
+            window_end=d["window_end"],
+            specification=d["specification"],
+            seller_household=household,
+            seller_producer=producer,
+        )
 
 
 class BaseItemFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
@@ -102,8 +134,9 @@ class OrderForm(forms.Form):
     """Quantities come as `qty-<item id>` fields of the list page; this form holds the rest."""
 
     unit = forms.ChoiceField(label="代哪个帮扶单位下单", required=False, choices=[])
-    buyer_kind = forms.ChoiceField(label="以谁的名义购买", required=False, choices=BUYER_KINDS,
-                                   initial=BuyerKind.UNIT)  # fmt: skip
+    buyer_kind = forms.ChoiceField(
+        label="以谁的名义购买", required=False, choices=BUYER_KINDS, initial=BuyerKind.UNIT
+    )
     cadre = forms.ChoiceField(label="帮扶干部（以干部名义购买时）", required=False, choices=[])
     delivery_address = forms.CharField(label="收货地址/提货说明", required=False, max_length=300)
     note = forms.CharField(label="备注", required=False, max_length=500)
@@ -128,8 +161,9 @@ class PayForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    rating = forms.TypedChoiceField(label="评分", coerce=int, choices=[(n, f"{n}星") for n in range(5, 0, -1)],
-                                    initial=5)  # fmt: skip
+    rating = forms.TypedChoiceField(
+        label="评分", coerce=int, choices=[(n, f"{n}星") for n in range(5, 0, -1)], initial=5
+    )
     comment = forms.CharField(label="评价", required=False, max_length=500)
 
 
@@ -139,6 +173,7 @@ class AfterSaleForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    decision = forms.ChoiceField(label="处理结果", choices=[("approve", "同意（冲销台账记录，订单改为已退款）"),
-                                                         ("decline", "拒绝")])  # fmt: skip
+    decision = forms.ChoiceField(
+        label="处理结果", choices=[("approve", "同意（冲销台账记录，订单改为已退款）"), ("decline", "拒绝")]
+    )
     resolution = forms.CharField(label="处理意见", max_length=500, widget=forms.Textarea({"rows": 2}))

@@ -114,16 +114,29 @@ def approval_list(request: HttpRequest) -> HttpResponse:
     sort = get.get("sort", "period") if get.get("sort", "period") in SORTS else "period"
     region, state, q = get.get("region", "").strip()[:12], get.get("state", ""), get.get("q", "").strip()[:40]
     month_text, year, month = _month(get)
-    qs = selectors.submissions(request.user, region=region, year=year if get.get("month") else None,
-                               month=month if get.get("month") else None, state=state, q=q, sort=sort)  # fmt: skip
+    qs = selectors.submissions(
+        request.user,
+        region=region,
+        year=year if get.get("month") else None,
+        month=month if get.get("month") else None,
+        state=state,
+        q=q,
+        sort=sort,
+    )
     if get.get("export") == "xlsx":
         return _download(exports.submissions_xlsx(qs[:10000]), XLSX_CONTENT_TYPE, "上报审核.xlsx")
     context = {
-        "page": paginate(request, qs), "region": region, "state": state, "q": q, "month": get.get("month", ""),
-        "own_month": month_text, "own": _own(request, year, month), "states": State.choices,
+        "page": paginate(request, qs),
+        "region": region,
+        "state": state,
+        "q": q,
+        "month": get.get("month", ""),
+        "own_month": month_text,
+        "own": _own(request, year, month),
+        "states": State.choices,
         "region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP),
         "export_query": get.urlencode(),
-    }  # fmt: skip
+    }
     return render(request, "approval/list.html", context)
 
 
@@ -145,16 +158,19 @@ def _decide_context(request: HttpRequest, submission: Any) -> dict[str, bool]:
 @domain_errors
 def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission(request.user, pk)
-    children = selectors.completeness(request.user, submission.region_id, submission.year, submission.month,
-                                      submission.form_code)  # fmt: skip
+    children = selectors.completeness(
+        request.user, submission.region_id, submission.year, submission.month, submission.form_code
+    )
     context = {
-        "submission": submission, "steps": list(submission.steps.select_related("actor")), "children": children,
+        "submission": submission,
+        "steps": list(submission.steps.select_related("actor")),
+        "children": children,
         "form_name": form_of(submission.form_code).name,
         "decidable": submission.state in (State.SUBMITTED, State.RESUBMITTED),
         "approved": submission.state == State.APPROVED,
         "resubmittable": submission.state in (State.RETURNED, State.UNLOCKED, State.DRAFT),
         **_decide_context(request, submission),
-    }  # fmt: skip
+    }
     return render(request, "approval/detail.html", context)
 
 
@@ -171,10 +187,19 @@ def approval_submit(request: HttpRequest) -> HttpResponse:
 
 
 DECISIONS = {
-    "approve": (lambda actor, s, reason: services.submission_approve(actor=actor, submission=s), "已审核通过并锁定"),
-    "return": (lambda actor, s, reason: services.submission_return(actor=actor, submission=s, reason=reason), "已退回"),
-    "unlock": (lambda actor, s, reason: services.submission_unlock(actor=actor, submission=s, reason=reason), "已解锁"),
-}  # fmt: skip
+    "approve": (
+        lambda actor, s, reason: services.submission_approve(actor=actor, submission=s),
+        "已审核通过并锁定",
+    ),
+    "return": (
+        lambda actor, s, reason: services.submission_return(actor=actor, submission=s, reason=reason),
+        "已退回",
+    ),
+    "unlock": (
+        lambda actor, s, reason: services.submission_unlock(actor=actor, submission=s, reason=reason),
+        "已解锁",
+    ),
+}
 
 
 @login_required
@@ -210,8 +235,12 @@ def _completeness(request: HttpRequest) -> selectors.Completeness:
 def completeness_page(request: HttpRequest) -> HttpResponse:
     selectors.ensure_may_view(request.user)
     table = _completeness(request)
-    context = {"table": table, "title": exports.completeness_title(table), "month": f"{table.year}-{table.month:02d}",
-               "region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP)}  # fmt: skip
+    context = {
+        "table": table,
+        "title": exports.completeness_title(table),
+        "month": f"{table.year}-{table.month:02d}",
+        "region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP),
+    }
     return render(request, "approval/completeness.html", context)
 
 
@@ -242,8 +271,9 @@ def _bulletin(request: HttpRequest) -> bulletins.Bulletin:
     code = request.GET.get("region", "").strip()[:12]
     if not code and region_selectors.must_choose_region(request.user):
         raise DomainError("invalid_input", detail="请选择区域")
-    return bulletins.bulletin_for(request.user, code, period_from(request.GET, request.user),
-                                  **_bulletin_options(request.GET))  # fmt: skip
+    return bulletins.bulletin_for(
+        request.user, code, period_from(request.GET, request.user), **_bulletin_options(request.GET)
+    )
 
 
 @login_required
@@ -267,8 +297,15 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
 
 def _bulletin_query(b: bulletins.Bulletin) -> str:
     params = QueryDict(mutable=True)
-    params.update({"region": b.table.region.code, "period": bulletins.table_render.period_text(b.table),
-                   "issue": str(b.issue), "office": b.office, "date": f"{b.date:%Y-%m-%d}"})  # fmt: skip
+    params.update(
+        {
+            "region": b.table.region.code,
+            "period": bulletins.table_render.period_text(b.table),
+            "issue": str(b.issue),
+            "office": b.office,
+            "date": f"{b.date:%Y-%m-%d}",
+        }
+    )
     return params.urlencode()
 
 

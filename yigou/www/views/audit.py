@@ -28,11 +28,21 @@ TARGET_TYPES = [
 ]
 
 ACTIONS = [
-    ("create", "新增"), ("update", "修改"), ("reveal", "查看完整信息"), ("member_add", "增员"),
-    ("member_remove", "减员"), ("evidence", "上传佐证材料"), ("pair", "结对"), ("unpair", "解除结对"),
-    ("linkage_add", "新增带贫联结"), ("linkage_end", "结束带贫联结"), ("coop_member_add", "新增社员"),
-    ("cadre_add", "新增干部"), ("event:", "状态事件（全部）"), ("step:", "识别程序（全部）"),
-]  # fmt: skip
+    ("create", "新增"),
+    ("update", "修改"),
+    ("reveal", "查看完整信息"),
+    ("member_add", "增员"),
+    ("member_remove", "减员"),
+    ("evidence", "上传佐证材料"),
+    ("pair", "结对"),
+    ("unpair", "解除结对"),
+    ("linkage_add", "新增带贫联结"),
+    ("linkage_end", "结束带贫联结"),
+    ("coop_member_add", "新增社员"),
+    ("cadre_add", "新增干部"),
+    ("event:", "状态事件（全部）"),
+    ("step:", "识别程序（全部）"),
+]
 
 
 def _date(text: str) -> dt.date | None:

@@ -40,13 +40,15 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     f = catalog.CatalogFilter(
         q=get.get("q", "").strip()[:60],
         category=get.get("category", "") if get.get("category", "") in ProductCategory.values else "",
-        region=get.get("region", "")[:12], sort=get.get("sort", "name"),
-    )  # fmt: skip
+        region=get.get("region", "")[:12],
+        sort=get.get("sort", "name"),
+    )
     context = {
-        "page": paginate(request, catalog.catalog(f), per_page=24), "f": f,
+        "page": paginate(request, catalog.catalog(f), per_page=24),
+        "f": f,
         "category_options": ProductCategory.choices,
         "region_options": _region_options(),
-    }  # fmt: skip
+    }
     return render(request, "market/catalog_list.html", context)
 
 

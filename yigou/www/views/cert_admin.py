@@ -35,8 +35,14 @@ def cert_prices(request: HttpRequest) -> HttpResponse:
     form = ReferencePriceForm(request.POST or None, regions=regions) if can_add else None
     if request.method == "POST" and form is not None and form.is_valid():
         d = form.cleaned_data
-        data = ReferencePriceInput(name=d["name"], specification=d["specification"], unit=d["unit"],
-                                   price=d["price"], observed_on=d["observed_on"], source=d["source"])  # fmt: skip
+        data = ReferencePriceInput(
+            name=d["name"],
+            specification=d["specification"],
+            unit=d["unit"],
+            price=d["price"],
+            observed_on=d["observed_on"],
+            source=d["source"],
+        )
         try:
             row = reference_price_add(
                 actor=request.user, region=Region.objects.get(code=d["region"]), data=data
@@ -47,9 +53,12 @@ def cert_prices(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已登记市场参考价：{row}")
             return redirect("www:cert_prices")
     context = {
-        "page": paginate(request, catalog.reference_prices(request.user, q=q, region=region)), "q": q,
-        "region": region, "region_options": regions, "form": form,
-    }  # fmt: skip
+        "page": paginate(request, catalog.reference_prices(request.user, q=q, region=region)),
+        "q": q,
+        "region": region,
+        "region_options": regions,
+        "form": form,
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "market/cert_prices.html", context, status=status)
 
@@ -67,7 +76,11 @@ def cert_blacklist(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             producer = named_required(
-                request.user, Producer.objects.all(), form.cleaned_data["producer"], field="producer", label="经营主体"
+                request.user,
+                Producer.objects.all(),
+                form.cleaned_data["producer"],
+                field="producer",
+                label="经营主体",
             )
             cert.producer_blacklist(actor=request.user, producer=producer, reason=form.cleaned_data["reason"])
         except DomainError as exc:

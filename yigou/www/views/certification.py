@@ -43,11 +43,14 @@ def _filter(request: HttpRequest) -> catalog.ProductFilter:
     get = request.GET
     queue = get.get("queue", "all")
     return catalog.ProductFilter(
-        queue=queue if queue in catalog.QUEUES else "all", q=get.get("q", "").strip()[:60],
+        queue=queue if queue in catalog.QUEUES else "all",
+        q=get.get("q", "").strip()[:60],
         status=get.get("status", "") if get.get("status", "") in ProductStatus.values else "",
         category=get.get("category", "") if get.get("category", "") in ProductCategory.values else "",
-        region=get.get("region", "")[:12], flagged=get.get("flagged") == "1", sort=get.get("sort", "-created"),
-    )  # fmt: skip
+        region=get.get("region", "")[:12],
+        flagged=get.get("flagged") == "1",
+        sort=get.get("sort", "-created"),
+    )
 
 
 def _csv(rows: Any) -> HttpResponse:
@@ -55,12 +58,39 @@ def _csv(rows: Any) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="products.csv"'
     response.write("\ufeff")
     out = csv.writer(response)
-    out.writerow(["产品名称", "规格", "申报主体", "所在区划", "品类", "销售价格（元）", "市场参考价（元）",
-                  "价格预警", "联结农户数", "状态", "认定编号", "有效期至"])  # fmt: skip
+    out.writerow(
+        [
+            "产品名称",
+            "规格",
+            "申报主体",
+            "所在区划",
+            "品类",
+            "销售价格（元）",
+            "市场参考价（元）",
+            "价格预警",
+            "联结农户数",
+            "状态",
+            "认定编号",
+            "有效期至",
+        ]
+    )
     for p in rows:
-        out.writerow([p.name, p.specification, p.producer.name, p.region.name, p.get_category_display(), p.price,
-                      p.reference_price or "", "是" if p.price_flagged else "", p.households, p.get_status_display(),
-                      p.certificate_no or "", p.valid_until or ""])  # fmt: skip
+        out.writerow(
+            [
+                p.name,
+                p.specification,
+                p.producer.name,
+                p.region.name,
+                p.get_category_display(),
+                p.price,
+                p.reference_price or "",
+                "是" if p.price_flagged else "",
+                p.households,
+                p.get_status_display(),
+                p.certificate_no or "",
+                p.valid_until or "",
+            ]
+        )
     return response
 
 
@@ -71,12 +101,16 @@ def cert_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(rows)
     context = {
-        "page": paginate(request, rows), "f": f, "queues": catalog.QUEUES.items(),
-        "status_options": ProductStatus.choices, "category_options": ProductCategory.choices,
+        "page": paginate(request, rows),
+        "f": f,
+        "queues": catalog.QUEUES.items(),
+        "status_options": ProductStatus.choices,
+        "category_options": ProductCategory.choices,
         "region_options": region_options(request.user, deepest=Level.TOWNSHIP),
-        "can_apply": catalog.may_apply_any(request.user), "can_prices": can(request.user, "market.prices"),
+        "can_apply": catalog.may_apply_any(request.user),
+        "can_prices": can(request.user, "market.prices"),
         "query": request.GET.urlencode(),
-    }  # fmt: skip
+    }
     return render(request, "market/cert_list.html", context)
 
 
@@ -93,11 +127,21 @@ def _apply_input(form: ApplyForm, producer: Producer) -> cert.ApplyInput:
     d = form.cleaned_data
     households = list(Household.objects.filter(pk__in=[int(pk) for pk in d["households"]]))
     return cert.ApplyInput(
-        name=d["name"], category=d["category"], specification=d["specification"], unit=d["unit"],
-        capacity=d["capacity"], capacity_period=d["capacity_period"], base=d["base"], price=d["price"],
-        mechanism=d["mechanism"], households=households, files=form.uploads(), price_links=d["price_links"],
-        price_explanation=d["price_explanation"], mechanism_note=d["mechanism_note"],
-    )  # fmt: skip
+        name=d["name"],
+        category=d["category"],
+        specification=d["specification"],
+        unit=d["unit"],
+        capacity=d["capacity"],
+        capacity_period=d["capacity_period"],
+        base=d["base"],
+        price=d["price"],
+        mechanism=d["mechanism"],
+        households=households,
+        files=form.uploads(),
+        price_links=d["price_links"],
+        price_explanation=d["price_explanation"],
+        mechanism_note=d["mechanism_note"],
+    )
 
 
 def _pick_producer(request: HttpRequest, options: list[Producer]) -> Producer | None:
@@ -134,8 +178,20 @@ def cert_apply(request: HttpRequest) -> HttpResponse:
 
 
 def _initial(product: Product) -> dict[str, Any]:
-    fields = ("name", "category", "specification", "unit", "capacity", "capacity_period", "base", "price",
-              "price_links", "price_explanation", "mechanism", "mechanism_note")  # fmt: skip
+    fields = (
+        "name",
+        "category",
+        "specification",
+        "unit",
+        "capacity",
+        "capacity_period",
+        "base",
+        "price",
+        "price_links",
+        "price_explanation",
+        "mechanism",
+        "mechanism_note",
+    )
     initial = {name: getattr(product, name) for name in fields}
     initial["households"] = [str(pk) for pk in product.linked.values_list("household_id", flat=True)]
     return initial
@@ -191,16 +247,24 @@ def _detail(
     objections = list(catalog.objections(request.user, product.pk))
     open_rows = [o for o in objections if o.resolved_at is None]
     context = {
-        "product": product, "steps": list(product.steps.select_related("actor")),
-        "objections": objections, "open_objections": len(open_rows),
-        "households": product.linked.select_related("household", "household__village").order_by("household__number"),
-        "files": list(product.files.all()), "allowed": _allowed(request.user, product), "error": error,
-        "review_form": forms.get("review", ReviewForm()), "decide_form": forms.get("decide", DecideForm()),
-        "objection_form": forms.get("objection", ObjectionForm()), "revoke_form": forms.get("revoke", ReasonForm()),
+        "product": product,
+        "steps": list(product.steps.select_related("actor")),
+        "objections": objections,
+        "open_objections": len(open_rows),
+        "households": product.linked.select_related("household", "household__village").order_by(
+            "household__number"
+        ),
+        "files": list(product.files.all()),
+        "allowed": _allowed(request.user, product),
+        "error": error,
+        "review_form": forms.get("review", ReviewForm()),
+        "decide_form": forms.get("decide", DecideForm()),
+        "objection_form": forms.get("objection", ObjectionForm()),
+        "revoke_form": forms.get("revoke", ReasonForm()),
         "recheck_form": forms.get("recheck", NoteForm()),
         "resolve_forms": [(o, ResolveForm(initial={"objection": o.pk})) for o in open_rows],
         "price_margin_percent": int(price_margin() * 100),
-    }  # fmt: skip
+    }
     return render(request, "market/cert_detail.html", context, status=status)
 
 
@@ -226,8 +290,9 @@ def _decide(request: HttpRequest, product: Product) -> tuple[Any, str]:
     if not form.is_valid():
         return form, ""
     d = form.cleaned_data
-    done = cert.product_decide(actor=request.user, product=product, certify=d["verdict"] == "certify",
-                               reason=d["reason"])  # fmt: skip
+    done = cert.product_decide(
+        actor=request.user, product=product, certify=d["verdict"] == "certify", reason=d["reason"]
+    )
     if done.status == ProductStatus.NOTICE:
         return None, f"已认定，认定编号 {done.certificate_no}，公示至 {done.notice_end}。"
     return None, "已作出不予认定决定。"
@@ -247,8 +312,9 @@ def _resolve(request: HttpRequest, product: Product) -> tuple[Any, str]:
         return None, ""
     d = form.cleaned_data
     objection = get_visible(request.user, Objection.objects.filter(product=product), pk=d["objection"])
-    cert.objection_resolve(actor=request.user, objection=objection, upheld=d["upheld"] == "yes",
-                           resolution=d["resolution"])  # fmt: skip
+    cert.objection_resolve(
+        actor=request.user, objection=objection, upheld=d["upheld"] == "yes", resolution=d["resolution"]
+    )
     return None, "已处理异议。"
 
 
@@ -273,9 +339,14 @@ def _revoke(request: HttpRequest, product: Product) -> tuple[Any, str]:
 
 
 ACTIONS: dict[str, Callable[[HttpRequest, Product], tuple[Any, str]]] = {
-    "review": _review, "decide": _decide, "objection": _objection, "resolve": _resolve, "list": _list,
-    "recheck": _recheck, "revoke": _revoke,
-}  # fmt: skip
+    "review": _review,
+    "decide": _decide,
+    "objection": _objection,
+    "resolve": _resolve,
+    "list": _list,
+    "recheck": _recheck,
+    "revoke": _revoke,
+}
 
 
 @login_required

@@ -89,9 +89,13 @@ def _refuse_unless(request: HttpRequest, capability: str) -> None:
 
 
 def _apply(
-    request: HttpRequest, form: Any, perform: Callable[[dict[str, Any]], str], done_url: str, pk: int,
+    request: HttpRequest,
+    form: Any,
+    perform: Callable[[dict[str, Any]], str],
+    done_url: str,
+    pk: int,
     failed: Callable[[Any], HttpResponse],
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponse:
     """One action form of a detail page: a refusal shows on the form (nothing written), success redirects back."""
     if form.is_valid():
         try:
@@ -120,9 +124,13 @@ def _options(user: Any) -> dict[str, Choices]:
 
 def _filters(request: HttpRequest) -> dict[str, str]:
     get = request.GET
-    return {"q": get.get("q", "").strip()[:60], "status": get.get("status", "")[:16],
-            "region": get.get("region", "").strip()[:12], "year": get.get("year", "").strip()[:4],
-            "sort": get.get("sort", "-signed_on")[:20]}  # fmt: skip
+    return {
+        "q": get.get("q", "").strip()[:60],
+        "status": get.get("status", "")[:16],
+        "region": get.get("region", "").strip()[:12],
+        "year": get.get("year", "").strip()[:4],
+        "sort": get.get("sort", "-signed_on")[:20],
+    }
 
 
 # --- contracts --------------------------------------------------------------------------------------------------
@@ -138,10 +146,16 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         (c, figures[c.pk], side_labels(c, PartySide.BUYER), side_labels(c, PartySide.SELLER)) for c in page
     ]
     context = {
-        "page": page, "rows": rows, "flt": flt, "as_of": as_of, "status_options": ContractStatus.choices,
-        "region_options": region_options(request.user), "can_manage": can(request.user, "contracts.manage"),
-        "can_export": can(request.user, "export"), "query": request.GET.urlencode(),
-    }  # fmt: skip
+        "page": page,
+        "rows": rows,
+        "flt": flt,
+        "as_of": as_of,
+        "status_options": ContractStatus.choices,
+        "region_options": region_options(request.user),
+        "can_manage": can(request.user, "contracts.manage"),
+        "can_export": can(request.user, "export"),
+        "query": request.GET.urlencode(),
+    }
     return render(request, "contracts/list.html", context)
 
 
@@ -161,12 +175,16 @@ def _contract_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, 
     as_of = _as_of(request)
     parties = list(contract.parties.all())
     return {
-        "contract": contract, "as_of": as_of, "figures": contract_figures(list(contract.items.all()), as_of),
+        "contract": contract,
+        "as_of": as_of,
+        "figures": contract_figures(list(contract.items.all()), as_of),
         "buyers": [party_label(p) for p in parties if p.side == PartySide.BUYER],
         "sellers": [party_label(p) for p in parties if p.side == PartySide.SELLER],
-        "may_manage": can(request.user, "contracts.manage"), "may_draw": can(request.user, "contracts.draw"),
-        "draw_form": forms.get("draw_form") or DrawForm(), "reason_form": ReasonForm(),
-    }  # fmt: skip
+        "may_manage": can(request.user, "contracts.manage"),
+        "may_draw": can(request.user, "contracts.draw"),
+        "draw_form": forms.get("draw_form") or DrawForm(),
+        "reason_form": ReasonForm(),
+    }
 
 
 @login_required
@@ -184,8 +202,12 @@ def contract_action(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            contract_transition(actor=request.user, contract=contract, action=form.cleaned_data["action"],
-                                reason=form.cleaned_data["reason"])  # fmt: skip
+            contract_transition(
+                actor=request.user,
+                contract=contract,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -222,28 +244,44 @@ def contract_draw(request: HttpRequest, pk: int) -> HttpResponse:
 def _contract_inputs(request: HttpRequest, form: ContractForm, items: Any) -> tuple[Any, ...]:
     d, user = form.cleaned_data, request.user
     data = ContractInput(
-        number=d["number"], title=d["title"], signed_on=d["signed_on"], period_start=d["period_start"],
-        period_end=d["period_end"], price_tolerance=d["price_tolerance"], allow_over=d["allow_over"], note=d["note"],
-    )  # fmt: skip
+        number=d["number"],
+        title=d["title"],
+        signed_on=d["signed_on"],
+        period_start=d["period_start"],
+        period_end=d["period_end"],
+        price_tolerance=d["price_tolerance"],
+        allow_over=d["allow_over"],
+        note=d["note"],
+    )
     parties = PartiesInput(
         units=references.every(user, AssistingUnit, d["buyer_units"], field="buyer_units"),
         cadres=references.every(user, Cadre, d["buyer_cadres"], field="buyer_cadres"),
         villages=list(Region.objects.filter(code__in=d["seller_villages"]).order_by("code")),
-        households=[references.household_by_number(user, n, field="seller_households")
-                    for n in numbers_list(d["seller_households"])],
+        households=[
+            references.household_by_number(user, n, field="seller_households")
+            for n in numbers_list(d["seller_households"])
+        ],
         producers=references.every(user, Producer, d["seller_producers"], field="seller_producers"),
-    )  # fmt: skip
+    )
     rows = []
     for item in items.forms:
         c = getattr(item, "cleaned_data", None)
         if not c:
             continue
         reference = references.one(user, ReferencePrice, c["reference"] or None, field="reference")
-        rows.append(ItemInput(
-            name=c["name"], category=c["category"], unit=c["unit"], quantity=c["quantity"], price_rule=c["price_rule"],
-            price=c["price"], markup_percent=c["markup_percent"], reference=reference,
-            schedule=c["schedule"],
-        ))  # fmt: skip
+        rows.append(
+            ItemInput(
+                name=c["name"],
+                category=c["category"],
+                unit=c["unit"],
+                quantity=c["quantity"],
+                price_rule=c["price_rule"],
+                price=c["price"],
+                markup_percent=c["markup_percent"],
+                reference=reference,
+                schedule=c["schedule"],
+            )
+        )
     return data, parties, rows
 
 
@@ -262,14 +300,22 @@ def _reference_options(user: Any) -> Choices:
 def contract_new(request: HttpRequest) -> HttpResponse:
     _refuse_unless(request, "contracts.manage")
     o = _options(request.user)
-    choices = {"buyer_units": o["units"], "buyer_cadres": o["cadres"], "seller_villages": o["villages"],
-               "seller_producers": o["producers"]}  # fmt: skip
+    choices = {
+        "buyer_units": o["units"],
+        "buyer_cadres": o["cadres"],
+        "seller_villages": o["villages"],
+        "seller_producers": o["producers"],
+    }
     form = ContractForm(request.POST or None, choices=choices)
     items = ItemFormSet(request.POST or None, form_kwargs={"references": _reference_options(request.user)})
     if request.method == "POST" and form.is_valid() and items.is_valid():
         try:
-            contract = contract_create(actor=request.user, **dict(zip(
-                ("data", "parties", "items"), _contract_inputs(request, form, items), strict=True)))  # fmt: skip
+            contract = contract_create(
+                actor=request.user,
+                **dict(
+                    zip(("data", "parties", "items"), _contract_inputs(request, form, items), strict=True)
+                ),
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -287,22 +333,35 @@ def preorder_list(request: HttpRequest) -> HttpResponse:
     flt = _filters(request)
     sort = request.GET.get("sort", "-signed_on")
     qs = selectors.preorders(request.user, q=flt["q"], status=flt["status"], region=flt["region"], sort=sort)
-    context = {"page": paginate(request, qs), "flt": flt, "status_options": PreOrderStatus.choices,
-               "region_options": region_options(request.user), "can_manage": can(request.user, "contracts.manage")}  # fmt: skip
+    context = {
+        "page": paginate(request, qs),
+        "flt": flt,
+        "status_options": PreOrderStatus.choices,
+        "region_options": region_options(request.user),
+        "can_manage": can(request.user, "contracts.manage"),
+    }
     return render(request, "contracts/preorder_list.html", context)
 
 
 def _preorder_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, Any]:
     preorder = selectors.preorder(request.user, pk)
     as_of = _as_of(request)
-    seller = preorder.seller_producer.name if preorder.seller_producer else (
-        f"{mask_name(preorder.seller_household.head_name)}（{preorder.seller_household.number}）")  # type: ignore[union-attr]  # fmt: skip
+    household = preorder.seller_household
+    if preorder.seller_producer:
+        seller = preorder.seller_producer.name
+    else:
+        seller = f"{mask_name(household.head_name)}（{household.number}）" if household else ""
     return {
-        "preorder": preorder, "seller": seller, "as_of": as_of, "f": preorder_figures(preorder, as_of),
-        "may_manage": can(request.user, "contracts.manage"), "may_draw": can(request.user, "contracts.draw"),
-        "draw_form": forms.get("draw_form") or DrawForm(), "end_form": forms.get("end_form") or PreOrderEndForm(),
+        "preorder": preorder,
+        "seller": seller,
+        "as_of": as_of,
+        "f": preorder_figures(preorder, as_of),
+        "may_manage": can(request.user, "contracts.manage"),
+        "may_draw": can(request.user, "contracts.draw"),
+        "draw_form": forms.get("draw_form") or DrawForm(),
+        "end_form": forms.get("end_form") or PreOrderEndForm(),
         "deposit_form": forms.get("deposit_form") or DepositForm(),
-    }  # fmt: skip
+    }
 
 
 def _preorder_failed(request: HttpRequest, pk: int, key: str) -> Callable[[Any], HttpResponse]:
@@ -386,18 +445,29 @@ def preorder_deposit(request: HttpRequest, pk: int) -> HttpResponse:
 def _preorder_create(request: HttpRequest, form: PreOrderForm) -> Any:
     d, user = form.cleaned_data, request.user
     data = PreOrderInput(
-        number=d["number"], name=d["name"], category=d["category"], unit=d["unit"], quantity=d["quantity"],
-        price=d["price"], signed_on=d["signed_on"], harvest_start=d["harvest_start"], harvest_end=d["harvest_end"],
-        deposit=d["deposit"] or 0, deposit_paid_on=d["deposit_paid_on"], price_tolerance=d["price_tolerance"],
-        allow_over=d["allow_over"], note=d["note"],
-    )  # fmt: skip
+        number=d["number"],
+        name=d["name"],
+        category=d["category"],
+        unit=d["unit"],
+        quantity=d["quantity"],
+        price=d["price"],
+        signed_on=d["signed_on"],
+        harvest_start=d["harvest_start"],
+        harvest_end=d["harvest_end"],
+        deposit=d["deposit"] or 0,
+        deposit_paid_on=d["deposit_paid_on"],
+        price_tolerance=d["price_tolerance"],
+        allow_over=d["allow_over"],
+        note=d["note"],
+    )
     parties = PreOrderParties(
         buyer_unit=references.one(user, AssistingUnit, d["buyer_unit"], field="buyer_unit"),
         buyer_cadre=references.one(user, Cadre, d["buyer_cadre"], field="buyer_cadre"),
         seller_household=references.household_by_number(user, d["seller_household"], field="seller_household")
-        if d["seller_household"].strip() else None,
+        if d["seller_household"].strip()
+        else None,
         seller_producer=references.one(user, Producer, d["seller_producer"], field="seller_producer"),
-    )  # fmt: skip
+    )
     return preorder_create(actor=user, data=data, parties=parties)
 
 
@@ -428,8 +498,13 @@ def buyback_list(request: HttpRequest) -> HttpResponse:
     flt = _filters(request)
     sort = request.GET.get("sort", "-season_start")
     qs = selectors.buybacks(request.user, q=flt["q"], status=flt["status"], region=flt["region"], sort=sort)
-    context = {"page": paginate(request, qs), "flt": flt, "status_options": BuyBackStatus.choices,
-               "region_options": region_options(request.user), "can_manage": can(request.user, "contracts.manage")}  # fmt: skip
+    context = {
+        "page": paginate(request, qs),
+        "flt": flt,
+        "status_options": BuyBackStatus.choices,
+        "region_options": region_options(request.user),
+        "can_manage": can(request.user, "contracts.manage"),
+    }
     return render(request, "contracts/buyback_list.html", context)
 
 
@@ -442,14 +517,17 @@ def _buyback_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, A
     ]
     deliveries = buyback.deliveries.select_related("household", "purchase").order_by("date", "id")
     return {
-        "buyback": buyback, "rows": rows, "deliveries": [(mask_name(d.household.head_name), d) for d in deliveries],
+        "buyback": buyback,
+        "rows": rows,
+        "deliveries": [(mask_name(d.household.head_name), d) for d in deliveries],
         "villages": [v.village for v in buyback.villages.all()],
         "total_income": sum((h.income for h in incomes), Decimal("0.00")),
-        "may_record": can(request.user, "contracts.draw"), "may_manage": can(request.user, "contracts.manage"),
+        "may_record": can(request.user, "contracts.draw"),
+        "may_manage": can(request.user, "contracts.manage"),
         "enrol_form": forms.get("enrol_form") or EnrolForm(),
         "delivery_form": forms.get("delivery_form") or DeliveryForm(households=households),
         "reverse_form": ReverseDeliveryForm(),
-    }  # fmt: skip
+    }
 
 
 @login_required
@@ -467,8 +545,13 @@ def buyback_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     def perform(d: dict[str, Any]) -> str:
         household = references.household_by_number(request.user, d["household"], field="household")
-        buyback_enrol(actor=request.user, buyback=buyback, household=household, enrolled_on=d["enrolled_on"],
-                      note=d["note"])  # fmt: skip
+        buyback_enrol(
+            actor=request.user,
+            buyback=buyback,
+            household=household,
+            enrolled_on=d["enrolled_on"],
+            note=d["note"],
+        )
         return "农户已加入回购项目。"
 
     def failed(form: Any) -> HttpResponse:
@@ -489,8 +572,15 @@ def buyback_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     def perform(d: dict[str, Any]) -> str:
         enrolled = buyback.households.select_related("household").get(household_id=int(d["household"]))
-        buyback_deliver(actor=request.user, buyback=buyback, household=enrolled.household, day=d["day"],
-                        qty=d["quantity"], unit_price=d["unit_price"], note=d["note"])  # fmt: skip
+        buyback_deliver(
+            actor=request.user,
+            buyback=buyback,
+            household=enrolled.household,
+            day=d["day"],
+            qty=d["quantity"],
+            unit_price=d["unit_price"],
+            note=d["note"],
+        )
         return "交售已登记。"
 
     def failed(form: Any) -> HttpResponse:
@@ -548,12 +638,22 @@ def buyback_new(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             buyback = buyback_create(
-                actor=request.user, data=BuyBackInput(d["title"], d["name"], d["category"], d["unit"], d["floor_price"],
-                                                      d["season"], d["season_start"], d["season_end"], d["support"]),
+                actor=request.user,
+                data=BuyBackInput(
+                    d["title"],
+                    d["name"],
+                    d["category"],
+                    d["unit"],
+                    d["floor_price"],
+                    d["season"],
+                    d["season_start"],
+                    d["season_end"],
+                    d["support"],
+                ),
                 enterprise=references.one(request.user, Producer, d["enterprise"], field="enterprise"),
                 buyer_unit=references.one(request.user, AssistingUnit, d["buyer_unit"], field="buyer_unit"),
                 villages=list(Region.objects.filter(code__in=d["villages"]).order_by("code")),
-            )  # fmt: skip
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

@@ -39,9 +39,12 @@ def _refuse_unless(request: HttpRequest, capability: str) -> None:
 
 
 def _apply(
-    request: HttpRequest, pk: int, make_form: Callable[[Household], Any], form_key: str,
+    request: HttpRequest,
+    pk: int,
+    make_form: Callable[[Household], Any],
+    form_key: str,
     perform: Callable[[Household, Any], str],
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponse:
     """One change form of the household page: the service's refusal shows on the page and nothing is written."""
     _refuse_unless(request, "registry.change")
     hh = selectors.household(request.user, pk)
@@ -66,9 +69,14 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(hh: Household, form: Any) -> str:
         d = form.cleaned_data
         event = services.household_record_event(
-            actor=request.user, household=hh, kind=d["kind"], date=d["date"], reason=d["reason"],
-            monitor_type=d["monitor_type"], files=d["evidence"],
-        )  # fmt: skip
+            actor=request.user,
+            household=hh,
+            kind=d["kind"],
+            date=d["date"],
+            reason=d["reason"],
+            monitor_type=d["monitor_type"],
+            files=d["evidence"],
+        )
         return f"已记录“{event.get_kind_display()}”（{event.date:%Y-%m-%d}）。"
 
     return _apply(request, pk, lambda hh: EventForm(request.POST, request.FILES), "event_form", perform)
@@ -183,6 +191,10 @@ def _register(request: HttpRequest, form: HouseholdForm, rows: BaseFormSet) -> H
         raise PermissionDeniedError("out_of_scope")
     members = [row.as_input() for row in rows if row.cleaned_data]
     return services.household_register(
-        actor=request.user, village=village, members=members, number=d["number"].strip(), phone=d["phone"].strip(),
+        actor=request.user,
+        village=village,
+        members=members,
+        number=d["number"].strip(),
+        phone=d["phone"].strip(),
         address=d["address"],
-    )  # fmt: skip
+    )

@@ -48,11 +48,16 @@ def order_list(request: HttpRequest) -> HttpResponse:
     if get.get("format") == "csv":
         return _csv(rows[:EXPORT_LIMIT])
     context = {
-        "page": paginate(request, rows), "side": side, "sides": [(s, selectors.SIDES[s]) for s in
-                                                                  selectors.sides(request.user)],
-        "status": status, "q": q, "waiting": waiting, "status_options": OrderStatus.choices,
-        "todo": selectors.todo(request.user).get(side), "sort": sort,
-    }  # fmt: skip
+        "page": paginate(request, rows),
+        "side": side,
+        "sides": [(s, selectors.SIDES[s]) for s in selectors.sides(request.user)],
+        "status": status,
+        "q": q,
+        "waiting": waiting,
+        "status_options": OrderStatus.choices,
+        "todo": selectors.todo(request.user).get(side),
+        "sort": sort,
+    }
     return render(request, "market/order_list.html", context)
 
 
@@ -61,12 +66,33 @@ def _csv(rows: Any) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="orders.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM
     writer = csv.writer(response)
-    writer.writerow(["订单编号", "预售清单", "卖方所在区划", "购买方", "购买方类型", "金额（元）", "状态", "下单时间",
-                     "付款日期"])  # fmt: skip
+    writer.writerow(
+        [
+            "订单编号",
+            "预售清单",
+            "卖方所在区划",
+            "购买方",
+            "购买方类型",
+            "金额（元）",
+            "状态",
+            "下单时间",
+            "付款日期",
+        ]
+    )
     for o in rows:
-        writer.writerow([o.pk, o.presale_list.title, o.region.name, o.buyer_name, _buyer_kind_label(o.buyer_kind), o.total,
-                         o.get_status_display(), o.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                         o.paid_on or ""])  # fmt: skip
+        writer.writerow(
+            [
+                o.pk,
+                o.presale_list.title,
+                o.region.name,
+                o.buyer_name,
+                _buyer_kind_label(o.buyer_kind),
+                o.total,
+                o.get_status_display(),
+                o.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                o.paid_on or "",
+            ]
+        )
     return response
 
 
@@ -76,12 +102,18 @@ def _buyer_kind_label(kind: str) -> str:
 
 def _context(request: HttpRequest, detail: selectors.OrderDetail, **extra: Any) -> dict[str, Any]:
     context = {
-        "d": detail, "order": detail.order, "actions": detail.actions,
-        "cancel_form": ReasonForm(), "pay_form": PayForm(initial={"paid_on": dt.date.today()}),
-        "rate_form": RateForm(), "aftersale_form": AfterSaleForm(), "resolve_form": ResolveForm(),
+        "d": detail,
+        "order": detail.order,
+        "actions": detail.actions,
+        "cancel_form": ReasonForm(),
+        "pay_form": PayForm(initial={"paid_on": dt.date.today()}),
+        "rate_form": RateForm(),
+        "aftersale_form": AfterSaleForm(),
+        "resolve_form": ResolveForm(),
         "pending": next((a for a in detail.after_sales if a.status == AfterSaleStatus.REQUESTED), None),
-        "error": "", "buyer_kind_label": _buyer_kind_label(detail.order.buyer_kind),
-    }  # fmt: skip
+        "error": "",
+        "buyer_kind_label": _buyer_kind_label(detail.order.buyer_kind),
+    }
     context.update(extra)
     return context
 
@@ -121,8 +153,9 @@ def _receive(request: HttpRequest, order: Order) -> tuple[str, dict[str, Any]]:
     for line in order.lines.all():
         if request.POST.get(f"reject-{line.pk}"):
             rejected[line.pk] = request.POST.get(f"reason-{line.pk}", "").strip()[:300]
-    done = ordering.order_receive(actor=request.user, order=order, rejected=rejected,
-                                  note=request.POST.get("note", "")[:300])  # fmt: skip
+    done = ordering.order_receive(
+        actor=request.user, order=order, rejected=rejected, note=request.POST.get("note", "")[:300]
+    )
     if done.status == OrderStatus.REJECTED:
         return "已验收：全部拒收，订单结束，库存已释放。", {}
     return f"已验收：合格 {len(order.lines.all()) - len(rejected)} 项，拒收 {len(rejected)} 项。", {}
@@ -132,8 +165,12 @@ def _pay(request: HttpRequest, order: Order) -> tuple[str, dict[str, Any]]:
     form = PayForm(request.POST)
     if not form.is_valid():
         raise DomainError("invalid_input", detail="请填写有效的付款日期")
-    done = ordering.order_pay(actor=request.user, order=order, paid_on=form.cleaned_data["paid_on"],
-                              payment_ref=form.cleaned_data["payment_ref"])  # fmt: skip
+    done = ordering.order_pay(
+        actor=request.user,
+        order=order,
+        paid_on=form.cleaned_data["paid_on"],
+        payment_ref=form.cleaned_data["payment_ref"],
+    )
     return f"已登记付款（{ordering.accepted_total(done)} 元），购买记录已写入台账。", {}
 
 
@@ -141,8 +178,12 @@ def _rate(request: HttpRequest, order: Order) -> tuple[str, dict[str, Any]]:
     form = RateForm(request.POST)
     if not form.is_valid():
         raise DomainError("invalid_input", detail="评分须为1到5的整数")
-    ordering.order_rate(actor=request.user, order=order, rating=form.cleaned_data["rating"],
-                        comment=form.cleaned_data["comment"])  # fmt: skip
+    ordering.order_rate(
+        actor=request.user,
+        order=order,
+        rating=form.cleaned_data["rating"],
+        comment=form.cleaned_data["comment"],
+    )
     return "感谢评价。", {}
 
 
@@ -150,8 +191,9 @@ def _aftersale(request: HttpRequest, order: Order) -> tuple[str, dict[str, Any]]
     form = AfterSaleForm(request.POST)
     if not form.is_valid():
         raise DomainError("invalid_input", detail="申请售后须选择类型并填写原因")
-    ordering.aftersale_request(actor=request.user, order=order, kind=form.cleaned_data["kind"],
-                               reason=form.cleaned_data["reason"])  # fmt: skip
+    ordering.aftersale_request(
+        actor=request.user, order=order, kind=form.cleaned_data["kind"], reason=form.cleaned_data["reason"]
+    )
     return "已提交售后申请，等待卖方处理。", {}
 
 
@@ -163,15 +205,22 @@ def _resolve(request: HttpRequest, order: Order) -> tuple[str, dict[str, Any]]:
     if pending is None:
         raise DomainError("invalid_input", detail="该订单没有待处理的售后申请")
     approve = form.cleaned_data["decision"] == "approve"
-    ordering.aftersale_resolve(actor=request.user, request=pending, approve=approve,
-                               resolution=form.cleaned_data["resolution"])  # fmt: skip
+    ordering.aftersale_resolve(
+        actor=request.user, request=pending, approve=approve, resolution=form.cleaned_data["resolution"]
+    )
     return ("已同意售后：台账记录已冲销，订单改为已退款。" if approve else "已拒绝售后申请。"), {}
 
 
 STEPS: dict[str, Step] = {
-    "confirm": _confirm, "ship": _ship, "cancel": _cancel, "receive": _receive, "pay": _pay, "rate": _rate,
-    "aftersale": _aftersale, "resolve": _resolve,
-}  # fmt: skip
+    "confirm": _confirm,
+    "ship": _ship,
+    "cancel": _cancel,
+    "receive": _receive,
+    "pay": _pay,
+    "rate": _rate,
+    "aftersale": _aftersale,
+    "resolve": _resolve,
+}
 
 
 @require_POST

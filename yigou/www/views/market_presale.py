@@ -47,12 +47,14 @@ def presale_browse(request: HttpRequest) -> HttpResponse:
     rows = selectors.open_lists(request.user, region=region, category=category, q=q)
     context = {
         "page": paginate(request, rows, per_page=20),
-        "q": q, "region": region, "category": category,
+        "q": q,
+        "region": region,
+        "category": category,
         "category_options": ProductCategory.choices,
         "region_options": _browse_regions(request.user),
         "paired": buyers.seat(request.user).ranks_by_pairing,
         "may_sell": _may_sell(request.user),
-    }  # fmt: skip
+    }
     return render(request, "market/presale_browse.html", context)
 
 
@@ -68,8 +70,14 @@ def presale_mine(request: HttpRequest) -> HttpResponse:
     get = request.GET
     q, state = get.get("q", "").strip()[:60], get.get("state", "")
     rows = selectors.seller_lists(request.user, state=state, q=q)
-    context = {"page": paginate(request, rows), "q": q, "state": state, "state_options": selectors.LIST_STATES.items(),
-               "may_sell": _may_sell(request.user), "today": dt.date.today()}  # fmt: skip
+    context = {
+        "page": paginate(request, rows),
+        "q": q,
+        "state": state,
+        "state_options": selectors.LIST_STATES.items(),
+        "may_sell": _may_sell(request.user),
+        "today": dt.date.today(),
+    }
     return render(request, "market/presale_mine.html", context)
 
 
@@ -97,11 +105,18 @@ def _detail_context(request: HttpRequest, owner: PreSaleList, **extra: Any) -> d
     seat = buyers.seat(user)
     may_order = seat.may_order and owner.is_open_on(today)
     context: dict[str, Any] = {
-        "owner": owner, "items": list(owner.items.all()), "state": selectors.list_state(owner, today),
-        "state_labels": selectors.LIST_STATES, "own": own, "may_order": may_order,
-        "unit_buyer": seat.chooses_kind, "for_a_unit": seat.for_a_unit,
-        "order_form": _order_form(user), "withdraw_form": ReasonForm(), "quantities": {},
-    }  # fmt: skip
+        "owner": owner,
+        "items": list(owner.items.all()),
+        "state": selectors.list_state(owner, today),
+        "state_labels": selectors.LIST_STATES,
+        "own": own,
+        "may_order": may_order,
+        "unit_buyer": seat.chooses_kind,
+        "for_a_unit": seat.for_a_unit,
+        "order_form": _order_form(user),
+        "withdraw_form": ReasonForm(),
+        "quantities": {},
+    }
     context.update(extra)
     for item in context["items"]:
         item.entered = context["quantities"].get(item.pk, "")  # what a refused order had asked for
@@ -129,12 +144,21 @@ def _place(request: HttpRequest, owner: PreSaleList, form: OrderForm, wanted: di
     cadre = None
     if d["buyer_kind"] == "cadre" and d["cadre"]:
         cadre = named_row(user, buyers.cadres(user), d["cadre"], field="cadre", label="干部")
-    unit = named_row(user, buyers.units(user), d["unit"], field="unit", label="购买单位") if seat.for_a_unit else None
+    unit = (
+        named_row(user, buyers.units(user), d["unit"], field="unit", label="购买单位")
+        if seat.for_a_unit
+        else None
+    )
     return ordering.order_place(
-        actor=user, presale_list=owner, lines=list(wanted.items()),
+        actor=user,
+        presale_list=owner,
+        lines=list(wanted.items()),
         buyer_kind=d["buyer_kind"] if seat.chooses_kind else "",
-        cadre=cadre, unit=unit, delivery_address=d["delivery_address"], note=d["note"],
-    )  # fmt: skip
+        cadre=cadre,
+        unit=unit,
+        delivery_address=d["delivery_address"],
+        note=d["note"],
+    )
 
 
 @require_POST
@@ -187,8 +211,9 @@ def _sellers(user: Any, village: Region | None, producer: Producer | None) -> Ch
         return [(f"p:{producer.pk}", producer.name)]
     assert village is not None
     households = restrict(user, Household.objects.filter(village=village)).order_by("head_name", "number")
-    producers = restrict(user, Producer.objects.filter(region__code__startswith=village.county_code[:6],
-                                                       is_active=True)).order_by("name")  # fmt: skip
+    producers = restrict(
+        user, Producer.objects.filter(region__code__startswith=village.county_code[:6], is_active=True)
+    ).order_by("name")
     return [(f"h:{h.pk}", f"农户 {h.head_name}（{h.number}）") for h in households] + [
         (f"p:{p.pk}", f"{p.get_kind_display()} {p.name}") for p in producers
     ]
@@ -225,9 +250,12 @@ def presale_create(request: HttpRequest) -> HttpResponse:
     if post is not None and form.is_valid() and rows.is_valid():
         try:
             owner = presale.presale_publish(
-                actor=request.user, data=form.to_input(), village=village, producer=producer,
+                actor=request.user,
+                data=form.to_input(),
+                village=village,
+                producer=producer,
                 items=[row.to_input(_resolver(request.user)) for row in rows if row.has_changed()],
-            )  # fmt: skip
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -273,12 +301,14 @@ def presale_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     owner = _own_list(request, pk)
     sellers = _sellers(request.user, None if owner.producer_id else owner.region, owner.producer)
     today = dt.date.today()
-    form = ItemForm(request.POST or None, sellers=sellers,
-                    initial={"window_start": today, "window_end": owner.closes_on})  # fmt: skip
+    form = ItemForm(
+        request.POST or None, sellers=sellers, initial={"window_start": today, "window_end": owner.closes_on}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            item = presale.presale_item_add(actor=request.user, presale_list=owner,
-                                            item=form.to_input(_resolver(request.user)))  # fmt: skip
+            item = presale.presale_item_add(
+                actor=request.user, presale_list=owner, item=form.to_input(_resolver(request.user))
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -341,12 +371,29 @@ def presale_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "market/presale_detail.html", context, status=400)
 
 
-ACTION_LABELS = {"presale_publish": "发布清单", "presale_change": "修改清单", "presale_item_add": "添加品种",
-                 "presale_item_change": "修改品种", "presale_withdraw": "撤回清单"}  # fmt: skip
-FIELD_LABELS = {"title": "清单名称", "opens_on": "开始接单", "closes_on": "截止接单", "delivery": "交付方式",
-                "contact_name": "联系人", "contact_phone": "联系电话", "note": "说明", "item": "品种",
-                "quantity": "数量", "unit_price": "单价", "window_start": "交付开始", "window_end": "交付结束",
-                "items": "品种数", "withdrawn": "已撤回"}  # fmt: skip
+ACTION_LABELS = {
+    "presale_publish": "发布清单",
+    "presale_change": "修改清单",
+    "presale_item_add": "添加品种",
+    "presale_item_change": "修改品种",
+    "presale_withdraw": "撤回清单",
+}
+FIELD_LABELS = {
+    "title": "清单名称",
+    "opens_on": "开始接单",
+    "closes_on": "截止接单",
+    "delivery": "交付方式",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+    "note": "说明",
+    "item": "品种",
+    "quantity": "数量",
+    "unit_price": "单价",
+    "window_start": "交付开始",
+    "window_end": "交付结束",
+    "items": "品种数",
+    "withdrawn": "已撤回",
+}
 
 
 def _changes(entry: Any) -> list[tuple[str, str]]:

@@ -62,8 +62,9 @@ def _save(request: HttpRequest, form: UnitVillagePairingForm | CadreHouseholdPai
     if isinstance(form, UnitVillagePairingForm):
         unit = selectors.unit(user, int(d["unit"]))
         village = Region.objects.get(code=d["village"])
-        services.pair_unit_village(actor=user, unit=unit, village=village, start=d["start"], end=d["end"],
-                                   note=d["note"])  # fmt: skip
+        services.pair_unit_village(
+            actor=user, unit=unit, village=village, start=d["start"], end=d["end"], note=d["note"]
+        )
     else:
         cadre = selectors.cadre(user, int(d["cadre"]))
         household = visible_household(user, d["household_number"])

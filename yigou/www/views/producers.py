@@ -82,10 +82,18 @@ def _register(request: HttpRequest, form: ProducerForm) -> Producer:
         visible_household(request.user, d["household_number"]) if d["household_number"].strip() else None
     )
     return services.producer_register(
-        actor=request.user, kind=d["kind"], name=d["name"], region=Region.objects.get(code=d["region"]),
-        uscc=d["uscc"].strip() or None, household=household, grade=d["grade"], contact_name=d["contact_name"],
-        contact_phone=d["contact_phone"].strip(), address=d["address"], main_products=d["main_products"],
-    )  # fmt: skip
+        actor=request.user,
+        kind=d["kind"],
+        name=d["name"],
+        region=Region.objects.get(code=d["region"]),
+        uscc=d["uscc"].strip() or None,
+        household=household,
+        grade=d["grade"],
+        contact_name=d["contact_name"],
+        contact_phone=d["contact_phone"].strip(),
+        address=d["address"],
+        main_products=d["main_products"],
+    )
 
 
 @login_required

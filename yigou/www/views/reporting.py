@@ -32,9 +32,14 @@ from yigou.reporting.validation import month_period, outlier_resolve, result_com
 from .common import domain_errors, is_htmx, paginate, region_options
 from .stats import period_from
 
-SORTS = {"region": ("region_id", "period_start"), "-region": ("-region_id", "period_start"),
-         "rule": ("rule__order", "region_id"), "-rule": ("-rule__order", "region_id"),
-         "importance": ("importance", "region_id"), "-importance": ("-importance", "region_id")}  # fmt: skip
+SORTS = {
+    "region": ("region_id", "period_start"),
+    "-region": ("-region_id", "period_start"),
+    "rule": ("rule__order", "region_id"),
+    "-rule": ("-rule__order", "region_id"),
+    "importance": ("importance", "region_id"),
+    "-importance": ("-importance", "region_id"),
+}
 
 
 def _download(data: bytes, name: str) -> HttpResponse:
@@ -72,8 +77,9 @@ def _flagged_codes(results: list[ValidationResult]) -> set[str]:
     return codes
 
 
-def _sections(elements: list[DataElement], values: dict[str, Any], errors: dict[str, str],
-              flagged: set[str]) -> list[dict[str, Any]]:  # fmt: skip
+def _sections(
+    elements: list[DataElement], values: dict[str, Any], errors: dict[str, str], flagged: set[str]
+) -> list[dict[str, Any]]:
     """Elements grouped by section in the order of the paper form, each with its text, error and flag."""
     sections: list[dict[str, Any]] = []
     for element in elements:
@@ -82,26 +88,50 @@ def _sections(elements: list[DataElement], values: dict[str, Any], errors: dict[
             sections.append({"title": title, "rows": []})
         value = values.get(element.code)
         text = value if isinstance(value, str) else "" if value is None else f"{value.normalize():f}"
-        sections[-1]["rows"].append({"element": element, "text": text, "error": errors.get(element.code, ""),
-                                     "flagged": element.code in flagged})  # fmt: skip
+        sections[-1]["rows"].append(
+            {
+                "element": element,
+                "text": text,
+                "error": errors.get(element.code, ""),
+                "flagged": element.code in flagged,
+            }
+        )
     return sections
 
 
-def _entry_context(request: HttpRequest, region: Region, year: int, month: int, *, posted: dict[str, str] | None,
-                   errors: dict[str, str], entry: EntryResult | None) -> dict[str, Any]:  # fmt: skip
+def _entry_context(
+    request: HttpRequest,
+    region: Region,
+    year: int,
+    month: int,
+    *,
+    posted: dict[str, str] | None,
+    errors: dict[str, str],
+    entry: EntryResult | None,
+) -> dict[str, Any]:
     form = builtin_form()
     period = month_period(year, month)
-    results = list(selectors.results(request.user, region=region.code).filter(
-        region=region, period_start=period.start, period_end=period.end))  # fmt: skip
+    results = list(
+        selectors.results(request.user, region=region.code).filter(
+            region=region, period_start=period.start, period_end=period.end
+        )
+    )
     results = [r for r in results if r.region_id == region.code]
     values = posted if posted is not None else selectors.month_values(request.user, region, year, month)
     elements = list(form.elements.select_related("section").order_by("order"))
     return {
-        "form": form, "region": region, "month": f"{year}-{month:02d}", "period_label": period.label,
-        "sections": _sections(elements, values, errors, _flagged_codes(results)), "results": results,
-        "blocked": any(r.blocking for r in results), "entry": entry, "may_enter": _may_enter(request.user, region),
-        "region_options": region_options(request.user, include_home=True), "next": request.get_full_path(),
-    }  # fmt: skip
+        "form": form,
+        "region": region,
+        "month": f"{year}-{month:02d}",
+        "period_label": period.label,
+        "sections": _sections(elements, values, errors, _flagged_codes(results)),
+        "results": results,
+        "blocked": any(r.blocking for r in results),
+        "entry": entry,
+        "may_enter": _may_enter(request.user, region),
+        "region_options": region_options(request.user, include_home=True),
+        "next": request.get_full_path(),
+    }
 
 
 @login_required
@@ -115,8 +145,11 @@ def entry_page(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         if isinstance(exc, PermissionDeniedError | NotFoundError):
             raise
-        context = {"error": exc.message, "region_options": region_options(request.user, include_home=True),
-                   "month": source.get("month", "")[:7] or default_month()}  # fmt: skip
+        context = {
+            "error": exc.message,
+            "region_options": region_options(request.user, include_home=True),
+            "month": source.get("month", "")[:7] or default_month(),
+        }
         return render(request, "reporting/entry.html", context, status=400)
     posted, errors, entry = None, {}, None
     if request.method == "POST":
@@ -184,10 +217,16 @@ def result_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDeniedError()
         return _download(exports.results_xlsx(qs[:10000], "校验结果"), "校验结果.xlsx")
     context = {
-        "page": paginate(request, qs), "region": region, "importance": importance, "q": q, "period": period_text,
-        "importances": Importance.choices, "region_options": region_options(request.user, include_home=True),
-        "can_export": can(request.user, "export"), "run_period": period_text or default_month(),
-    }  # fmt: skip
+        "page": paginate(request, qs),
+        "region": region,
+        "importance": importance,
+        "q": q,
+        "period": period_text,
+        "importances": Importance.choices,
+        "region_options": region_options(request.user, include_home=True),
+        "can_export": can(request.user, "export"),
+        "run_period": period_text or default_month(),
+    }
     return render(request, "reporting/results.html", context)
 
 
@@ -228,9 +267,15 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
             raise PermissionDeniedError()
         return _download(exports.reconciliation_xlsx(merged.differences, title), f"{title}.xlsx")
     sources = [(r, SOURCE_LABELS[merged.sources[r.region_code]]) for r in table.rows]
-    context = {"merged": merged, "table": table, "title": title, "sources": sources, "period": period_text,
-               "region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP),
-               "can_export": can(request.user, "export")}  # fmt: skip
+    context = {
+        "merged": merged,
+        "table": table,
+        "title": title,
+        "sources": sources,
+        "period": period_text,
+        "region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP),
+        "can_export": can(request.user, "export"),
+    }
     return render(request, "reporting/reconciliation.html", context)
 
 
@@ -241,8 +286,11 @@ def outlier_list(request: HttpRequest) -> HttpResponse:
     region, status = request.GET.get("region", "").strip()[:12], request.GET.get("status", FlagStatus.OPEN)
     if request.method == "POST":
         try:
-            outlier_resolve(actor=request.user, flag_id=int(request.POST.get("flag", "0") or 0),
-                            note=request.POST.get("note", ""))  # fmt: skip
+            outlier_resolve(
+                actor=request.user,
+                flag_id=int(request.POST.get("flag", "0") or 0),
+                note=request.POST.get("note", ""),
+            )
             messages.success(request, "已核实。")
         except DomainError as exc:
             if isinstance(exc, PermissionDeniedError | NotFoundError):
@@ -255,10 +303,17 @@ def outlier_list(request: HttpRequest) -> HttpResponse:
         if not can(request.user, "export"):
             raise PermissionDeniedError()
         return _download(exports.outliers_xlsx(qs[:10000], "异常值"), "异常值.xlsx")
-    context = {"page": paginate(request, qs), "region": region, "status": status, "statuses": FlagStatus.choices,
-               "q": q, "can_export": can(request.user, "export"),
-               "region_options": region_options(request.user, include_home=True),
-               "may_resolve": can(request.user, "reporting.enter"), "next": request.get_full_path()}  # fmt: skip
+    context = {
+        "page": paginate(request, qs),
+        "region": region,
+        "status": status,
+        "statuses": FlagStatus.choices,
+        "q": q,
+        "can_export": can(request.user, "export"),
+        "region_options": region_options(request.user, include_home=True),
+        "may_resolve": can(request.user, "reporting.enter"),
+        "next": request.get_full_path(),
+    }
     return render(request, "reporting/outliers.html", context)
 
 
@@ -273,8 +328,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise DomainError("invalid_input", detail="请选择文件")
-            result = form_import(actor=request.user, table=read_table(upload.read(), upload.name or ""),
-                                 dry_run=bool(request.POST.get("dry_run")), period=context["period"])  # fmt: skip
+            result = form_import(
+                actor=request.user,
+                table=read_table(upload.read(), upload.name or ""),
+                dry_run=bool(request.POST.get("dry_run")),
+                period=context["period"],
+            )
             context["report"], context["violations"] = result.report, result.violations
         except DomainError as exc:
             context["error"] = exc.message

@@ -69,12 +69,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = [r for r in board.rows if not q or q in r.unit.name or r.unit.name_initials.startswith(q.lower())]
     rows.sort(key=ROW_SORTS.get(sort, ROW_SORTS["rate"]))
     context = {
-        "board": board, "year": year, "years": _years(), "q": q, "sort": sort,
+        "board": board,
+        "year": year,
+        "years": _years(),
+        "q": q,
+        "sort": sort,
         "page": Paginator(rows, 50).get_page(get.get("page")),
         "region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP),
-        "region_code": region.code if region else "", "can_export": can(request.user, "export"),
+        "region_code": region.code if region else "",
+        "can_export": can(request.user, "export"),
         "can_review": can(request.user, "shares.review"),
-    }  # fmt: skip
+    }
     return render(request, "shares/dashboard.html", context)
 
 
@@ -109,11 +114,14 @@ def mine(request: HttpRequest) -> HttpResponse:
         share.filing.mode != CanteenMode.MERGED and share.filing.status in EDITABLE
     )
     context = {
-        "share": share, "unit": unit, "year": year, "years": _years(),
+        "share": share,
+        "unit": unit,
+        "year": year,
+        "years": _years(),
         "page": paginate(request, selectors.share_purchases(request.user, share)),
         "may_file": can(request.user, "shares.file") and unit.is_budget_unit and editable,
         "may_submit": editable and share.filing is not None and can(request.user, "shares.file"),
-    }  # fmt: skip
+    }
     return render(request, "shares/mine.html", context)
 
 
@@ -133,8 +141,13 @@ def file(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已保存{year}年预留份额填报（草稿），核对无误后请报送。")
             return redirect("www:shares_filing", pk=filing.pk)
-    context = {"form": form, "unit": unit, "year": year, "floor": floor_for(unit.region_id, year),
-               "current": current}  # fmt: skip
+    context = {
+        "form": form,
+        "unit": unit,
+        "year": year,
+        "floor": floor_for(unit.region_id, year),
+        "current": current,
+    }
     return render(request, "shares/file.html", context, status=400 if form.errors else 200)
 
 
@@ -146,12 +159,21 @@ def filing_list(request: HttpRequest) -> HttpResponse:
     year, status, q = _year(request), get.get("status", "")[:16], get.get("q", "").strip()[:60]
     sort, flagged = get.get("sort", "-submitted"), get.get("flagged", "") == "1"
     region = get.get("region", "")[:12]
-    qs = selectors.filings(request.user, year=year, status=status, q=q, region=region, flagged=flagged, sort=sort)
+    qs = selectors.filings(
+        request.user, year=year, status=status, q=q, region=region, flagged=flagged, sort=sort
+    )
     context = {
-        "page": paginate(request, qs), "year": year, "years": _years(), "status": status, "q": q, "sort": sort,
-        "flagged": flagged, "region": region, "status_options": selectors.STATUS_OPTIONS,
+        "page": paginate(request, qs),
+        "year": year,
+        "years": _years(),
+        "status": status,
+        "q": q,
+        "sort": sort,
+        "flagged": flagged,
+        "region": region,
+        "status_options": selectors.STATUS_OPTIONS,
         "region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP),
-    }  # fmt: skip
+    }
     return render(request, "shares/filing_list.html", context)
 
 
@@ -159,13 +181,15 @@ def _detail(request: HttpRequest, filing: ShareFiling, **forms: Any) -> HttpResp
     share = selectors.unit_share(request.user, filing.unit, filing.year, _today())
     reviewable = filing.status == FilingStatus.SUBMITTED and filing.mode != CanteenMode.MERGED
     context = {
-        "filing": filing, "share": share, "members": list(filing.members.select_related("unit")),
+        "filing": filing,
+        "share": share,
+        "members": list(filing.members.select_related("unit")),
         "floor": floor_for(filing.unit.region_id, filing.year),
         "may_review": reviewable and can(request.user, "shares.review"),
         "may_submit": selectors.may_submit(request.user, filing),
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
-    }  # fmt: skip
+    }
     return render(request, "shares/filing_detail.html", context, status=400 if forms else 200)
 
 
@@ -237,8 +261,13 @@ def floors(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                floor_set(actor=request.user, region=Region.objects.get(code=d["region"]), year=d["year"],
-                          ratio=d["ratio"], note=d["note"])  # fmt: skip
+                floor_set(
+                    actor=request.user,
+                    region=Region.objects.get(code=d["region"]),
+                    year=d["year"],
+                    ratio=d["ratio"],
+                    note=d["note"],
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:

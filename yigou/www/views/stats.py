@@ -83,20 +83,32 @@ def _pickers(table: StatsTable, get: QueryDict) -> dict[str, str]:
     mode = get.get("mode") or (
         "month" if period.single_month else "range" if period.month_aligned else "dates"
     )
-    return {"mode": mode, "month": f"{period.start:%Y-%m}", "from": f"{period.start:%Y-%m}",
-            "to": f"{period.end:%Y-%m}", "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"}  # fmt: skip
+    return {
+        "mode": mode,
+        "month": f"{period.start:%Y-%m}",
+        "from": f"{period.start:%Y-%m}",
+        "to": f"{period.end:%Y-%m}",
+        "start": f"{period.start:%Y-%m-%d}",
+        "end": f"{period.end:%Y-%m-%d}",
+    }
 
 
 def _table_context(request: HttpRequest, table: StatsTable) -> dict[str, Any]:
     period_text = table_render.period_text(table)
     region = table.region
     context: dict[str, Any] = {
-        "table": table, "title": table_render.title(table), "period_text": period_text,
-        "groups": table_render.header_groups(), "row_heading": table_render.row_heading(table),
-        "rows": [(row, _cells(row)) for row in table.rows], "total_cells": _cells(table.total),
-        "crumbs": region_selectors.visible_ancestors(request.user, region), "pickers": _pickers(table, request.GET),
-        "can_export": can(request.user, "export"), "is_village": region.level == Level.VILLAGE,
-    }  # fmt: skip
+        "table": table,
+        "title": table_render.title(table),
+        "period_text": period_text,
+        "groups": table_render.header_groups(),
+        "row_heading": table_render.row_heading(table),
+        "rows": [(row, _cells(row)) for row in table.rows],
+        "total_cells": _cells(table.total),
+        "crumbs": region_selectors.visible_ancestors(request.user, region),
+        "pickers": _pickers(table, request.GET),
+        "can_export": can(request.user, "export"),
+        "is_village": region.level == Level.VILLAGE,
+    }
     if context["is_village"]:
         qs = selectors.purchases(request.user, region=region.code, period=table.period)
         context["page"] = paginate(request, qs.prefetch_related("lines"))
@@ -154,10 +166,16 @@ def stats_chart(request: HttpRequest) -> HttpResponse:
         raise
     except DomainError as exc:
         return render(request, "www/stats/chart.html", {"error": exc.message}, status=400)
-    series = {"by_month": _series(data.by_month), "by_channel": _series(data.by_channel),
-              "by_child": _series(data.by_child)}  # fmt: skip
+    series = {
+        "by_month": _series(data.by_month),
+        "by_channel": _series(data.by_channel),
+        "by_child": _series(data.by_child),
+    }
     context = {
-        "data": data, "series": series, "series_json": json.dumps(series, ensure_ascii=False),
-        "title": f"{data.region.name}{data.period.label}以购助扶购买金额图表", "period_text": period_text,
-    }  # fmt: skip
+        "data": data,
+        "series": series,
+        "series_json": json.dumps(series, ensure_ascii=False),
+        "title": f"{data.region.name}{data.period.label}以购助扶购买金额图表",
+        "period_text": period_text,
+    }
     return render(request, "www/stats/chart.html", context)

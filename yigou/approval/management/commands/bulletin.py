@@ -36,8 +36,14 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"日期“{options['date']}”无效，应写作 2018-05-05") from None
         try:
-            bulletin = bulletin_for(system_actor(), options["region"], options["period"], issue=options["issue"],
-                                    office=options["office"], date=date)  # fmt: skip
+            bulletin = bulletin_for(
+                system_actor(),
+                options["region"],
+                options["period"],
+                issue=options["issue"],
+                office=options["office"],
+                date=date,
+            )
             data = render_pdf(bulletin) if out.suffix.lower() == ".pdf" else render_docx(bulletin)
         except DomainError as exc:
             raise CommandError(exc.message) from None

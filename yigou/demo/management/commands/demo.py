@@ -12,11 +12,23 @@ from yigou.demo.loader import DEFAULT_HOUSEHOLDS, demo_present, load_demo
 from yigou.demo.users import logins_table
 
 LABELS = {
-    "villages": "村（社区）", "poor_villages": "贫困村", "households": "农户", "registered": "建档立卡户",
-    "producers": "经营主体", "linkages": "带贫联结", "units": "帮扶单位", "cadres": "帮扶干部",
-    "household_pairings": "干部结对户", "users": "演示账号", "outlets": "销售网点", "activities": "以购助扶活动",
-    "purchases": "购买记录", "reversals": "其中冲销", "presale_lists": "预售清单", "orders": "订单",
-}  # fmt: skip
+    "villages": "村（社区）",
+    "poor_villages": "贫困村",
+    "households": "农户",
+    "registered": "建档立卡户",
+    "producers": "经营主体",
+    "linkages": "带贫联结",
+    "units": "帮扶单位",
+    "cadres": "帮扶干部",
+    "household_pairings": "干部结对户",
+    "users": "演示账号",
+    "outlets": "销售网点",
+    "activities": "以购助扶活动",
+    "purchases": "购买记录",
+    "reversals": "其中冲销",
+    "presale_lists": "预售清单",
+    "orders": "订单",
+}
 
 
 def _how_to_start_over() -> str:

@@ -36,9 +36,14 @@ class Command(BaseCommand):
     help = "输出以购助扶成果统计表（JSON、CSV 或 XLSX）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", nargs="?", default="table", choices=sorted(self.actions()),
-                            help="table（默认）：输出统计表；verify：用原始台账重算全部汇总并报告差异；"
-                                 "rebuild：用原始台账重建全部汇总")  # fmt: skip
+        parser.add_argument(
+            "action",
+            nargs="?",
+            default="table",
+            choices=sorted(self.actions()),
+            help="table（默认）：输出统计表；verify：用原始台账重算全部汇总并报告差异；"
+            "rebuild：用原始台账重建全部汇总",
+        )
         parser.add_argument("--region", default="", help="区划代码，如 510900000000")
         parser.add_argument(
             "--period", default="", help="期间：2018-04、2018-01..2018-04 或 2018-01-05..2018-03-20"

@@ -35,8 +35,12 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{path}")
         actor = actor_from(options["username"])
         try:
-            result = form_import(actor=actor, table=read_table(path.read_bytes(), path.name),
-                                 dry_run=options["dry_run"], period=options["period"])  # fmt: skip
+            result = form_import(
+                actor=actor,
+                table=read_table(path.read_bytes(), path.name),
+                dry_run=options["dry_run"],
+                period=options["period"],
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(self._render(result, as_json=options["json"]))
@@ -51,6 +55,8 @@ class Command(BaseCommand):
             return report_table(report)
         lines = [f"导入完成：共 {report.total_rows} 行，更新 {report.written} 个数值。"]
         for (region, year, month), v in result.violations:
-            lines.append(f"  校验：{region} {year}-{month:02d} {v.rule.code} [{IMPORTANCE[v.rule.importance]}] "
-                         f"{v.message}")  # fmt: skip
+            lines.append(
+                f"  校验：{region} {year}-{month:02d} {v.rule.code} [{IMPORTANCE[v.rule.importance]}] "
+                f"{v.message}"
+            )
         return "\n".join(lines)

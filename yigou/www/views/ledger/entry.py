@@ -57,17 +57,24 @@ def _input(request: HttpRequest, form: PurchaseForm, rows: BaseFormSet) -> Purch
         raise DomainError("invalid_input", detail="；".join(errors))
     rule = d["attribution"] if producer else ""
     return PurchaseInput(
-        date=d["date"], buyer_kind=d["buyer_kind"], channel=d["channel"],
+        date=d["date"],
+        buyer_kind=d["buyer_kind"],
+        channel=d["channel"],
         lines=[row.as_input() for row in rows if row.has_changed() and row.cleaned_data],
         seller_household=None if producer else references.seller_household(user, d["seller_household"]),
         seller_producer=references.seller_producer(user, d["seller_producer"]) if producer else None,
         buyer_unit=references.buyer_unit(user, d["buyer_unit"]),
         buyer_cadre=references.buyer_cadre(user, d["buyer_cadre"]),
-        buyer_name=d["buyer_name"], outlet=references.outlet(user, d["outlet"]),
-        activity=references.activity(user, d["activity"]), attribution=rule,
-        beneficiaries=references.beneficiaries(user, list(amounts.items())) if rule == Attribution.ENTERED else [],
-        total=d["total"], note=d["note"],
-    )  # fmt: skip
+        buyer_name=d["buyer_name"],
+        outlet=references.outlet(user, d["outlet"]),
+        activity=references.activity(user, d["activity"]),
+        attribution=rule,
+        beneficiaries=references.beneficiaries(user, list(amounts.items()))
+        if rule == Attribution.ENTERED
+        else [],
+        total=d["total"],
+        note=d["note"],
+    )
 
 
 def _seller_context(request: HttpRequest, form: PurchaseForm) -> dict[str, Any]:

@@ -59,10 +59,13 @@ def outlet_list(request: HttpRequest) -> HttpResponse:
     if flt["q"]:
         qs = qs.filter(name__contains=flt["q"])
     context = {
-        "page": paginate(request, qs.order_by("region_id", "kind", "name", "pk")), "flt": flt,
-        "kind_options": OutletKind.choices, "region_options": region_options(request.user),
-        "can_change": can(request.user, "market.change"), "close_form": OutletCloseForm(),
-    }  # fmt: skip
+        "page": paginate(request, qs.order_by("region_id", "kind", "name", "pk")),
+        "flt": flt,
+        "kind_options": OutletKind.choices,
+        "region_options": region_options(request.user),
+        "can_change": can(request.user, "market.change"),
+        "close_form": OutletCloseForm(),
+    }
     return render(request, "www/ledger/outlet_list.html", context)
 
 
@@ -75,9 +78,14 @@ def outlet_create(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             outlet = services.outlet_open(
-                actor=request.user, region=_region(d["region"]), name=d["name"], kind=d["kind"],
-                opened_on=d["opened_on"], fees_waived=d["fees_waived"] or Decimal("0"), note=d["note"],
-            )  # fmt: skip
+                actor=request.user,
+                region=_region(d["region"]),
+                name=d["name"],
+                kind=d["kind"],
+                opened_on=d["opened_on"],
+                fees_waived=d["fees_waived"] or Decimal("0"),
+                note=d["note"],
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -113,9 +121,12 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     if flt["q"]:
         qs = qs.filter(title__contains=flt["q"])
     context = {
-        "page": paginate(request, qs.order_by("-date", "-pk")), "flt": flt, "kind_options": ActivityKind.choices,
-        "region_options": region_options(request.user), "can_change": can(request.user, "market.change"),
-    }  # fmt: skip
+        "page": paginate(request, qs.order_by("-date", "-pk")),
+        "flt": flt,
+        "kind_options": ActivityKind.choices,
+        "region_options": region_options(request.user),
+        "can_change": can(request.user, "market.change"),
+    }
     return render(request, "www/ledger/activity_list.html", context)
 
 
@@ -133,9 +144,15 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 request.user, AssistingUnit.objects.all(), d["organiser"], field="organiser", label="帮扶单位"
             )
             activity = services.activity_record(
-                actor=request.user, region=_region(d["region"]), title=d["title"], kind=d["kind"], date=d["date"],
-                organiser=organiser, organiser_name=d["organiser_name"], note=d["note"],
-            )  # fmt: skip
+                actor=request.user,
+                region=_region(d["region"]),
+                title=d["title"],
+                kind=d["kind"],
+                date=d["date"],
+                organiser=organiser,
+                organiser_name=d["organiser_name"],
+                note=d["note"],
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

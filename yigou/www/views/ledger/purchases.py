@@ -39,10 +39,13 @@ def _filter_from(request: HttpRequest) -> PurchaseFilter:
     get = request.GET
     sort = get.get("sort", "-date")
     return PurchaseFilter(
-        q=get.get("q", "").strip()[:40], region=get.get("region", "").strip()[:12],
-        period=get.get("period", "").strip()[:40], channel=get.get("channel", "")[:16],
-        buyer_kind=get.get("buyer_kind", "")[:16], sort=sort if sort in selectors.PURCHASE_SORTS else "-date",
-    )  # fmt: skip
+        q=get.get("q", "").strip()[:40],
+        region=get.get("region", "").strip()[:12],
+        period=get.get("period", "").strip()[:40],
+        channel=get.get("channel", "")[:16],
+        buyer_kind=get.get("buyer_kind", "")[:16],
+        sort=sort if sort in selectors.PURCHASE_SORTS else "-date",
+    )
 
 
 def _period(flt: PurchaseFilter) -> tuple[Period | None, str]:
@@ -58,8 +61,15 @@ def _period(flt: PurchaseFilter) -> tuple[Period | None, str]:
 def purchase_list(request: HttpRequest) -> HttpResponse:
     flt = _filter_from(request)
     period, period_error = _period(flt)
-    qs = selectors.purchases(request.user, region=flt.region, period=period, q=flt.q, channel=flt.channel,
-                             buyer_kind=flt.buyer_kind, sort=flt.sort)  # fmt: skip
+    qs = selectors.purchases(
+        request.user,
+        region=flt.region,
+        period=period,
+        q=flt.q,
+        channel=flt.channel,
+        buyer_kind=flt.buyer_kind,
+        sort=flt.sort,
+    )
     context = {
         "page": paginate(request, qs.prefetch_related("lines")),
         "flt": flt,
