@@ -29,7 +29,8 @@ import pytest
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from tests.api.test_orders_api import _info, _item
+from tests.api.orders_world import item_input as _item
+from tests.api.orders_world import list_info as _info
 from tests.world import World
 from yigou.accounts.enums import Role
 from yigou.accounts.services import system_actor, user_create

@@ -32,7 +32,7 @@ from yigou.accounts.services import system_actor, user_create
 from yigou.core.errors import DomainError
 from yigou.ledger.models import Purchase
 from yigou.ledger.verify import verify
-from yigou.market import ordering, presale
+from yigou.market import order_ledger, ordering, presale
 from yigou.market.enums import Inspection, OrderStatus
 from yigou.market.models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
 
@@ -301,7 +301,7 @@ def _check_ledger(model: Model, items: list[PreSaleItem]) -> None:
             ),
             Decimal("0.00"),
         )
-        assert accepted == ordering.accepted_total(row)
+        assert accepted == order_ledger.accepted_total(row)
         assert net == (accepted if order.status in IN_LEDGER else Decimal("0.00")), (
             order.pk,
             order.status,

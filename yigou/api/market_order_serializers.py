@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from rest_framework import serializers
 
@@ -17,6 +16,7 @@ from yigou.market.enums import (
     ProductCategory,
 )
 from yigou.market.models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
+from yigou.market.order_ledger import accepted_total
 from yigou.market.selectors import list_state
 
 from .common import choices_help
@@ -256,8 +256,7 @@ class OrderDetailSerializer(OrderSerializer):
         read_only_fields = fields
 
     def get_accepted_total(self, obj: Order) -> str:
-        accepted = (line.amount for line in obj.lines.all() if line.inspection == Inspection.ACCEPTED)
-        return str(sum(accepted, Decimal("0.00")))
+        return str(accepted_total(obj))
 
 
 class OrderLineInputSerializer(serializers.Serializer):

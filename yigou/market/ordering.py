@@ -31,13 +31,12 @@ from yigou.accounts.services import system_actor
 from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core import audit
 from yigou.core.errors import DomainError, PermissionDeniedError
-from yigou.ledger.attribution import LinkageBook
 from yigou.ledger.buyers import check_buyer
-from yigou.ledger.enums import Attribution, BuyerKind, Channel, Source
+from yigou.ledger.enums import BuyerKind
 from yigou.ledger.models import Purchase
-from yigou.ledger.services import LineInput, PurchaseInput, purchase_record, purchase_reverse
-from yigou.registry.enums import ProducerKind
+from yigou.ledger.services import purchase_record, purchase_reverse
 
+from . import order_ledger
 from .enums import AfterSaleKind, AfterSaleStatus, Inspection, OrderStatus
 from .models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
 from .order_steps import BUYER, check_step
@@ -362,67 +361,6 @@ def order_receive(
     return locked
 
 
-def accepted_total(order: Order) -> Decimal:
-    return sum(
-        (line.amount for line in order.lines.all() if line.inspection == Inspection.ACCEPTED), Decimal("0.00")
-    )
-
-
-def _seller_groups(order: Order) -> dict[str, list[OrderLine]]:
-    groups: dict[str, list[OrderLine]] = defaultdict(list)
-    for line in order.lines.select_related(
-        "item", "item__product", "item__seller_household", "item__seller_producer"
-    ):
-        if line.inspection != Inspection.ACCEPTED:
-            continue
-        item = line.item
-        key = f"h{item.seller_household_id}" if item.seller_household_id else f"p{item.seller_producer_id}"
-        groups[key].append(line)
-    return groups
-
-
-def _attribution(lines: list[OrderLine], paid_on: dt.date) -> str:
-    """A cooperative with household members holding shares that day splits by shares; otherwise equally among
-    the households linked that day (a household's own producer needs no rule: the household itself earns)."""
-    producer = lines[0].item.seller_producer
-    if producer is None or producer.household_id:
-        return ""
-    if producer.kind == ProducerKind.COOPERATIVE and LinkageBook([producer.pk]).shares(producer.pk, paid_on):
-        return Attribution.COOP_SHARES
-    return Attribution.EQUAL_LINKED
-
-
-def _purchase_input(order: Order, key: str, lines: list[OrderLine], paid_on: dt.date) -> PurchaseInput:
-    item = lines[0].item
-    return PurchaseInput(
-        date=paid_on,
-        buyer_kind=order.buyer_kind,
-        channel=Channel.PLATFORM,
-        lines=[
-            LineInput(
-                product=line.item.name,
-                category=line.item.get_category_display(),
-                quantity=line.quantity,
-                unit=line.item.unit,
-                unit_price=line.unit_price,
-                amount=line.amount,
-                catalog_product=line.item.product,
-            )
-            for line in lines
-        ],
-        seller_household=item.seller_household,
-        seller_producer=item.seller_producer,
-        buyer_unit=order.buyer_unit,
-        buyer_cadre=order.buyer_cadre,
-        buyer_name=order.buyer_name if order.buyer_kind == BuyerKind.INDIVIDUAL else "",
-        attribution=_attribution(lines, paid_on),
-        external_id=f"order-{order.pk}-{key}",
-        note=f"平台订单 {order.pk}",
-        source=Source.ORDER,
-        order=order,
-    )
-
-
 @transaction.atomic
 def order_pay(
     *,
@@ -443,12 +381,12 @@ def order_pay(
     if paid_on < placed_on:
         raise DomainError("invalid_input", detail=f"付款日期 {paid_on} 早于下单日期 {placed_on}")
     ledger_actor = system_actor()  # the order's own checks stand for the ledger's recorder checks
-    for key, lines in sorted(_seller_groups(locked).items()):
-        purchase_record(actor=ledger_actor, data=_purchase_input(locked, key, lines, paid_on))
+    for key, lines in sorted(order_ledger.seller_groups(locked).items()):
+        purchase_record(actor=ledger_actor, data=order_ledger.purchase_input(locked, key, lines, paid_on))
     before = locked.status
     locked.status, locked.paid_on, locked.payment_ref = OrderStatus.PAID, paid_on, payment_ref.strip()[:100]
     locked.save(update_fields=["status", "paid_on", "payment_ref", "updated_at"])
-    _event(locked, "pay", before, actor, f"付款 {accepted_total(locked)} 元，日期 {paid_on}")
+    _event(locked, "pay", before, actor, f"付款 {order_ledger.accepted_total(locked)} 元，日期 {paid_on}")
     return locked
 
 

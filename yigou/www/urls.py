@@ -53,7 +53,7 @@ urlpatterns = [
     path("stats/chart/", stats.stats_chart, name="stats_chart"),
     # Import and export pages (io_urls.py) share the www namespace.
     path("io/", include("yigou.www.io_urls")),
-    # Purchase contracts, pre-orders and buy-back (views/contracts.py).
+    # Purchase contracts, pre-orders and buy-back (views/contracts/).
     path("", include("yigou.www.views.contracts")),
     # Reserved shares (预留份额): dashboard, a unit's own filing, review and floors (views/shares.py).
     path("shares/", include(share_urls)),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from yigou.core.errors import DomainError
 from yigou.ledger.enums import BuyerKind
-from yigou.market import ordering, selectors
+from yigou.market import order_ledger, ordering, selectors
 from yigou.market.enums import AfterSaleStatus, OrderStatus
 from yigou.market.models import Order
 
@@ -171,7 +171,7 @@ def _pay(request: HttpRequest, order: Order) -> tuple[str, dict[str, Any]]:
         paid_on=form.cleaned_data["paid_on"],
         payment_ref=form.cleaned_data["payment_ref"],
     )
-    return f"已登记付款（{ordering.accepted_total(done)} 元），购买记录已写入台账。", {}
+    return f"已登记付款（{order_ledger.accepted_total(done)} 元），购买记录已写入台账。", {}
 
 
 def _rate(request: HttpRequest, order: Order) -> tuple[str, dict[str, Any]]:
