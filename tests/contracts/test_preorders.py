@@ -24,8 +24,8 @@ from yigou.contracts.preorders import (
     preorder_draw_order,
     preorder_draw_purchase,
     preorder_end,
-    preorder_figures,
 )
+from yigou.contracts.settlement import preorder_figures
 from yigou.core.errors import DomainError
 from yigou.core.models import AuditEntry
 from yigou.ledger.services import purchase_reverse

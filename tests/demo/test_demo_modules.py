@@ -19,7 +19,7 @@ from yigou.approval.models import Lock, Submission
 from yigou.contracts.buyback import household_incomes
 from yigou.contracts.figures import contract_figures
 from yigou.contracts.models import BuyBack, Contract, PreOrder
-from yigou.contracts.preorders import preorder_figures
+from yigou.contracts.settlement import preorder_figures
 from yigou.core.models import AuditEntry
 from yigou.core.periods import parse_period
 from yigou.ledger.models import Purchase

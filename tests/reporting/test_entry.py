@@ -8,8 +8,8 @@ from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from yigou.core.models import AuditEntry
 from yigou.reporting import hooks, selectors
 from yigou.reporting.models import FormValue, OutlierFlag, ValidationResult
-from yigou.reporting.services import builtin_form, values_save
-from yigou.reporting.validation import ensure_submittable, outlier_resolve, result_comment
+from yigou.reporting.services import builtin_form, outlier_resolve, result_comment, values_save
+from yigou.reporting.validation import ensure_submittable
 
 D = Decimal
 ANJU, CHUANSHAN, LANJIANG_VILLAGE = "510904000000", "510903000000", "510904101001"

@@ -60,9 +60,8 @@ from yigou.market import ordering
 from yigou.market.models import Order, PreSaleItem, PreSaleList
 from yigou.market.presale import ItemInput, ListInput, presale_publish
 from yigou.shares import services
-from yigou.shares.floors import floor_set
 from yigou.shares.models import ShareFiling
-from yigou.shares.services import FilingInput
+from yigou.shares.services import FilingInput, floor_set
 
 CHUANSHAN = "510903000000"
 UNITS = {

@@ -8,9 +8,9 @@ from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from yigou.core.models import AuditEntry
 from yigou.shares import services
 from yigou.shares.enums import FilingStatus
-from yigou.shares.floors import floor_for, floor_set
+from yigou.shares.floors import floor_for
 from yigou.shares.models import ShareFiling, ShareFloor
-from yigou.shares.services import FilingInput
+from yigou.shares.services import FilingInput, floor_set
 
 
 def state():

@@ -24,9 +24,9 @@ from yigou.contracts.preorders import (
     preorder_create,
     preorder_draw,
     preorder_end,
-    preorder_figures,
     preorder_pay_deposit,
 )
+from yigou.contracts.settlement import preorder_figures
 from yigou.core.masking import mask_name
 from yigou.registry.models import Household, Producer
 

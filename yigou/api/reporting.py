@@ -18,8 +18,8 @@ from yigou.core.tabular import read_table
 from yigou.reporting import selectors
 from yigou.reporting.importing import form_import
 from yigou.reporting.models import OutlierFlag, ValidationResult
-from yigou.reporting.services import EntryResult, builtin_form, values_save
-from yigou.reporting.validation import number, outlier_resolve, result_comment
+from yigou.reporting.services import EntryResult, builtin_form, outlier_resolve, result_comment, values_save
+from yigou.reporting.validation import number
 
 from .base import ApiViewSet
 from .common import ErrorSerializer, query, str_param

@@ -18,9 +18,10 @@ from yigou.assist.models import AssistingUnit
 from yigou.core.errors import DomainError
 from yigou.shares import selectors, services
 from yigou.shares.enums import CanteenMode, FilingStatus
-from yigou.shares.floors import check_year, floor_set
+from yigou.shares.floors import check_year
 from yigou.shares.forms import neighbours
 from yigou.shares.models import ShareFiling, ShareFloor
+from yigou.shares.services import floor_set
 
 from .base import ApiViewSet
 from .common import (

@@ -18,8 +18,8 @@ from yigou.accounts.models import User
 from yigou.assist.models import AssistingUnit
 from yigou.shares import services as shares
 from yigou.shares.enums import CanteenMode
-from yigou.shares.floors import floor_set
 from yigou.shares.models import ShareFiling
+from yigou.shares.services import floor_set
 
 FLOORS = {2018: "15", "current": "20"}
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from yigou.accounts.scope import ensure_can, ensure_region_in_scope
+from yigou.accounts.scope import ensure_can, ensure_region_in_scope, get_visible
 from yigou.core import audit
 from yigou.core.errors import DomainError
 from yigou.regions.checks import get_region
@@ -24,8 +24,8 @@ from yigou.regions.models import Region
 
 from . import hooks
 from .builtin import ensure_builtin_form
-from .enums import ValueType
-from .models import DataElement, Form, FormValue
+from .enums import FlagStatus, Importance, ValueType
+from .models import DataElement, Form, FormValue, OutlierFlag, ValidationResult
 from .rules import Outlier, Violation
 
 RawValue = str | int | Decimal | None
@@ -238,3 +238,41 @@ def value_set(
         form=form,
         note=note,
     )
+
+
+def result_comment(*, actor: Any, result_id: int, comment: str) -> ValidationResult:
+    """The filler explains a non-blocking violation (needed before submission); audited."""
+    ensure_can(actor, "reporting.enter")
+    result = get_visible(actor, ValidationResult.objects.select_related("rule", "region"), pk=result_id)
+    text = (comment or "").strip()
+    if not text:
+        raise DomainError("invalid_input", detail="请填写情况说明")
+    if result.importance == Importance.HIGH and result.blocking:
+        raise DomainError("invalid_input", detail="重要性为“高”的规则须改正数据，不能仅作说明")
+    with transaction.atomic():
+        old = result.comment
+        result.comment, result.commented_by = text[:500], actor
+        result.save(update_fields=["comment", "commented_by"])
+        audit.record(
+            actor=actor, action="validation.comment", target=result, changes={"comment": [old, text]}
+        )
+    return result
+
+
+def outlier_resolve(*, actor: Any, flag_id: int, note: str) -> OutlierFlag:
+    ensure_can(actor, "reporting.enter")
+    flag = get_visible(actor, OutlierFlag.objects.select_related("element", "region"), pk=flag_id)
+    text = (note or "").strip()
+    if not text:
+        raise DomainError("invalid_input", detail="请填写核实说明")
+    with transaction.atomic():
+        flag.status, flag.note = FlagStatus.RESOLVED, text[:500]
+        flag.save(update_fields=["status", "note", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="outlier.resolve",
+            target=flag,
+            changes={"status": ["open", "resolved"]},
+            note=text,
+        )
+    return flag

@@ -14,13 +14,11 @@ from typing import Any
 
 from django.db import transaction
 
-from yigou.accounts.scope import ensure_can, get_visible
-from yigou.core import audit
 from yigou.core.errors import DomainError
 from yigou.core.periods import Period, parse_period
 from yigou.regions.models import Region
 
-from .enums import FlagStatus, Importance
+from .enums import FlagStatus
 from .models import DataElement, Form, OutlierFlag, Rule, ValidationResult
 from .rules import Outlier, Violation, check_all, outliers
 from .values import elements, reported
@@ -133,25 +131,6 @@ def ensure_submittable(region_code: str, year: int, month: int, form: Form | Non
         raise DomainError("submission_blocked", detail="；".join(reasons))
 
 
-def result_comment(*, actor: Any, result_id: int, comment: str) -> ValidationResult:
-    """The filler explains a non-blocking violation (needed before submission); audited."""
-    ensure_can(actor, "reporting.enter")
-    result = get_visible(actor, ValidationResult.objects.select_related("rule", "region"), pk=result_id)
-    text = (comment or "").strip()
-    if not text:
-        raise DomainError("invalid_input", detail="请填写情况说明")
-    if result.importance == Importance.HIGH and result.blocking:
-        raise DomainError("invalid_input", detail="重要性为“高”的规则须改正数据，不能仅作说明")
-    with transaction.atomic():
-        old = result.comment
-        result.comment, result.commented_by = text[:500], actor
-        result.save(update_fields=["comment", "commented_by"])
-        audit.record(
-            actor=actor, action="validation.comment", target=result, changes={"comment": [old, text]}
-        )
-    return result
-
-
 def flag_outliers(
     form: Form, region: Region, year: int, month: int, changed: list[DataElement]
 ) -> list[Outlier]:
@@ -187,22 +166,3 @@ def flag_outliers(
             )
         found += current
     return found
-
-
-def outlier_resolve(*, actor: Any, flag_id: int, note: str) -> OutlierFlag:
-    ensure_can(actor, "reporting.enter")
-    flag = get_visible(actor, OutlierFlag.objects.select_related("element", "region"), pk=flag_id)
-    text = (note or "").strip()
-    if not text:
-        raise DomainError("invalid_input", detail="请填写核实说明")
-    with transaction.atomic():
-        flag.status, flag.note = FlagStatus.RESOLVED, text[:500]
-        flag.save(update_fields=["status", "note", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="outlier.resolve",
-            target=flag,
-            changes={"status": ["open", "resolved"]},
-            note=text,
-        )
-    return flag

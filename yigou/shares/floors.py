@@ -1,4 +1,4 @@
-"""Reserved-ratio floors: set per region and year by offices; the most specific ancestor region's floor applies.
+"""Reserved-ratio floors (reads; offices set them through `services.floor_set`): per region and year; the most specific ancestor region's floor applies.
 
 Where no region up the tree has set a floor for the year, the national minimum of 10% applies.
 """
@@ -9,12 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
-
-from yigou.accounts.scope import ensure_can, ensure_region_in_scope
-from yigou.core import audit
 from yigou.core.errors import DomainError
-from yigou.regions.models import Region
 
 from .models import ShareFloor
 
@@ -79,28 +74,3 @@ def check_year(year: Any) -> int:
     if not isinstance(year, int) or not 2015 <= year <= 2100:
         raise DomainError("invalid_input", detail=f"年度“{year}”无效，须为 2015 年及以后的年份")
     return year
-
-
-@transaction.atomic
-def floor_set(*, actor: Any, region: Region, year: int, ratio: Any, note: str = "") -> ShareFloor:
-    """An office sets (or changes) the floor of its own region or a region below it."""
-    ensure_can(actor, "shares.floor")
-    ensure_region_in_scope(actor, region.code)
-    year = check_year(year)
-    value = parse_ratio(ratio, "最低预留比例")
-    if value <= 0:
-        raise DomainError("invalid_input", detail="最低预留比例须大于 0")
-    floor = ShareFloor.objects.select_for_update().filter(region=region, year=year).first()
-    before = str(floor.ratio) if floor else None
-    if floor is None:
-        floor = ShareFloor(region=region, year=year)
-    floor.ratio, floor.note = value, note.strip()[:300]
-    floor.save()
-    audit.record(
-        actor=actor,
-        action="share_floor_set",
-        target=floor,
-        note=floor.note,
-        changes={"ratio": [before, str(value)], "year": year},
-    )
-    return floor

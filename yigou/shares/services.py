@@ -19,14 +19,15 @@ from django.utils import timezone
 
 from yigou.accounts.enums import Role
 from yigou.accounts.models import User
-from yigou.accounts.scope import ensure_can, ensure_visible, scope_for
+from yigou.accounts.scope import ensure_can, ensure_region_in_scope, ensure_visible, scope_for
 from yigou.assist.models import AssistingUnit
 from yigou.core import audit
 from yigou.core.errors import DomainError, PermissionDeniedError
+from yigou.regions.models import Region
 
 from .enums import EDITABLE, CanteenMode, FilingStatus
 from .floors import check_year, floor_for, parse_ratio
-from .models import ShareFiling
+from .models import ShareFiling, ShareFloor
 
 CENT = Decimal("0.01")
 FIELDS = (
@@ -345,3 +346,28 @@ def filing_return(*, actor: Any, filing: ShareFiling, reason: str) -> ShareFilin
     locked.reviewed_at, locked.reviewed_by, locked.review_note = timezone.now(), actor, reason.strip()[:500]
     _move(actor, locked, FilingStatus.RETURNED, "share_filing_return", note=locked.review_note)
     return locked
+
+
+@transaction.atomic
+def floor_set(*, actor: Any, region: Region, year: int, ratio: Any, note: str = "") -> ShareFloor:
+    """An office sets (or changes) the floor of its own region or a region below it."""
+    ensure_can(actor, "shares.floor")
+    ensure_region_in_scope(actor, region.code)
+    year = check_year(year)
+    value = parse_ratio(ratio, "最低预留比例")
+    if value <= 0:
+        raise DomainError("invalid_input", detail="最低预留比例须大于 0")
+    floor = ShareFloor.objects.select_for_update().filter(region=region, year=year).first()
+    before = str(floor.ratio) if floor else None
+    if floor is None:
+        floor = ShareFloor(region=region, year=year)
+    floor.ratio, floor.note = value, note.strip()[:300]
+    floor.save()
+    audit.record(
+        actor=actor,
+        action="share_floor_set",
+        target=floor,
+        note=floor.note,
+        changes={"ratio": [before, str(value)], "year": year},
+    )
+    return floor

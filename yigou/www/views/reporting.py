@@ -26,8 +26,16 @@ from yigou.reporting.expressions import parse
 from yigou.reporting.importing import form_import
 from yigou.reporting.merge import SOURCE_LABELS
 from yigou.reporting.models import DataElement, ValidationResult
-from yigou.reporting.services import EntryResult, ValuesInvalid, builtin_form, ensure_can_enter, values_save
-from yigou.reporting.validation import month_period, outlier_resolve, result_comment
+from yigou.reporting.services import (
+    EntryResult,
+    ValuesInvalid,
+    builtin_form,
+    ensure_can_enter,
+    outlier_resolve,
+    result_comment,
+    values_save,
+)
+from yigou.reporting.validation import month_period
 
 from .common import domain_errors, is_htmx, paginate, region_options
 from .stats import period_from

@@ -26,9 +26,10 @@ from yigou.regions.models import Region
 from yigou.shares import selectors, services
 from yigou.shares.enums import EDITABLE, CanteenMode, FilingStatus
 from yigou.shares.export import workbook
-from yigou.shares.floors import floor_for, floor_set
+from yigou.shares.floors import floor_for
 from yigou.shares.forms import ApproveForm, FilingForm, FloorForm, ReturnForm, initial_from
 from yigou.shares.models import ShareFiling
+from yigou.shares.services import floor_set
 
 from .common import domain_errors, paginate, region_options
 

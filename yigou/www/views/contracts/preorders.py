@@ -21,9 +21,9 @@ from yigou.contracts.preorders import (
     PreOrderParties,
     preorder_create,
     preorder_end,
-    preorder_figures,
     preorder_pay_deposit,
 )
+from yigou.contracts.settlement import preorder_figures
 from yigou.core.errors import DomainError
 from yigou.core.masking import mask_name
 from yigou.registry.models import Producer
