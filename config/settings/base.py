@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("YIGOU_VAR_DIR", BASE_DIR / "var"))
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "yigou.shares",
     "yigou.reporting",
     "yigou.approval",
+    "yigou.supply",
     "yigou.demo",
     "yigou.api",
     "yigou.www",
@@ -138,6 +140,10 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# `celery -A config beat`: the unsold-produce scan every morning at 06:00 (server time).
+CELERY_BEAT_SCHEDULE = {
+    "supply-scan-daily": {"task": "supply.scan_today", "schedule": crontab(hour=6, minute=0)},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -195,3 +201,14 @@ YIGOU_NOTICE_DAYS = 5
 YIGOU_CERT_VALIDITY_YEARS = 1
 # A product priced above its reference price by more than this share needs a written explanation and is flagged.
 YIGOU_PRICE_MARGIN = "0.20"
+# Unsold-produce warnings (yigou warnings scan). A supply entry is assessed on the days left before its window
+# closes or it spoils (whichever first) and the share of its quantity neither sold (ledger) nor ordered (live
+# orders). A level applies when days_left <= its days AND share_left >= its share; the highest applying wins.
+# 关注 also applies when recent ledger prices for the product have fallen `price_fall` below the expected price.
+YIGOU_WARNING_LEVELS: dict[str, dict[str, Any]] = {
+    "severe": {"days": 3, "share": "0.30"},
+    "warn": {"days": 7, "share": "0.40"},
+    "watch": {"days": 14, "share": "0.50"},
+}
+YIGOU_WARNING_PRICE_FALL = "0.20"
+YIGOU_WARNING_PRICE_DAYS = 30  # the ledger prices compared: the last N days

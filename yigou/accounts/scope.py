@@ -209,6 +209,13 @@ RULES: dict[str, Rule] = {
     "reporting.formvalue": Rule(region=("region__code",)),
     "reporting.validationresult": Rule(region=("region__code",)),
     "reporting.outlierflag": Rule(region=("region__code",)),
+    # Supply entries and their warnings belong to the village; a producer sees its own entries. Demand entries
+    # belong to the buyer's region; a unit sees its own.
+    "supply.supplyentry": Rule(region=("village__code",), producer=("producer_id",)),
+    "supply.warning": Rule(region=("village__code",), producer=("supply__producer_id",)),
+    "supply.demandentry": Rule(
+        region=("region__code",), unit=("buyer_unit_id",), producer=("buyer_producer_id",)
+    ),
     "approval.submission": Rule(region=("region__code",)),
     "approval.step": Rule(region=("submission__region__code",)),
     "approval.lock": Rule(region=("region_code",)),
@@ -377,6 +384,9 @@ for _role in (Role.ADMIN, Role.OFFICE, Role.UNIT):
     CAPABILITIES[_role] |= {"contracts.manage", "contracts.draw"}
 CAPABILITIES[Role.VILLAGE] |= {"contracts.draw"}
 CAPABILITIES[Role.PRODUCER] |= {"contracts.draw"}
+# The supply book: villages, offices over them and producers enter what they expect to sell.
+for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE, Role.PRODUCER):
+    CAPABILITIES[_role] |= {"supply.enter"}
 
 
 def can(user: Any, capability: str) -> bool:

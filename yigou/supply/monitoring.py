@@ -1,0 +1,240 @@
+"""The unsold-produce scan: for each supply entry still on sale, what is sold (ledger), ordered (live orders) and
+left, the days left before its window closes or it spoils, the price trend, and the warning level that follows.
+
+The level rule (`assess`) is a pure function of those figures and the thresholds in the settings, so each edge of
+each threshold is pinned by unit tests. The figures are read set-based: one grouped query over the ledger lines
+and one over live order lines for all entries of the scan, never one query per entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from statistics import median
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet, Sum
+
+from yigou.ledger.models import PurchaseLine
+from yigou.market.models import OrderLine
+from yigou.market.ordering import LIVE
+from yigou.regions.models import prefix_of
+
+from .enums import Level
+from .models import SupplyEntry, Warning
+
+ZERO = Decimal("0")
+LEVELS_HIGH_FIRST = (Level.SEVERE, Level.WARN, Level.WATCH)
+
+
+@dataclass(frozen=True)
+class Figures:
+    quantity: Decimal
+    sold: Decimal
+    ordered: Decimal
+    days_left: int
+    expected_price: Decimal | None = None
+    recent_price: Decimal | None = None  # median unit price of the product in the ledger, last N days
+
+    @property
+    def left(self) -> Decimal:
+        return max(self.quantity - self.sold - self.ordered, ZERO)
+
+    @property
+    def share_left(self) -> Decimal:
+        return self.left / self.quantity if self.quantity else ZERO
+
+    @property
+    def price_fell(self) -> bool:
+        if self.expected_price is None or self.recent_price is None or self.expected_price <= 0:
+            return False
+        fall = Decimal(str(settings.YIGOU_WARNING_PRICE_FALL))
+        return self.recent_price <= self.expected_price * (1 - fall)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: str
+    reason: str
+
+
+def _threshold(level: str) -> tuple[int, Decimal]:
+    rule = settings.YIGOU_WARNING_LEVELS[level]
+    return int(str(rule["days"])), Decimal(str(rule["share"]))
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).quantize(Decimal('1'))}%"
+
+
+def _plain(number: Decimal) -> str:
+    text = f"{number.normalize():f}"
+    return text
+
+
+def assess(f: Figures, unit: str) -> Assessment | None:
+    """The highest level whose days and share both apply; 关注 also when prices fell; None when nothing is left,
+    the last sellable day has passed (the case, not the scan, handles what spoiled) or no rule applies."""
+    if f.left <= 0 or f.days_left < 0:
+        return None
+    stock = f"剩余 {_plain(f.left)}{unit}（占预计 {_percent(f.share_left)}）"
+    for level in LEVELS_HIGH_FIRST:
+        days, share = _threshold(level)
+        if f.days_left <= days and f.share_left >= share:
+            return Assessment(
+                level,
+                f"{stock}，距销售期结束或保鲜期满还有 {f.days_left} 天（{Level(level).label}："
+                f"不超过 {days} 天且剩余不低于 {_percent(share)}）",
+            )
+    if f.price_fell and f.share_left >= _threshold(Level.WATCH)[1]:
+        return Assessment(
+            Level.WATCH,
+            f"{stock}，近期成交价 {f.recent_price} 元低于预期价 {f.expected_price} 元"
+            f" {_percent(Decimal(str(settings.YIGOU_WARNING_PRICE_FALL)))}以上",
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Finding:
+    entry: SupplyEntry
+    figures: Figures
+    assessment: Assessment
+
+    def as_dict(self) -> dict[str, Any]:
+        e = self.entry
+        return {
+            "level": self.assessment.level,
+            "region_code": e.village_id,
+            "supply_id": e.pk,
+            "product": e.name,
+            "unit": e.unit,
+            "quantity_left": _plain(self.figures.left),
+            "days_left": self.figures.days_left,
+            "reason": self.assessment.reason,
+        }
+
+
+def entries_on_sale(day: dt.date, region: str = "") -> QuerySet[SupplyEntry]:
+    rows = SupplyEntry.objects.filter(available_from__lte=day, available_to__gte=day)
+    if region:
+        rows = rows.filter(village__code__startswith=prefix_of(region))
+    return rows.order_by("id")
+
+
+# A village-level entry (no household, no producer) counts every sale of the product from the village's
+# households and its own lists; a household's or producer's entry counts that seller's sales only.
+def _seller_key(household_id: Any, producer_id: Any, village_id: str) -> tuple[str, Any]:
+    if household_id:
+        return ("h", household_id)
+    if producer_id:
+        return ("p", producer_id)
+    return ("v", village_id)
+
+
+def _entry_key(e: SupplyEntry) -> tuple[str, Any]:
+    return _seller_key(e.household_id, e.producer_id, e.village_id)
+
+
+def _sold(entries: list[SupplyEntry], day: dt.date) -> dict[tuple[Any, ...], list[tuple[dt.date, Decimal]]]:
+    """Net ledger quantity per (seller, product, unit) and sale date, reversals included (they are negated)."""
+    start = min(e.available_from for e in entries)
+    names = {e.name for e in entries}
+    rows = (
+        PurchaseLine.objects.filter(purchase__date__gte=start, purchase__date__lte=day, product__in=names)
+        .values_list(
+            "purchase__seller_household_id",
+            "purchase__seller_producer_id",
+            "purchase__region_id",
+            "product",
+            "unit",
+            "purchase__date",
+        )
+        .annotate(quantity=Sum("quantity"))
+        .order_by()
+    )
+    found: dict[tuple[Any, ...], list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for household_id, producer_id, village_id, product, unit, date, quantity in rows:
+        for key in {_seller_key(household_id, producer_id, village_id), ("v", village_id)}:
+            found[(key, product, unit)].append((date, quantity))
+    return found
+
+
+def _ordered(entries: list[SupplyEntry]) -> dict[tuple[Any, ...], Decimal]:
+    """Quantity held by live (unpaid, uncancelled) orders per (seller, product, unit)."""
+    rows = (
+        OrderLine.objects.filter(order__status__in=LIVE, item__name__in={e.name for e in entries})
+        .values_list(
+            "item__seller_household_id",
+            "item__seller_producer_id",
+            "item__presale_list__region_id",
+            "item__name",
+            "item__unit",
+        )
+        .annotate(quantity=Sum("quantity"))
+        .order_by()
+    )
+    found: dict[tuple[Any, ...], Decimal] = defaultdict(lambda: ZERO)
+    for household_id, producer_id, village_id, name, unit, quantity in rows:
+        for key in {_seller_key(household_id, producer_id, village_id), ("v", village_id)}:
+            found[(key, name, unit)] += quantity
+    return found
+
+
+def _recent_prices(entries: list[SupplyEntry], day: dt.date) -> dict[tuple[str, str], Decimal]:
+    """Median unit price per (product, unit) over the last N days, across every seller."""
+    since = day - dt.timedelta(days=int(settings.YIGOU_WARNING_PRICE_DAYS))
+    rows = PurchaseLine.objects.filter(
+        purchase__date__gte=since,
+        purchase__date__lte=day,
+        product__in={e.name for e in entries},
+        quantity__gt=0,
+    ).values_list("product", "unit", "unit_price")
+    prices: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    for product, unit, price in rows:
+        prices[(product, unit)].append(price)
+    return {key: Decimal(str(median(values))) for key, values in prices.items()}
+
+
+def scan(day: dt.date, region: str = "") -> list[Finding]:
+    """Assess every entry on sale on `day` (in `region`'s subtree) and return those that warrant a warning."""
+    entries = list(entries_on_sale(day, region))
+    if not entries:
+        return []
+    sold, ordered, prices = _sold(entries, day), _ordered(entries), _recent_prices(entries, day)
+    findings = []
+    for e in entries:
+        key = (_entry_key(e), e.name, e.unit)
+        sold_here = sum((q for d, q in sold.get(key, []) if e.available_from <= d <= day), ZERO)
+        figures = Figures(
+            quantity=e.quantity,
+            sold=sold_here,
+            ordered=ordered.get(key, ZERO),
+            days_left=(e.last_day - day).days,
+            expected_price=e.expected_price,
+            recent_price=prices.get((e.name, e.unit)),
+        )
+        found = assess(figures, e.unit)
+        if found is not None:
+            findings.append(Finding(e, figures, found))
+    return findings
+
+
+@transaction.atomic
+def store(findings: list[Finding], day: dt.date, region: str = "") -> None:
+    """Keep one warning per entry: update it, create it, or drop it when the entry no longer warrants one."""
+    scanned = entries_on_sale(day, region).values("pk")
+    keep = {f.entry.pk for f in findings}
+    Warning.objects.filter(supply_id__in=scanned).exclude(supply_id__in=keep).delete()
+    existing = {w.supply_id: w for w in Warning.objects.filter(supply_id__in=keep)}
+    for f in findings:
+        row = existing.get(f.entry.pk) or Warning(
+            supply=f.entry, village_id=f.entry.village_id, raised_on=day
+        )
+        row.level, row.scanned_on, row.reason = f.assessment.level, day, f.assessment.reason[:500]
+        row.quantity_left, row.days_left = f.figures.left, f.figures.days_left
+        row.save()
