@@ -41,48 +41,53 @@ class SupplyInput:
     product: Any = None
 
 
-def _decimal(value: Any, what: str, places: int) -> Decimal:
+def _decimal(value: Any, what: str, places: int, field: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise DomainError("invalid_input", detail=f"{what}“{value}”不是数字") from None
+        raise DomainError("invalid_input", detail=f"{what}“{value}”不是数字", field=field) from None
     if not number.is_finite() or number <= 0:
-        raise DomainError("invalid_input", detail=f"{what}须大于 0")
+        raise DomainError("invalid_input", detail=f"{what}须大于 0", field=field)
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise DomainError("invalid_input", detail=f"{what}最多 {places} 位小数")
+        raise DomainError("invalid_input", detail=f"{what}最多 {places} 位小数", field=field)
     return number
 
 
 def _keeps_days(value: Any) -> int:
     text = str(value).strip()
     if not text.isdigit() or not 1 <= int(text) <= MAX_KEEPS_DAYS:
-        raise DomainError("invalid_input", detail=f"保鲜天数须为 1 到 {MAX_KEEPS_DAYS} 的整数")
+        raise DomainError(
+            "invalid_input", detail=f"保鲜天数须为 1 到 {MAX_KEEPS_DAYS} 的整数", field="keeps_days"
+        )
     return int(text)
 
 
-def _checked(data: SupplyInput) -> dict[str, Any]:
+def check_supply(data: SupplyInput) -> dict[str, Any]:
+    """Every field of an entry checked and normalised; a refusal names its field."""
     name, unit = data.name.strip(), data.unit.strip()
     if not name or len(name) > 100:
-        raise DomainError("invalid_input", detail="品名须填写（不超过100字）")
+        raise DomainError("invalid_input", detail="品名须填写（不超过100字）", field="name")
     if not unit or len(unit) > 16:
-        raise DomainError("invalid_input", detail="单位须填写（不超过16字）")
+        raise DomainError("invalid_input", detail="单位须填写（不超过16字）", field="unit")
     if data.category not in ProductCategory.values:
-        raise DomainError("invalid_input", detail=f"品类“{data.category}”不在可选范围内")
+        raise DomainError("invalid_input", detail=f"品类“{data.category}”不在可选范围内", field="category")
     if data.storage not in Storage.values:
-        raise DomainError("invalid_input", detail=f"储存方式“{data.storage}”不在可选范围内")
+        raise DomainError("invalid_input", detail=f"储存方式“{data.storage}”不在可选范围内", field="storage")
     if data.available_to < data.available_from:
         raise DomainError(
-            "invalid_input", detail=f"上市结束日期 {data.available_to} 早于开始日期 {data.available_from}"
+            "invalid_input",
+            detail=f"上市结束日期 {data.available_to} 早于开始日期 {data.available_from}",
+            field="available_to",
         )
     price = None
     if data.expected_price not in (None, ""):
-        price = _decimal(data.expected_price, "预期单价", 2)
+        price = _decimal(data.expected_price, "预期单价", 2, "expected_price")
     return {
         "name": name,
         "unit": unit,
         "category": data.category,
         "storage": data.storage,
-        "quantity": _decimal(data.quantity, "预计可售数量", 3),
+        "quantity": _decimal(data.quantity, "预计可售数量", 3, "quantity"),
         "keeps_days": _keeps_days(data.keeps_days),
         "available_from": data.available_from,
         "available_to": data.available_to,
@@ -129,7 +134,7 @@ def supply_record(
     for seller in (household, producer):
         if seller is not None:
             ensure_visible(actor, seller)
-    fields = _checked(data)
+    fields = check_supply(data)
     entry = SupplyEntry.objects.create(
         village=village,
         county_code=village.code[:6] + "000000",

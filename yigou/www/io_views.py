@@ -39,6 +39,8 @@ from yigou.ledger.tasks import import_purchases_job
 from yigou.registry.exports import Export, export_households, export_producers
 from yigou.registry.importers import HOUSEHOLD_COLUMNS, PRODUCER_COLUMNS, import_households, import_producers
 from yigou.registry.selectors import HOUSEHOLD_SORTS, HouseholdFilter
+from yigou.supply.importing import COLUMNS as SUPPLY_COLUMNS
+from yigou.supply.importing import import_supply
 
 from .views.common import domain_errors, paginate
 
@@ -65,6 +67,9 @@ IMPORT_KINDS = {
     "households": ImportKind("农户（每名成员一行）", "农户", import_households, HOUSEHOLD_COLUMNS),
     "producers": ImportKind("经营主体", "经营主体", import_producers, PRODUCER_COLUMNS),
     "units": ImportKind("帮扶单位", "帮扶单位", import_units, UNIT_COLUMNS),
+    "supply": ImportKind(
+        "供给台账（每个品种一行）", "供给台账", import_supply, SUPPLY_COLUMNS, capability="supply.enter"
+    ),
     "purchases": ImportKind(
         "购买记录（每条明细一行）",
         "购买记录",
