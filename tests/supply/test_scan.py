@@ -224,3 +224,41 @@ def test_a_live_order_counts_as_taken_and_a_cancelled_one_does_not(world, entry)
     assert scan_json() == []  # 100 − 62 sold − 10 ordered = 28 left (28%): below every threshold
     ordering.order_cancel(actor=world.users["unit"], order=order, reason="改期")
     assert [row["quantity_left"] for row in scan_json()] == ["38"]
+
+
+def test_the_api_records_an_entry_and_lists_the_warnings_in_scope(world, entry):
+    from rest_framework.test import APIClient
+
+    sell(world, "65")
+    scan_json()
+    village = APIClient()
+    village.force_authenticate(world.users["village"])
+    body = {
+        "village": "510903101001",
+        "household": world.households["zhang"].pk,
+        "name": "香肠",
+        "category": "meat_egg",
+        "unit": "公斤",
+        "quantity": "80",
+        "available_from": str(TODAY),
+        "available_to": str(TODAY + dt.timedelta(days=20)),
+        "keeps_days": "40",
+    }
+    created = village.post("/api/v1/supply/", body, format="json")
+    assert created.status_code == 201, created.content
+    assert (created.json()["name"], created.json()["seller"], created.json()["level"]) == (
+        "香肠",
+        f"农户 {world.households['zhang'].number}",
+        "",
+    )
+    bad = village.post("/api/v1/supply/", {**body, "quantity": "0"}, format="json")
+    assert (bad.status_code, bad.json()["message"]) == (400, "输入有误：预计可售数量须大于 0")
+    listed = village.get("/api/v1/supply/?level=severe").json()["results"]
+    assert [row["id"] for row in listed] == [entry.pk]
+    warned = village.get("/api/v1/warnings/").json()["results"]
+    assert [(w["supply"], w["level"], w["quantity_left"]) for w in warned] == [(entry.pk, "severe", "35.000")]
+    anju = APIClient()
+    anju.force_authenticate(world.users["anju"])
+    assert anju.get("/api/v1/warnings/").json()["results"] == []
+    assert anju.get(f"/api/v1/supply/{entry.pk}/").status_code == 404
+    assert SupplyEntry.objects.count() == 2

@@ -28,6 +28,7 @@ from .reporting import (
     ValuesView,
 )
 from .shares import ShareFilingViewSet, ShareFloorViewSet, SharesDashboardView
+from .supply import SupplyViewSet, WarningViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -55,6 +56,8 @@ router.register("share-filings", ShareFilingViewSet, basename="share-filing")
 router.register("reporting/results", ResultViewSet, basename="reporting-result")
 router.register("reporting/outliers", OutlierViewSet, basename="reporting-outlier")
 router.register("share-floors", ShareFloorViewSet, basename="share-floor")
+router.register("supply", SupplyViewSet, basename="supply")
+router.register("warnings", WarningViewSet, basename="warning")
 router.register("approval/submissions", SubmissionViewSet, basename="approval-submission")
 
 urlpatterns = [
