@@ -44,7 +44,9 @@ def warnings(actor: Any, *, region: str = "", level: str = "") -> QuerySet[Warni
         rows = rows.filter(village__code__startswith=prefix_of(region))
     if level in Level.values:
         rows = rows.filter(level=level)
-    severity = Case(*(When(level=lv, then=Value(n)) for lv, n in SEVERITY.items()), output_field=IntegerField())
+    severity = Case(
+        *(When(level=lv, then=Value(n)) for lv, n in SEVERITY.items()), output_field=IntegerField()
+    )
     return rows.annotate(severity=severity).order_by("-severity", "days_left", "id")
 
 
