@@ -17,4 +17,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_can_audit": can(user, "audit.view"),
         # Statistics are by region: unit and producer accounts are refused there, so the menu does not offer them.
         "nav_can_stats": works_over_regions(user),
+        "nav_can_supply": can(user, "supply.enter"),
     }

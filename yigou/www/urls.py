@@ -65,4 +65,6 @@ urlpatterns = [
     path("", include("yigou.www.cert_urls")),
     # Pre-sale lists and orders (market_urls.py).
     path("", include("yigou.www.market_urls")),
+    # The supply book and unsold-produce warnings (views/supply.py).
+    path("", include("yigou.www.views.supply")),
 ]
