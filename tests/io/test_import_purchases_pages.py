@@ -183,6 +183,7 @@ def test_a_village_recorder_may_import_purchases_but_not_the_registry(client, wo
     client.force_login(world.users["village"])
     html = client.get(reverse("www:import")).content.decode()
     assert '<option value="purchases" selected>购买记录（每条明细一行）</option>' in html
+    assert '<option value="supply">供给台账（每个品种一行）</option>' in html
     assert 'value="households"' not in html
     file = io.BytesIO(b"x")
     file.name = "h.csv"

@@ -67,9 +67,6 @@ IMPORT_KINDS = {
     "households": ImportKind("农户（每名成员一行）", "农户", import_households, HOUSEHOLD_COLUMNS),
     "producers": ImportKind("经营主体", "经营主体", import_producers, PRODUCER_COLUMNS),
     "units": ImportKind("帮扶单位", "帮扶单位", import_units, UNIT_COLUMNS),
-    "supply": ImportKind(
-        "供给台账（每个品种一行）", "供给台账", import_supply, SUPPLY_COLUMNS, capability="supply.enter"
-    ),
     "purchases": ImportKind(
         "购买记录（每条明细一行）",
         "购买记录",
@@ -78,6 +75,9 @@ IMPORT_KINDS = {
         capability="ledger.record",
         template=purchase_template,
         job_task=import_purchases_job,
+    ),
+    "supply": ImportKind(
+        "供给台账（每个品种一行）", "供给台账", import_supply, SUPPLY_COLUMNS, capability="supply.enter"
     ),
 }
 
