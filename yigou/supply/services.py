@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from yigou.accounts.scope import ensure_can, ensure_region_in_scope, ensure_visible, scope_for
+from yigou.assist.models import AssistingUnit
 from yigou.core import audit
 from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.market.enums import ProductCategory
@@ -19,7 +20,7 @@ from yigou.regions.models import Region
 from yigou.registry.models import Household, Producer
 
 from .enums import Storage
-from .models import SupplyEntry
+from .models import DemandEntry, SupplyEntry
 
 MAX_KEEPS_DAYS = 3650
 
@@ -183,3 +184,86 @@ def supply_copy_season(*, actor: Any, village: Region, from_season: int, to_seas
         note=f"{village.name} {from_season} → {to_season}，{len(copies)} 条",
     )
     return copies
+
+
+@dataclass
+class DemandInput:
+    buyer_name: str
+    category: str
+    window_start: dt.date
+    window_end: dt.date
+    name: str = ""
+    unit: str = ""
+    quantity: Any = None
+    price_ceiling: Any = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    note: str = ""
+
+
+def check_demand(data: DemandInput) -> dict[str, Any]:
+    """Every field of a demand entry checked; a refusal names its field."""
+    buyer = data.buyer_name.strip()
+    if not buyer or len(buyer) > 100:
+        raise DomainError("invalid_input", detail="购买方须填写（不超过100字）", field="buyer_name")
+    if data.category not in ProductCategory.values:
+        raise DomainError("invalid_input", detail=f"品类“{data.category}”不在可选范围内", field="category")
+    if data.window_end < data.window_start:
+        raise DomainError(
+            "invalid_input",
+            detail=f"需求结束日期 {data.window_end} 早于开始日期 {data.window_start}",
+            field="window_end",
+        )
+    quantity = _decimal(data.quantity, "需求数量", 3, "quantity") if data.quantity not in (None, "") else None
+    if quantity is not None and not data.unit.strip():
+        raise DomainError("invalid_input", detail="填写需求数量时须填写单位", field="unit")
+    ceiling = None
+    if data.price_ceiling not in (None, ""):
+        ceiling = _decimal(data.price_ceiling, "最高单价", 2, "price_ceiling")
+    return {
+        "buyer_name": buyer,
+        "category": data.category,
+        "name": data.name.strip()[:100],
+        "unit": data.unit.strip()[:16],
+        "quantity": quantity,
+        "price_ceiling": ceiling,
+        "window_start": data.window_start,
+        "window_end": data.window_end,
+        "contact_name": data.contact_name.strip()[:60],
+        "contact_phone": data.contact_phone.strip()[:20],
+        "note": data.note.strip()[:300],
+    }
+
+
+def _demand_region(actor: Any, unit: AssistingUnit | None, producer: Producer | None) -> Region:
+    """A unit's staff enter their unit's demand, a producer's staff their enterprise's, an office for either
+    in its region; the entry belongs to the buyer's region."""
+    scope = scope_for(actor)
+    buyer = unit or producer
+    if buyer is None:
+        raise DomainError("invalid_input", detail="须指定购买方（帮扶单位或企业）", field="buyer")
+    if scope.kind == "unit" and (unit is None or unit.pk != scope.unit_id):
+        raise PermissionDeniedError("forbidden", "单位账号只能登记本单位的需求")
+    if scope.kind == "producer" and (producer is None or producer.pk != scope.producer_id):
+        raise PermissionDeniedError("forbidden", "经营主体账号只能登记本主体的需求")
+    if scope.kind not in ("unit", "producer"):
+        ensure_can(actor, "supply.enter")
+        ensure_visible(actor, buyer)
+    return buyer.region
+
+
+@transaction.atomic
+def demand_record(
+    *, actor: Any, data: DemandInput, unit: AssistingUnit | None = None, producer: Producer | None = None
+) -> DemandEntry:
+    if unit is not None and producer is not None:
+        raise DomainError(
+            "invalid_input", detail="购买方为一个帮扶单位或一个企业，不能同时填写", field="buyer"
+        )
+    region = _demand_region(actor, unit, producer)
+    fields = check_demand(data)
+    entry = DemandEntry.objects.create(
+        region=region, buyer_unit=unit, buyer_producer=producer, recorded_by=actor, **fields
+    )
+    audit.record(actor=actor, action="demand_record", target=entry, note=str(entry))
+    return entry
