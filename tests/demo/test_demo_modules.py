@@ -271,3 +271,15 @@ def test_the_audit_log_records_each_modules_steps_and_the_statistics_still_verif
         "approval_approve": 2,
     }
     assert verify().differences == []
+
+
+def test_the_supply_season_has_a_warning_at_every_level():
+    from yigou.supply.models import SupplyEntry, Warning
+
+    entries = SupplyEntry.objects.order_by("available_to")
+    assert [e.name for e in entries] == ["腊肉", "柑橘", "土鸡蛋", "红薯"]
+    assert list(Warning.objects.order_by("days_left").values_list("supply__name", "level", "days_left")) == [
+        ("腊肉", "severe", 2),
+        ("柑橘", "warn", 6),
+        ("土鸡蛋", "watch", 12),
+    ]

@@ -25,6 +25,7 @@ from .producers import build_producers
 from .regions import build_regions
 from .reporting import build_reporting
 from .shares import build_shares
+from .supply import build_supply
 from .users import USERNAMES, build_users
 
 SEED = "yigou-demo-suining-2018"
@@ -77,6 +78,7 @@ def load_demo(*, households: int = DEFAULT_HOUSEHOLDS, say: Callable[[str], None
         build_certification(users=users, today=today, say=say)
         build_contracts(users=users, today=today, say=say)
         build_shares(users=users, today=today, say=say)
+        build_supply(users=users, today=today, say=say)
         build_reporting(users=users, say=say)  # last: approving a month locks it
     counts = {
         "villages": len(regions.all_villages()),
