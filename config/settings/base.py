@@ -204,7 +204,7 @@ YIGOU_PRICE_MARGIN = "0.20"
 # Unsold-produce warnings (yigou warnings scan). A supply entry is assessed on the days left before its window
 # closes or it spoils (whichever first) and the share of its quantity neither sold (ledger) nor ordered (live
 # orders). A level applies when days_left <= its days AND share_left >= its share; the highest applying wins.
-# 关注 also applies when recent ledger prices for the product have fallen `price_fall` below the expected price.
+# 关注 also applies when the recent ledger median or the market reference price is `price_fall` below the expected price.
 YIGOU_WARNING_LEVELS: dict[str, dict[str, Any]] = {
     "severe": {"days": 3, "share": "0.30"},
     "warn": {"days": 7, "share": "0.40"},

@@ -74,3 +74,25 @@ def test_thresholds_come_from_the_settings(settings):
     }
     assert level(3, "30") == "watch"
     assert level(1, "95") == "severe"
+
+
+def test_a_fallen_market_reference_price_raises_watch_and_the_reason_names_both_prices():
+    assert level(30, "60", expected_price="10.00", reference_price="8.00") == "watch"
+    assert level(30, "60", expected_price="10.00", reference_price="8.50", recent_price="9.00") is None
+    found = assess(
+        Figures(
+            Decimal("100"),
+            Decimal("40"),
+            Decimal("0"),
+            30,
+            Decimal("10.00"),
+            Decimal("7.50"),
+            Decimal("8.00"),
+        ),
+        "公斤",
+    )
+    assert found is not None
+    assert (
+        found.reason
+        == "剩余 60公斤（占预计 60%），近期成交价 7.50 元、市场参考价 8.00 元低于预期价 10.00 元 20%以上"
+    )

@@ -262,3 +262,29 @@ def test_the_api_records_an_entry_and_lists_the_warnings_in_scope(world, entry):
     assert anju.get("/api/v1/warnings/").json()["results"] == []
     assert anju.get(f"/api/v1/supply/{entry.pk}/").status_code == 404
     assert SupplyEntry.objects.count() == 2
+
+
+def test_the_county_reference_price_wins_over_the_citys(world):
+    from yigou.market.pricing import ReferencePriceInput, reference_price_add
+
+    far = services.supply_record(
+        actor=world.users["village"],
+        village=world.region("510903101001"),
+        household=world.households["zhang"],
+        data=bacon(available_to=TODAY + dt.timedelta(days=40), keeps_days="90"),
+    )
+    observed = TODAY - dt.timedelta(days=2)
+    for actor, region, price in (
+        ("city", "510900000000", "45.00"),
+        ("chuanshan", "510903000000", "47.00"),
+        ("anju", "510904000000", "30.00"),
+    ):
+        reference_price_add(
+            actor=world.users[actor],
+            region=world.region(region),
+            today=TODAY,
+            data=ReferencePriceInput("腊肉", "散装", "公斤", price, observed),
+        )
+    rows = scan_json()
+    assert [(r["supply_id"], r["level"]) for r in rows] == [(far.pk, "watch")]
+    assert rows[0]["reason"] == "剩余 100公斤（占预计 100%），市场参考价 47.00 元低于预期价 60.00 元 20%以上"

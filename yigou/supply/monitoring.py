@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 
 from yigou.ledger.models import PurchaseLine
-from yigou.market.models import OrderLine
+from yigou.market.models import OrderLine, ReferencePrice
 from yigou.market.ordering import LIVE
 from yigou.regions.models import prefix_of
 
@@ -39,6 +39,7 @@ class Figures:
     days_left: int
     expected_price: Decimal | None = None
     recent_price: Decimal | None = None  # median unit price of the product in the ledger, last N days
+    reference_price: Decimal | None = None  # latest market reference price (county, else city, else anywhere)
 
     @property
     def left(self) -> Decimal:
@@ -48,12 +49,13 @@ class Figures:
     def share_left(self) -> Decimal:
         return self.left / self.quantity if self.quantity else ZERO
 
-    @property
-    def price_fell(self) -> bool:
-        if self.expected_price is None or self.recent_price is None or self.expected_price <= 0:
-            return False
-        fall = Decimal(str(settings.YIGOU_WARNING_PRICE_FALL))
-        return self.recent_price <= self.expected_price * (1 - fall)
+    def fallen(self) -> list[tuple[str, Decimal]]:
+        """The prices (ledger median, market reference) at least the configured share below the expected price."""
+        if self.expected_price is None or self.expected_price <= 0:
+            return []
+        floor = self.expected_price * (1 - Decimal(str(settings.YIGOU_WARNING_PRICE_FALL)))
+        seen = (("近期成交价", self.recent_price), ("市场参考价", self.reference_price))
+        return [(what, price) for what, price in seen if price is not None and price <= floor]
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,11 @@ def assess(f: Figures, unit: str) -> Assessment | None:
                 f"{stock}，距销售期结束或保鲜期满还有 {f.days_left} 天（{Level(level).label}："
                 f"不超过 {days} 天且剩余不低于 {_percent(share)}）",
             )
-    if f.price_fell and f.share_left >= _threshold(Level.WATCH)[1]:
-        return Assessment(
-            Level.WATCH,
-            f"{stock}，近期成交价 {f.recent_price} 元低于预期价 {f.expected_price} 元"
-            f" {_percent(Decimal(str(settings.YIGOU_WARNING_PRICE_FALL)))}以上",
-        )
+    fallen = f.fallen()
+    if fallen and f.share_left >= _threshold(Level.WATCH)[1]:
+        prices = "、".join(f"{what} {price} 元" for what, price in fallen)
+        fall = _percent(Decimal(str(settings.YIGOU_WARNING_PRICE_FALL)))
+        return Assessment(Level.WATCH, f"{stock}，{prices}低于预期价 {f.expected_price} 元 {fall}以上")
     return None
 
 
@@ -200,12 +201,34 @@ def _recent_prices(entries: list[SupplyEntry], day: dt.date) -> dict[tuple[str, 
     return {key: Decimal(str(median(values))) for key, values in prices.items()}
 
 
+def _references(entries: list[SupplyEntry], day: dt.date) -> dict[int, Decimal]:
+    """The latest reference price of each entry's product and unit observed in the last N days: in its county,
+    else its city, else anywhere, of any specification (a supply entry names none), in one query for the scan."""
+    since = day - dt.timedelta(days=int(settings.YIGOU_WARNING_PRICE_DAYS))
+    rows = ReferencePrice.objects.filter(
+        name__in={e.name for e in entries}, observed_on__gte=since, observed_on__lte=day
+    ).order_by("-observed_on", "-pk")
+    latest: dict[tuple[str, str, str], Decimal] = {}
+    for name, unit, region_id, price in rows.values_list("name", "unit", "region_id", "price"):
+        for prefix in (region_id[:6], region_id[:4], ""):
+            latest.setdefault((name, unit, prefix), price)
+    found = {}
+    for e in entries:
+        for prefix in (e.county_code[:6], e.county_code[:4], ""):
+            known = latest.get((e.name, e.unit, prefix))
+            if known is not None:
+                found[e.pk] = known
+                break
+    return found
+
+
 def scan(day: dt.date, region: str = "") -> list[Finding]:
     """Assess every entry on sale on `day` (in `region`'s subtree) and return those that warrant a warning."""
     entries = list(entries_on_sale(day, region))
     if not entries:
         return []
     sold, ordered, prices = _sold(entries, day), _ordered(entries), _recent_prices(entries, day)
+    references = _references(entries, day)
     findings = []
     for e in entries:
         key = (_entry_key(e), e.name, e.unit)
@@ -217,6 +240,7 @@ def scan(day: dt.date, region: str = "") -> list[Finding]:
             days_left=(e.last_day - day).days,
             expected_price=e.expected_price,
             recent_price=prices.get((e.name, e.unit)),
+            reference_price=references.get(e.pk),
         )
         found = assess(figures, e.unit)
         if found is not None:
