@@ -9,7 +9,6 @@ the ledger and from live orders each time, so a sale or a refund changes the war
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -182,6 +181,3 @@ class Warning(TimeStamped):
     @property
     def audit_region_code(self) -> str:
         return self.village_id
-
-
-ZERO = Decimal("0")

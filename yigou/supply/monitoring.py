@@ -74,8 +74,7 @@ def _percent(share: Decimal) -> str:
 
 
 def _plain(number: Decimal) -> str:
-    text = f"{number.normalize():f}"
-    return text
+    return f"{number.normalize():f}"
 
 
 def assess(f: Figures, unit: str) -> Assessment | None:
