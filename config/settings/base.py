@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "yigou.regions",
     "yigou.registry",
     "yigou.assist",
+    "yigou.notices",
     "yigou.market",
     "yigou.ledger",
     "yigou.contracts",
@@ -212,3 +213,7 @@ YIGOU_WARNING_LEVELS: dict[str, dict[str, Any]] = {
 }
 YIGOU_WARNING_PRICE_FALL = "0.20"
 YIGOU_WARNING_PRICE_DAYS = 30  # the ledger prices compared: the last N days
+# Notices (yigou.notices): the class that sends a notice out as a text message to recipients with a phone on file.
+# ConsoleBackend prints one line per message (phone masked); LocmemBackend keeps them in `outbox` (tests); an SMS
+# or WeChat gateway is a MessageBackend subclass with one method, `send(phone, text) -> bool`, named here.
+YIGOU_MESSAGE_BACKEND = os.environ.get("YIGOU_MESSAGE_BACKEND", "yigou.notices.backends.ConsoleBackend")

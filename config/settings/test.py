@@ -17,3 +17,4 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F40
 # Serve static files through the finders: no collectstatic needed for tests and local runs.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+YIGOU_MESSAGE_BACKEND = "yigou.notices.backends.LocmemBackend"  # messages land in get_backend().outbox
