@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from yigou.accounts.scope import can, works_over_regions
+from yigou.notices.selectors import unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -13,6 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "nav_region": user.region,
+        "nav_unread": unread_count(user),  # the badge "消息 N": one COUNT over an index
         "nav_can_import": can(user, "import") or can(user, "ledger.record"),
         "nav_can_audit": can(user, "audit.view"),
         # Statistics are by region: unit and producer accounts are refused there, so the menu does not offer them.

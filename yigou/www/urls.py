@@ -67,4 +67,6 @@ urlpatterns = [
     path("", include("yigou.www.market_urls")),
     # The supply book and unsold-produce warnings (views/supply.py).
     path("", include("yigou.www.views.supply")),
+    # The user's own notices (views/notices.py).
+    path("", include("yigou.www.views.notices")),
 ]
