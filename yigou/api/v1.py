@@ -14,6 +14,7 @@ from .ledger import PurchaseViewSet, StatsColumnsView, StatsTableView
 from .market import ActivityViewSet, OutletViewSet
 from .market_orders import OrderViewSet, PresaleListViewSet
 from .market_products import BlacklistViewSet, CatalogViewSet, ProductViewSet, ReferencePriceViewSet
+from .notices import NoticeViewSet
 from .pairings import HouseholdPairingViewSet, VillagePairingViewSet
 from .preorders import PreOrderViewSet
 from .producers import ProducerViewSet
@@ -58,6 +59,7 @@ router.register("reporting/outliers", OutlierViewSet, basename="reporting-outlie
 router.register("share-floors", ShareFloorViewSet, basename="share-floor")
 router.register("supply", SupplyViewSet, basename="supply")
 router.register("warnings", WarningViewSet, basename="warning")
+router.register("notices", NoticeViewSet, basename="notice")
 router.register("approval/submissions", SubmissionViewSet, basename="approval-submission")
 
 urlpatterns = [
