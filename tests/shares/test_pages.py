@@ -161,8 +161,9 @@ def test_dashboard_page_reads_the_ledger_with_one_aggregate_query(ex, page_as):
         assert client.get(f"/shares/?year={ex.year}").status_code == 200
     ledger = [q["sql"] for q in queries.captured_queries if "ledger_purchase" in q["sql"]]
     assert len(ledger) == 1 and "SUM" in ledger[0].upper() and "GROUP BY" in ledger[0].upper()
-    # session, user, organisation, home region, units, filings, the sum, three for the region picker
-    assert len(queries.captured_queries) == 10
+    # session, user, organisation, home region, units, filings, the sum, three for the region picker, the unread
+    # notices badge
+    assert len(queries.captured_queries) == 11
 
 
 def test_administrator_files_on_a_units_behalf(ex, page_as):
