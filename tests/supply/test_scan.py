@@ -102,10 +102,11 @@ def test_sales_take_the_entry_from_severe_to_nothing_and_a_reversal_brings_it_ba
 
     extra = sell(world, "6")
     assert scan_json() == []
-    assert not Warning.objects.exists()
+    assert Warning.objects.get().cleared_on == TODAY  # kept as cleared: a case may name it
 
     purchase_reverse(actor=world.users["admin"], purchase=extra, reason="录入错误")
     assert [row["quantity_left"] for row in scan_json()] == ["35"]
+    assert (Warning.objects.get().cleared_on, Warning.objects.get().raised_on) == (None, TODAY)
 
 
 def test_the_scan_is_idempotent_and_keeps_the_day_first_raised(world, entry):
@@ -288,3 +289,60 @@ def test_the_county_reference_price_wins_over_the_citys(world):
     rows = scan_json()
     assert [(r["supply_id"], r["level"]) for r in rows] == [(far.pk, "watch")]
     assert rows[0]["reason"] == "剩余 100公斤（占预计 100%），市场参考价 47.00 元低于预期价 60.00 元 20%以上"
+
+
+def test_a_presale_item_with_stock_left_near_closing_is_warned_unless_a_supply_entry_covers_it(world):
+    from yigou.market import ordering, presale
+
+    shop = presale.presale_publish(
+        actor=world.users["village"],
+        village=world.region("510903101001"),
+        data=presale.ListInput(
+            title="永兴村土鸡蛋预售",
+            opens_on=TODAY - dt.timedelta(days=3),
+            closes_on=TODAY + dt.timedelta(days=2),
+            contact_name="王主任",
+            contact_phone="13812345678",
+        ),
+        items=[
+            presale.ItemInput(
+                name="土鸡蛋",
+                category="meat_egg",
+                unit="个",
+                unit_price=Decimal("1.50"),
+                quantity=Decimal("200"),
+                window_start=TODAY,
+                window_end=TODAY + dt.timedelta(days=9),
+                seller_household=world.households["zhang"],
+            )
+        ],
+    )
+    item = shop.items.get()
+    ordering.order_place(actor=world.users["unit"], presale_list=shop, lines=[(item.pk, "20")])
+    assert scan_json() == [
+        {
+            "level": "severe",
+            "region_code": "510903101001",
+            "supply_id": None,
+            "product": "土鸡蛋",
+            "unit": "个",
+            "quantity_left": "180",
+            "days_left": 2,
+            "reason": f"预售清单“永兴村土鸡蛋预售”（编号 {shop.pk}）品种 {item.pk}："
+            "剩余 180个（占预计 90%），距销售期结束或保鲜期满还有 2 天（严重：不超过 3 天且剩余不低于 30%）",
+        }
+    ]
+    assert Warning.objects.get().presale_item == item
+
+    ordering.order_place(actor=world.users["unit"], presale_list=shop, lines=[(item.pk, "130")])
+    assert scan_json() == []  # 50 of 200 left (25%)
+    assert Warning.objects.get().cleared_on == TODAY
+
+    services.supply_record(
+        actor=world.users["village"],
+        village=world.region("510903101001"),
+        data=bacon(name="土鸡蛋", unit="个", quantity="1000", expected_price="1.50"),
+        household=world.households["zhang"],
+    )
+    rows = scan_json()
+    assert [(r["supply_id"] is not None, r["quantity_left"]) for r in rows] == [(True, "850")]

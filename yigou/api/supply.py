@@ -30,14 +30,13 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 class WarningSerializer(serializers.ModelSerializer):
     level_label = serializers.CharField(source="get_level_display", read_only=True)
-    product = serializers.CharField(source="supply.name", read_only=True)
-    unit = serializers.CharField(source="supply.unit", read_only=True)
 
     class Meta:
         model = Warning
         fields = [
             "id",
             "supply",
+            "presale_item",
             "village",
             "level",
             "level_label",
@@ -90,7 +89,7 @@ class SupplySerializer(serializers.ModelSerializer):
 
     def get_level(self, obj: SupplyEntry) -> str:
         warning = getattr(obj, "warning", None)
-        return warning.level if warning is not None else ""
+        return warning.level if warning is not None and warning.is_open else ""
 
 
 class SupplyInSerializer(serializers.Serializer):

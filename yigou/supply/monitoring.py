@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 
 from yigou.ledger.models import PurchaseLine
-from yigou.market.models import OrderLine, ReferencePrice
+from yigou.market.models import OrderLine, PreSaleItem, ReferencePrice
 from yigou.market.ordering import LIVE
 from yigou.regions.models import prefix_of
 
@@ -101,18 +101,35 @@ def assess(f: Figures, unit: str) -> Assessment | None:
 
 @dataclass(frozen=True)
 class Finding:
-    entry: SupplyEntry
+    """One subject at risk: a supply entry, or a pre-sale item with stock left near its closing."""
+
     figures: Figures
     assessment: Assessment
+    entry: SupplyEntry | None = None
+    item: PreSaleItem | None = None
+
+    @property
+    def village_id(self) -> str:
+        if self.entry is not None:
+            return self.entry.village_id
+        assert self.item is not None
+        return self.item.presale_list.region_id
+
+    @property
+    def product(self) -> str:
+        return self.entry.name if self.entry is not None else self.item.name  # type: ignore[union-attr]
+
+    @property
+    def unit(self) -> str:
+        return self.entry.unit if self.entry is not None else self.item.unit  # type: ignore[union-attr]
 
     def as_dict(self) -> dict[str, Any]:
-        e = self.entry
         return {
             "level": self.assessment.level,
-            "region_code": e.village_id,
-            "supply_id": e.pk,
-            "product": e.name,
-            "unit": e.unit,
+            "region_code": self.village_id,
+            "supply_id": self.entry.pk if self.entry is not None else None,
+            "product": self.product,
+            "unit": self.unit,
             "quantity_left": _plain(self.figures.left),
             "days_left": self.figures.days_left,
             "reason": self.assessment.reason,
@@ -225,7 +242,7 @@ def scan(day: dt.date, region: str = "") -> list[Finding]:
     """Assess every entry on sale on `day` (in `region`'s subtree) and return those that warrant a warning."""
     entries = list(entries_on_sale(day, region))
     if not entries:
-        return []
+        return presale_findings(day, region, covered=set())
     sold, ordered, prices = _sold(entries, day), _ordered(entries), _recent_prices(entries, day)
     references = _references(entries, day)
     findings = []
@@ -243,21 +260,71 @@ def scan(day: dt.date, region: str = "") -> list[Finding]:
         )
         found = assess(figures, e.unit)
         if found is not None:
-            findings.append(Finding(e, figures, found))
+            findings.append(Finding(figures, found, entry=e))
+    return findings + presale_findings(day, region, covered={_entry_key_named(e) for e in entries})
+
+
+def _entry_key_named(e: SupplyEntry) -> tuple[Any, ...]:
+    return (_entry_key(e), e.name, e.unit)
+
+
+def items_on_sale(day: dt.date, region: str = "") -> QuerySet[PreSaleItem]:
+    rows = PreSaleItem.objects.filter(
+        presale_list__withdrawn=False, presale_list__opens_on__lte=day, presale_list__closes_on__gte=day
+    )
+    if region:
+        rows = rows.filter(presale_list__region__code__startswith=prefix_of(region))
+    return rows.order_by("id")
+
+
+def presale_findings(day: dt.date, region: str, covered: set[tuple[Any, ...]]) -> list[Finding]:
+    """Pre-sale items with stock left near their list's closing (or the end of their delivery window), except
+    those a supply entry on sale already speaks for (the same seller, product and unit)."""
+    findings = []
+    for item in items_on_sale(day, region).select_related("presale_list"):
+        village_id = item.presale_list.region_id
+        key = (
+            _seller_key(item.seller_household_id, item.seller_producer_id, village_id),
+            item.name,
+            item.unit,
+        )
+        if key in covered or (("v", village_id), item.name, item.unit) in covered:
+            continue
+        last_day = min(item.presale_list.closes_on, item.window_end)
+        figures = Figures(
+            quantity=item.quantity, sold=ZERO, ordered=item.reserved, days_left=(last_day - day).days
+        )
+        found = assess(figures, item.unit)
+        if found is not None:
+            where = f"预售清单“{item.presale_list.title}”（编号 {item.presale_list_id}）品种 {item.pk}："
+            findings.append(Finding(figures, Assessment(found.level, where + found.reason), item=item))
     return findings
+
+
+def _subject(f: Finding) -> dict[str, Any]:
+    return {"supply": f.entry} if f.entry is not None else {"presale_item": f.item}
 
 
 @transaction.atomic
 def store(findings: list[Finding], day: dt.date, region: str = "") -> None:
-    """Keep one warning per entry: update it, create it, or drop it when the entry no longer warrants one."""
-    scanned = entries_on_sale(day, region).values("pk")
-    keep = {f.entry.pk for f in findings}
-    Warning.objects.filter(supply_id__in=scanned).exclude(supply_id__in=keep).delete()
-    existing = {w.supply_id: w for w in Warning.objects.filter(supply_id__in=keep)}
+    """Keep one warning per subject: update it, raise it anew, or mark it cleared when the subject on sale no
+    longer warrants one or its sale has ended (the cleared row stays: a case names the warning it opened for)."""
+    keep_entries = {f.entry.pk for f in findings if f.entry is not None}
+    keep_items = {f.item.pk for f in findings if f.item is not None}
+    open_rows = Warning.objects.filter(cleared_on__isnull=True)
+    if region:
+        open_rows = open_rows.filter(village__code__startswith=prefix_of(region))
+    open_rows.exclude(supply_id__in=keep_entries).exclude(presale_item_id__in=keep_items).filter(
+        scanned_on__lte=day
+    ).update(cleared_on=day)
+    existing = {("s", w.supply_id): w for w in Warning.objects.filter(supply_id__in=keep_entries)}
+    existing |= {("p", w.presale_item_id): w for w in Warning.objects.filter(presale_item_id__in=keep_items)}
     for f in findings:
-        row = existing.get(f.entry.pk) or Warning(
-            supply=f.entry, village_id=f.entry.village_id, raised_on=day
-        )
+        key = ("s", f.entry.pk) if f.entry is not None else ("p", f.item.pk)  # type: ignore[union-attr]
+        row = existing.get(key) or Warning(village_id=f.village_id, raised_on=day, **_subject(f))
+        if row.cleared_on is not None:
+            row.raised_on, row.cleared_on = day, None
+        row.product, row.unit = f.product, f.unit
         row.level, row.scanned_on, row.reason = f.assessment.level, day, f.assessment.reason[:500]
         row.quantity_left, row.days_left = f.figures.left, f.figures.days_left
         row.save()
