@@ -144,6 +144,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # `celery -A config beat`: the unsold-produce scan every morning at 06:00 (server time).
 CELERY_BEAT_SCHEDULE = {
     "supply-scan-daily": {"task": "supply.scan_today", "schedule": crontab(hour=6, minute=0)},
+    "supply-cases-hourly": {"task": "supply.cases_hourly", "schedule": crontab(minute=15)},
 }
 
 REST_FRAMEWORK = {
@@ -213,6 +214,11 @@ YIGOU_WARNING_LEVELS: dict[str, dict[str, Any]] = {
 }
 YIGOU_WARNING_PRICE_FALL = "0.20"
 YIGOU_WARNING_PRICE_DAYS = 30  # the ledger prices compared: the last N days
+# Quick-response cases: a 预警 or 严重 warning opens a case routed to the office at this region level (4 乡级,
+# 3 县级) with this many hours to act; an open case past its deadline goes to the office one level up with the
+# same number of hours again, up to the province.
+YIGOU_CASE_ROUTE = {"warn": 4, "severe": 3}
+YIGOU_CASE_HOURS = {"warn": 72, "severe": 24}
 # Notices (yigou.notices): the class that sends a notice out as a text message to recipients with a phone on file.
 # ConsoleBackend prints one line per message (phone masked); LocmemBackend keeps them in `outbox` (tests); an SMS
 # or WeChat gateway is a MessageBackend subclass with one method, `send(phone, text) -> bool`, named here.

@@ -212,7 +212,13 @@ RULES: dict[str, Rule] = {
     # Supply entries and their warnings belong to the village; a producer sees its own entries. Demand entries
     # belong to the buyer's region; a unit sees its own.
     "supply.supplyentry": Rule(region=("village__code",), producer=("producer_id",)),
-    "supply.warning": Rule(region=("village__code",), producer=("supply__producer_id",)),
+    "supply.warning": Rule(
+        region=("village__code",), producer=("supply__producer_id", "presale_item__seller_producer_id")
+    ),
+    # A quick-response case belongs to its village: the offices over it (the one it is routed to among them)
+    # and a producer selling in it see it.
+    "supply.case": Rule(region=("village__code",), producer=("seller_producer_id",)),
+    "supply.caseevent": Rule(region=("case__village__code",), producer=("case__seller_producer_id",)),
     "supply.demandentry": Rule(
         region=("region__code",), unit=("buyer_unit_id",), producer=("buyer_producer_id",)
     ),
@@ -387,6 +393,9 @@ CAPABILITIES[Role.PRODUCER] |= {"contracts.draw"}
 # The supply book: villages, offices over them and producers enter what they expect to sell.
 for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE, Role.PRODUCER):
     CAPABILITIES[_role] |= {"supply.enter"}
+# Quick response to unsold produce: the office a case is routed to (or one above it) acts on it.
+for _role in (Role.ADMIN, Role.OFFICE):
+    CAPABILITIES[_role] |= {"supply.respond"}
 
 
 def can(user: Any, capability: str) -> bool:

@@ -36,7 +36,7 @@ from yigou.ledger.enums import BuyerKind
 from yigou.ledger.models import Purchase
 from yigou.ledger.services import purchase_record, purchase_reverse
 
-from . import order_ledger
+from . import hooks, order_ledger
 from .enums import AfterSaleKind, AfterSaleStatus, Inspection, OrderStatus
 from .models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
 from .order_steps import BUYER, check_step
@@ -387,6 +387,8 @@ def order_pay(
     locked.status, locked.paid_on, locked.payment_ref = OrderStatus.PAID, paid_on, payment_ref.strip()[:100]
     locked.save(update_fields=["status", "paid_on", "payment_ref", "updated_at"])
     _event(locked, "pay", before, actor, f"付款 {order_ledger.accepted_total(locked)} 元，日期 {paid_on}")
+    for hook in list(hooks.PAID_HOOKS):
+        hook(locked)
     return locked
 
 

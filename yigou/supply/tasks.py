@@ -6,7 +6,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from . import monitoring
+from . import cases, monitoring
 
 
 @shared_task(name="supply.scan_today")
@@ -15,4 +15,12 @@ def scan_today() -> int:
     day = dt.date.today()
     findings = monitoring.scan(day)
     monitoring.store(findings, day)
+    cases.sync()
     return len(findings)
+
+
+@shared_task(name="supply.cases_hourly")
+def cases_hourly() -> dict[str, int]:
+    """Between scans: close what sold out, escalate what is overdue."""
+    done = cases.sync()
+    return {"opened": done.opened, "escalated": done.escalated, "closed": done.closed}

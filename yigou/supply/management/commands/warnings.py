@@ -1,7 +1,8 @@
 """`yigou warnings scan [--date D] [--region CODE] [--format json|text]`: assess every supply entry on sale.
 
-Idempotent: each entry keeps one warning, rewritten by every scan of the day; the daily Celery beat entry
-(`yigou.supply.tasks.scan_today`) runs the same scan for the whole country.
+Idempotent: each entry keeps one warning, rewritten by every scan of the day, and each open 预警/严重 warning
+one open quick-response case (`cases.sync`); the daily Celery beat entry (`yigou.supply.tasks.scan_today`) runs
+the same scan for the whole country.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yigou.core.errors import DomainError
 from yigou.regions.checks import get_region
-from yigou.supply import monitoring
+from yigou.supply import cases, monitoring
 from yigou.supply.enums import Level
 
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         findings = monitoring.scan(day, region)
         monitoring.store(findings, day, region)
+        done = cases.sync(region=region)
         rows = [f.as_dict() for f in findings]
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -49,4 +51,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{label}\t{row['region_code']}\t{row['supply_id']}\t{row['product']}\t{row['reason']}"
             )
+        self.stdout.write(
+            f"快速响应：新立案 {done.opened} 件，超时上报 {done.escalated} 件，售完结案 {done.closed} 件"
+        )
         self.stdout.write(f"共 {len(rows)} 条预警（{day}）")
