@@ -30,6 +30,7 @@ from .reporting import (
 )
 from .shares import ShareFilingViewSet, ShareFloorViewSet, SharesDashboardView
 from .supply import SupplyViewSet, WarningViewSet
+from .supply_cases import CaseViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -60,6 +61,7 @@ router.register("share-floors", ShareFloorViewSet, basename="share-floor")
 router.register("supply", SupplyViewSet, basename="supply")
 router.register("warnings", WarningViewSet, basename="warning")
 router.register("notices", NoticeViewSet, basename="notice")
+router.register("supply-cases", CaseViewSet, basename="supply-case")
 router.register("approval/submissions", SubmissionViewSet, basename="approval-submission")
 
 urlpatterns = [

@@ -20,4 +20,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # Statistics are by region: unit and producer accounts are refused there, so the menu does not offer them.
         "nav_can_stats": works_over_regions(user),
         "nav_can_supply": can(user, "supply.enter"),
+        "nav_can_respond": works_over_regions(user),
     }

@@ -67,6 +67,8 @@ urlpatterns = [
     path("", include("yigou.www.market_urls")),
     # The supply book and unsold-produce warnings (views/supply.py).
     path("", include("yigou.www.views.supply")),
+    # Quick-response cases and the unsold-produce dashboard (views/supply_cases.py).
+    path("", include("yigou.www.views.supply_cases")),
     # The user's own notices (views/notices.py).
     path("", include("yigou.www.views.notices")),
 ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from yigou.market.enums import ProductCategory
-from yigou.supply.enums import Storage
+from yigou.supply.enums import MANUAL_CLOSE_REASONS, Storage
+from yigou.supply.response import PublishInput
 from yigou.supply.services import SupplyInput
 
 
@@ -56,3 +58,46 @@ class SupplyForm(forms.Form):
             contact_phone=d["contact_phone"],
             note=d["note"],
         )
+
+
+class CasePublishForm(forms.Form):
+    """Publish what a case has left as a pre-sale list and tell the buyers ticked below."""
+
+    unit_price = forms.DecimalField(
+        label="单价（元）", min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    closes_on = forms.DateField(
+        label="截止接单", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    contact_name = forms.CharField(label="联系人", max_length=60)
+    contact_phone = forms.CharField(label="联系电话", max_length=20)
+    buyers = forms.MultipleChoiceField(label="通知采购方", widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label="说明", required=False, max_length=300)
+
+    def __init__(self, *args: Any, buyers: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["buyers"].choices = buyers  # type: ignore[attr-defined]
+
+    def to_input(self) -> PublishInput:
+        d = self.cleaned_data
+        return PublishInput(
+            unit_price=d["unit_price"],
+            closes_on=d["closes_on"],
+            contact_name=d["contact_name"],
+            contact_phone=d["contact_phone"],
+            buyers=list(d["buyers"]),
+            note=d["note"],
+        )
+
+
+class CaseCloseForm(forms.Form):
+    reason = forms.ChoiceField(label="结案方式", choices=[(r.value, r.label) for r in MANUAL_CLOSE_REASONS])
+    note = forms.CharField(label="结案说明", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CaseAssignForm(forms.Form):
+    handler = forms.ChoiceField(label="责任人")
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].choices = people  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from yigou.market.enums import ProductCategory
 from yigou.market.models import Product
 from yigou.regions.enums import Level
 from yigou.regions.models import Region
+from yigou.supply import board
 
 from .common import paginate
 
@@ -48,6 +49,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
         "f": f,
         "category_options": ProductCategory.choices,
         "region_options": _region_options(),
+        "urgent": board.urgent_products() if not request.GET.get("page") else [],
     }
     return render(request, "market/catalog_list.html", context)
 

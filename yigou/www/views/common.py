@@ -9,10 +9,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header
 
 from yigou.core.errors import NotFoundError, PermissionDeniedError
+from yigou.core.xlsx import XLSX_CONTENT_TYPE
 from yigou.regions import selectors as region_selectors
 from yigou.regions.enums import Level
 from yigou.regions.models import Region
@@ -76,3 +78,9 @@ def village_options(user: Any) -> list[tuple[str, str]]:
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def xlsx_download(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    return response
