@@ -14,6 +14,7 @@ import pytest
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from yigou.approval.models import Lock, Submission
 from yigou.contracts.buyback import household_incomes
@@ -273,13 +274,32 @@ def test_the_audit_log_records_each_modules_steps_and_the_statistics_still_verif
     assert verify().differences == []
 
 
-def test_the_supply_season_has_a_warning_at_every_level():
-    from yigou.supply.models import SupplyEntry, Warning
+def test_the_supply_season_has_a_warning_at_every_level_and_cases_in_every_state():
+    from yigou.supply.models import Case, SupplyEntry, Warning
 
-    entries = SupplyEntry.objects.order_by("available_to")
-    assert [e.name for e in entries] == ["腊肉", "柑橘", "土鸡蛋", "红薯"]
-    assert list(Warning.objects.order_by("days_left").values_list("supply__name", "level", "days_left")) == [
-        ("腊肉", "severe", 2),
-        ("柑橘", "warn", 6),
-        ("土鸡蛋", "watch", 12),
+    entries = SupplyEntry.objects.order_by("available_to", "name")
+    assert [e.name for e in entries] == ["腊肉", "蜂蜜", "鸭蛋", "青菜", "柑橘", "土鸡蛋", "红薯"]
+    warned = Warning.objects.filter(supply__isnull=False).order_by("days_left", "product")
+    assert list(warned.values_list("product", "level", "days_left", "cleared_on")) == [
+        ("腊肉", "severe", 2, None),
+        ("蜂蜜", "severe", 2, None),
+        ("鸭蛋", "severe", 2, None),
+        ("青菜", "warn", 5, None),
+        ("柑橘", "warn", 6, None),
+        ("土鸡蛋", "watch", 12, None),
     ]
+    cases = {c.product: c for c in Case.objects.select_related("office")}
+    now = timezone.now()
+    assert {p: (c.status, c.office.name, c.escalations, c.overdue(now)) for p, c in cases.items()} == {
+        "腊肉": ("open", "船山区", 0, False),
+        "蜂蜜": ("open", "船山区", 0, True),
+        "柑橘": ("open", "船山区", 1, False),
+        "鸭蛋": ("closed", "船山区", 0, False),
+        "青菜": ("closed", cases["青菜"].office.name, 0, False),
+    }
+    assert (cases["鸭蛋"].close_reason, cases["鸭蛋"].rescued_quantity, cases["鸭蛋"].rescued_value) == (
+        "sold",
+        Decimal("1200.000"),
+        Decimal("2040.00"),
+    )
+    assert cases["青菜"].close_reason == "processed"
