@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from yigou.accounts.scope import can
@@ -23,12 +22,11 @@ from yigou.approval import exports, selectors, services
 from yigou.approval.chain import form_of, parse_month
 from yigou.approval.enums import State
 from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from yigou.core.xlsx import XLSX_CONTENT_TYPE
 from yigou.regions import selectors as region_selectors
 from yigou.regions.checks import get_region
 from yigou.regions.enums import Level
 
-from .common import View, domain_errors, paginate, region_options
+from .common import View, domain_errors, file_download, paginate, region_options
 from .stats import period_from
 
 SORTS = ("period", "region", "state", "submitted")
@@ -89,12 +87,6 @@ def _back_from_submit(request: HttpRequest, message: str, **kwargs: Any) -> Http
     return redirect(back if back.startswith("/approval/") and "//" not in back else "www:approvals")
 
 
-def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
-    return response
-
-
 def _own(request: HttpRequest, year: int, month: int) -> dict[str, Any] | None:
     """The user's own region's report for the month, when the user may submit it."""
     org = getattr(request.user, "organisation", None)
@@ -124,7 +116,7 @@ def approval_list(request: HttpRequest) -> HttpResponse:
         sort=sort,
     )
     if get.get("export") == "xlsx":
-        return _download(exports.submissions_xlsx(qs[:10000]), XLSX_CONTENT_TYPE, "上报审核.xlsx")
+        return file_download(exports.submissions_xlsx(qs[:10000]), "上报审核.xlsx")
     context = {
         "page": paginate(request, qs),
         "region": region,
@@ -250,9 +242,7 @@ def completeness_page(request: HttpRequest) -> HttpResponse:
 def completeness_export(request: HttpRequest) -> HttpResponse:
     selectors.ensure_may_view(request.user)
     table = _completeness(request)
-    return _download(
-        exports.completeness_xlsx(table), XLSX_CONTENT_TYPE, f"{exports.completeness_title(table)}.xlsx"
-    )
+    return file_download(exports.completeness_xlsx(table), f"{exports.completeness_title(table)}.xlsx")
 
 
 def _bulletin_options(get: QueryDict) -> dict[str, Any]:
@@ -318,8 +308,12 @@ def bulletin_download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise NotFoundError()
     bulletin = _bulletin(request)
     if fmt == "pdf":
-        return _download(bulletins.render_pdf(bulletin), bulletins.PDF_CONTENT_TYPE, bulletin.filename("pdf"))
-    return _download(bulletins.render_docx(bulletin), bulletins.DOCX_CONTENT_TYPE, bulletin.filename("docx"))
+        return file_download(
+            bulletins.render_pdf(bulletin), bulletin.filename("pdf"), bulletins.PDF_CONTENT_TYPE
+        )
+    return file_download(
+        bulletins.render_docx(bulletin), bulletin.filename("docx"), bulletins.DOCX_CONTENT_TYPE
+    )
 
 
 # Included under approval/ by yigou/www/urls.py (names in the www namespace).

@@ -80,7 +80,8 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def xlsx_download(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+def file_download(data: bytes, name: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
+    """An attachment with its Chinese file name intact (RFC 5987), an Excel workbook unless told otherwise."""
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response

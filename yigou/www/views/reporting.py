@@ -10,14 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from yigou.accounts.scope import can, ensure_works_over_regions
 from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from yigou.core.periods import parse_period
 from yigou.core.tabular import read_table
-from yigou.core.xlsx import XLSX_CONTENT_TYPE
 from yigou.regions.enums import Level
 from yigou.regions.models import Region
 from yigou.reporting import exports, selectors
@@ -37,7 +36,7 @@ from yigou.reporting.services import (
 )
 from yigou.reporting.validation import month_period
 
-from .common import domain_errors, is_htmx, paginate, region_options
+from .common import domain_errors, file_download, is_htmx, paginate, region_options
 from .stats import period_from
 
 SORTS = {
@@ -48,12 +47,6 @@ SORTS = {
     "importance": ("importance", "region_id"),
     "-importance": ("-importance", "region_id"),
 }
-
-
-def _download(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
-    return response
 
 
 def default_month(today: dt.date | None = None) -> str:
@@ -223,7 +216,7 @@ def result_list(request: HttpRequest) -> HttpResponse:
     if get.get("export") == "xlsx":
         if not can(request.user, "export"):
             raise PermissionDeniedError()
-        return _download(exports.results_xlsx(qs[:10000], "校验结果"), "校验结果.xlsx")
+        return file_download(exports.results_xlsx(qs[:10000], "校验结果"), "校验结果.xlsx")
     context = {
         "page": paginate(request, qs),
         "region": region,
@@ -273,7 +266,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         if not can(request.user, "export"):
             raise PermissionDeniedError()
-        return _download(exports.reconciliation_xlsx(merged.differences, title), f"{title}.xlsx")
+        return file_download(exports.reconciliation_xlsx(merged.differences, title), f"{title}.xlsx")
     sources = [(r, SOURCE_LABELS[merged.sources[r.region_code]]) for r in table.rows]
     context = {
         "merged": merged,
@@ -310,7 +303,7 @@ def outlier_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         if not can(request.user, "export"):
             raise PermissionDeniedError()
-        return _download(exports.outliers_xlsx(qs[:10000], "异常值"), "异常值.xlsx")
+        return file_download(exports.outliers_xlsx(qs[:10000], "异常值"), "异常值.xlsx")
     context = {
         "page": paginate(request, qs),
         "region": region,

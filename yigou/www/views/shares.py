@@ -14,13 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from yigou.accounts.scope import can, works_over_regions
 from yigou.assist.models import AssistingUnit
 from yigou.core.errors import DomainError
-from yigou.core.xlsx import XLSX_CONTENT_TYPE
 from yigou.regions.enums import Level
 from yigou.regions.models import Region
 from yigou.shares import selectors, services
@@ -31,7 +29,7 @@ from yigou.shares.forms import ApproveForm, FilingForm, FloorForm, ReturnForm, i
 from yigou.shares.models import ShareFiling
 from yigou.shares.services import floor_set
 
-from .common import domain_errors, paginate, region_options
+from .common import domain_errors, file_download, paginate, region_options
 
 ROW_SORTS = {
     "name": lambda r: (r.unit.name_initials, r.unit.pk),
@@ -92,9 +90,7 @@ def export(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     region = selectors.dashboard_region(request.user, request.GET.get("region", "")[:12])
     board = selectors.dashboard(request.user, region, year, _today())
-    response = HttpResponse(workbook(board), content_type=XLSX_CONTENT_TYPE)
-    name = f"{region.name if region else '全部地区'}{year}年预留份额.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    response = file_download(workbook(board), f"{region.name if region else '全部地区'}{year}年预留份额.xlsx")
     return response
 
 

@@ -22,7 +22,7 @@ from yigou.supply.enums import CaseStatus, Level
 from yigou.supply.models import Case
 
 from ..forms.supply import CaseAssignForm, CaseCloseForm, CasePublishForm
-from .common import domain_errors, paginate, region_options, xlsx_download
+from .common import domain_errors, file_download, paginate, region_options
 
 SORT_OPTIONS = [("deadline", "处置时限"), ("opened", "立案时间"), ("level", "级别")]
 
@@ -168,7 +168,7 @@ def case_board(request: HttpRequest) -> HttpResponse:
         if not can(request.user, "export"):
             raise PermissionDeniedError()
         place = region.name if region is not None else "全国"
-        return xlsx_download(board.board_xlsx(b), f"{place}滞销预警与快速响应_{dt.date.today()}.xlsx")
+        return file_download(board.board_xlsx(b), f"{place}滞销预警与快速响应_{dt.date.today()}.xlsx")
     context = {
         "b": b,
         "region_options": region_options(request.user, include_home=True),
