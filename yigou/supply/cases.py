@@ -12,6 +12,7 @@ escalates and refreshes, and is idempotent (one open case per warning, enforced 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -119,7 +120,7 @@ def open_case(warning: Warning, now: dt.datetime) -> Case:
     assert office is not None, f"no office over {warning.village_id}"
     household, producer, price, last_day = _seller_of(warning)
     case = Case.objects.create(
-        number=f"tmp-{warning.pk}-{now.timestamp()}",
+        number=f"t{uuid.uuid4().hex[:19]}",  # unique until the pk gives the real number, within the 20 chars
         warning=warning,
         village_id=warning.village_id,
         office=office,
