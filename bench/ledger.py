@@ -25,7 +25,7 @@ from django.db import connection
 from django.test import Client
 
 from bench import ledger_data
-from bench.stats import report
+from bench.stats import report, timed
 from yigou.accounts.enums import OrgKind, Role
 from yigou.accounts.models import Organisation, User
 from yigou.accounts.services import system_actor
@@ -45,13 +45,6 @@ IMPORT_ROWS = 50_000 if SMALL else 1_000_000
 TABLE_RUNS = 40
 RAW_RUNS = 3 if SMALL else 2
 API_RUNS = 200
-
-
-def timed(label: str, func, *args, **kwargs):
-    start = time.perf_counter()
-    result = func(*args, **kwargs)
-    print(f"  {label}: {time.perf_counter() - start:.1f} s")
-    return result
 
 
 RAW_TABLE = """

@@ -19,8 +19,8 @@ fresh_database() {  # $1: name — prints the DATABASE_URL of a new, migrated, e
   fi
 }
 
-# BENCHES="orders" runs only those named.
-for bench in ${BENCHES:-registry ledger orders}; do
+# BENCHES="orders" runs only those named (BENCHES=supply: the unsold-produce scan, PostgreSQL only).
+for bench in ${BENCHES:-registry ledger orders supply}; do
   export DATABASE_URL="$(fresh_database "yigou_bench_$bench")"
   $PY -m yigou.manage migrate --no-input -v0
   $PY "bench/$bench.py" | tee "bench/out/$bench.txt"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+import time
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -26,3 +27,11 @@ def report(name: str, ours: list[float], raw: list[float], *, baseline: str = "r
     else:
         print(f"  ratio : {1 / ratio:.2f}× the {baseline}'s median latency")
     return ratio
+
+
+def timed(label: str, func, *args, **kwargs):
+    """Run one long step of a benchmark's setup or work, printing its wall time."""
+    start = time.perf_counter()
+    result = func(*args, **kwargs)
+    print(f"  {label}: {time.perf_counter() - start:.1f} s")
+    return result

@@ -348,8 +348,9 @@ def presale_findings(day: dt.date, region: str, covered: set[tuple[Any, ...]]) -
     return findings
 
 
-def _subject(f: Finding) -> dict[str, Any]:
-    return {"supply_id": f.entry.pk} if f.entry is not None else {"presale_item": f.item}
+def _subject(f: Finding) -> tuple[int | None, int | None]:
+    """(supply_id, presale_item_id) of the warning's one subject."""
+    return (f.entry.pk, None) if f.entry is not None else (None, f.item.pk)  # type: ignore[union-attr]
 
 
 WRITTEN = (
@@ -406,14 +407,14 @@ def store(findings: list[Finding], day: dt.date, region: str = "") -> None:
     so a second scan of the same day writes nothing."""
     known, now = _known_warnings(day, region), timezone.now()
     kept: set[tuple[str, int]] = set()
-    created: list[Warning] = []
+    created: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
     for f in findings:
-        key = ("s", f.entry.pk) if f.entry is not None else ("p", f.item.pk)  # type: ignore[union-attr]
+        key = _subject_key(*_subject(f))
         kept.add(key)
         row = known.get(key)
         if row is None:
-            created.append(Warning(village_id=f.village_id, **_subject(f), **_written(f, day, day)))
+            created.append((f.village_id, *_subject(f), *_written(f, day, day).values(), now, now))
             continue
         values = _written(f, day, row.raised_on if row.cleared_on is None else day)
         if any(values[name] != getattr(row, name) for name in WRITTEN):
@@ -425,8 +426,27 @@ def store(findings: list[Finding], day: dt.date, region: str = "") -> None:
     ]
     for start in range(0, len(cleared), BATCH):
         Warning.objects.filter(pk__in=cleared[start : start + BATCH]).update(cleared_on=day)
-    Warning.objects.bulk_create(created, batch_size=BATCH // len(WRITTEN))
+    _insert_rows(created)
     _update_rows(changed)
+
+
+INSERTED = ("village_id", "supply_id", "presale_item_id", *WRITTEN, "created_at", "updated_at")
+
+
+def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
+    """Add new warnings, rows in INSERTED order. The first scan of a season raises tens of thousands at once:
+    on PostgreSQL they are COPYed (bulk_create spends most of its time building model instances and SQL)."""
+    if not rows:
+        return
+    table, columns = Warning._meta.db_table, ", ".join(INSERTED)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(INSERTED))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
 def _update_rows(rows: list[tuple[Any, ...]]) -> None:
