@@ -76,6 +76,8 @@ def _day(text: str) -> dt.date:
 
 
 def _bounds(text: str, *, first: bool) -> dt.date:
+    if len(text) == 4 and text.isdigit() and int(text) >= 1900:  # a whole year: 2018 = 2018-01..2018-12
+        return dt.date(int(text), 1, 1) if first else dt.date(int(text), 12, 31)
     months = _month_bounds(text)
     if months:
         return months[0] if first else months[1]

@@ -23,9 +23,9 @@ from django.db.models import Max
 
 from yigou.core.errors import DomainError
 from yigou.core.pinyin import initials
+from yigou.core.uploads import ensure_evidence_file
 from yigou.registry.enums import Mechanism
 from yigou.registry.models import CoopMember, Household, Linkage, Producer
-from yigou.registry.services.households import EVIDENCE_SUFFIXES, MAX_EVIDENCE_BYTES
 
 from .certification_rules import (
     ensure_may_apply,
@@ -173,15 +173,9 @@ def _households(producer: Producer, households: Sequence[Household], day: dt.dat
 
 def _files(files: Sequence[tuple[str, UploadedFile]], have_commitment: bool) -> None:
     for kind, upload in files:
-        name = (upload.name or "").strip()
         if kind not in FileKind.values:
             raise DomainError("invalid_input", detail=f"材料类型“{kind}”不在可选范围内")
-        if not name.lower().endswith(EVIDENCE_SUFFIXES):
-            raise DomainError(
-                "invalid_input", detail=f"材料“{name}”格式不支持，请上传 PDF、图片、Word 或 Excel"
-            )
-        if upload.size and upload.size > MAX_EVIDENCE_BYTES:
-            raise DomainError("invalid_input", detail=f"材料“{name}”超过 20MB")
+        ensure_evidence_file(upload, "材料")
     if not have_commitment and not any(kind == FileKind.COMMITMENT for kind, _ in files):
         raise DomainError("invalid_input", detail="须上传承诺函")
 

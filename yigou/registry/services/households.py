@@ -17,6 +17,7 @@ from yigou.core.crypto import lookup_hash
 from yigou.core.errors import DomainError
 from yigou.core.masking import mask_id_number
 from yigou.core.pinyin import initials
+from yigou.core.uploads import ensure_evidence_file
 from yigou.core.validators import birth_date_from_id, sex_from_id, validate_id_number, validate_phone
 from yigou.regions.checks import require_level
 from yigou.regions.enums import Level
@@ -311,20 +312,10 @@ def identification_record_step(
     return row
 
 
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
-
-
 def _attach(
     actor: Any, household: Household, upload: UploadedFile, *, step: Any = None, event: Any = None
 ) -> EvidenceFile:
-    name = (upload.name or "").strip()
-    if not name.lower().endswith(EVIDENCE_SUFFIXES):
-        raise DomainError(
-            "invalid_input", detail=f"佐证材料“{name}”格式不支持，请上传 PDF、图片、Word 或 Excel"
-        )
-    if upload.size and upload.size > MAX_EVIDENCE_BYTES:
-        raise DomainError("invalid_input", detail=f"佐证材料“{name}”超过 20MB")
+    name = ensure_evidence_file(upload)
     return EvidenceFile.objects.create(
         household=household,
         step=step,
