@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "yigou.reporting",
     "yigou.approval",
     "yigou.supply",
+    "yigou.anomalies",
     "yigou.demo",
     "yigou.api",
     "yigou.www",
@@ -219,6 +220,36 @@ YIGOU_WARNING_PRICE_DAYS = 30  # the ledger prices compared: the last N days
 # same number of hours again, up to the province.
 YIGOU_CASE_ROUTE = {"warn": 4, "severe": 3}
 YIGOU_CASE_HOURS = {"warn": 72, "severe": 24}
+# Fake-figure detection (yigou anomalies scan). Every rule scores a finding 0–100 and states in Chinese the figures
+# it compared; the README lists each rule with these thresholds. A finding dismissed after investigation is not
+# raised again by later scans.
+YIGOU_ANOMALY_RULES: dict[str, dict[str, Any]] = {
+    # The same buyer, seller, day, lines and amount twice (under different external ids or entries).
+    "duplicate": {"score": 90},
+    # One buyer, one day, at least `sellers` different sellers whose amounts lie within `spread` of their median.
+    "batch": {"sellers": 5, "spread": "0.02"},
+    # A seller's quantity of a product in the period against its peers (same product and unit in the county):
+    # modified z-score 0.6745·(x − median)/MAD above `z` and at least `ratio` × the median, with `peers` or more.
+    "volume": {"z": "5.0", "ratio": "5", "peers": 10},
+    # A line's unit price above the reference price × (1 + `reference`) and above the peers' median price (same
+    # product and unit in the county, `peers` or more lines) × (1 + `median`); without a reference, the median alone.
+    "price": {"reference": "0.50", "median": "1.00", "peers": 10},
+    # Heaping per region (the children of the region scanned) against the rest of the region: the share of totals on
+    # whole hundreds (2×2 χ²) and the last digits of whole yuan (χ², 9 df), each with p below `p`, `minimum` purchases.
+    "heaping": {"p": "0.001", "minimum": 200, "excess": "2"},
+    # Benford's first digit of purchase totals per region: mean absolute deviation above `mad` (Nigrini's
+    # nonconformity bound for first digits), with at least `minimum` purchases.
+    "benford": {"mad": "0.015", "minimum": 500},
+    # A region's month of which at least `share` of the amount was recorded in the `days` days up to the reporting
+    # deadline (YIGOU_APPROVAL_DEADLINE_DAY of the next month), with at least `minimum` purchases.
+    "deadline": {"days": 3, "share": "0.70", "minimum": 30},
+    # Reported form values above the ledger (regions with both) by more than `tolerance` of the ledger figure.
+    "forms": {"tolerance": "0.05"},
+    # Income credited as a poor household's after its exit, or as a registered household's after its removal by 回头看.
+    "after_exit": {"score": 80},
+    # A household's sales of a product within a supply entry's window above its stated quantity × (1 + `margin`).
+    "beyond_supply": {"margin": "0.20"},
+}
 # Notices (yigou.notices): the class that sends a notice out as a text message to recipients with a phone on file.
 # ConsoleBackend prints one line per message (phone masked); LocmemBackend keeps them in `outbox` (tests); an SMS
 # or WeChat gateway is a MessageBackend subclass with one method, `send(phone, text) -> bool`, named here.

@@ -222,6 +222,11 @@ RULES: dict[str, Rule] = {
     "supply.demandentry": Rule(
         region=("region__code",), unit=("buyer_unit_id",), producer=("buyer_producer_id",)
     ),
+    # Fake-figure findings and their investigation cases belong to the region the finding is about.
+    "anomalies.finding": Rule(region=("region__code",)),
+    "anomalies.investigation": Rule(region=("region__code",)),
+    "anomalies.investigationevent": Rule(region=("case__region__code",)),
+    "anomalies.casefile": Rule(region=("case__region__code",)),
     "approval.submission": Rule(region=("region__code",)),
     "approval.step": Rule(region=("submission__region__code",)),
     "approval.lock": Rule(region=("region_code",)),
@@ -396,6 +401,15 @@ for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE, Role.PRODUCER):
 # Quick response to unsold produce: the office a case is routed to (or one above it) acts on it.
 for _role in (Role.ADMIN, Role.OFFICE):
     CAPABILITIES[_role] |= {"supply.respond"}
+
+# Fake-figure detection: offices and auditors read the findings and open cases; offices above a case's region assign
+# and decide it; the region's own staff (office or village) explain it.
+for _role in (Role.ADMIN, Role.OFFICE, Role.AUDITOR):
+    CAPABILITIES[_role] |= {"anomalies.view", "anomalies.open"}
+for _role in (Role.ADMIN, Role.OFFICE):
+    CAPABILITIES[_role] |= {"anomalies.decide"}
+for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE):
+    CAPABILITIES[_role] |= {"anomalies.explain"}
 
 
 def can(user: Any, capability: str) -> bool:
