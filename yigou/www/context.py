@@ -21,4 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_can_stats": works_over_regions(user),
         "nav_can_supply": can(user, "supply.enter"),
         "nav_can_respond": works_over_regions(user),
+        # 疑点核查: offices and auditors start from the findings, village staff from the cases they explain.
+        "nav_can_findings": can(user, "anomalies.view"),
+        "nav_can_explain": can(user, "anomalies.explain"),
     }

@@ -69,6 +69,8 @@ urlpatterns = [
     path("", include("yigou.www.views.supply")),
     # Quick-response cases and the unsold-produce dashboard (views/supply_cases.py).
     path("", include("yigou.www.views.supply_cases")),
+    # Fake-figure findings and investigation cases (views/anomalies.py).
+    path("", include("yigou.www.views.anomalies")),
     # The user's own notices (views/notices.py).
     path("", include("yigou.www.views.notices")),
 ]
