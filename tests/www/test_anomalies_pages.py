@@ -17,6 +17,7 @@ from yigou.anomalies.models import Finding, Investigation
 from yigou.anomalies.scan import scan
 from yigou.core.periods import parse_period
 from yigou.ledger.models import Purchase
+from yigou.notices.models import Notice
 
 pytestmark = pytest.mark.django_db
 FINDINGS = "/anomalies/?period=2018"
@@ -204,3 +205,11 @@ def test_pages_and_menu_link_by_role(client_for, world, user, findings, case_lis
     html = client.get("/").content.decode()
     nav = html[html.index('<nav class="menu">') : html.index("</nav>")]
     assert re.findall(r'<a href="([^"]+)">疑点核查</a>', nav) == ([link] if link else [])
+
+
+def test_the_notices_of_a_case_link_to_its_page(world, duplicate):
+    finding, _, _ = duplicate
+    case = cases.case_open(actor=world.users["auditor"], finding=finding)
+    cases.case_assign(actor=world.users["city"], case=case, assignee=world.users["chuanshan"].pk)
+    notice = Notice.objects.get(recipient=world.users["chuanshan"], kind="investigation")
+    assert notice.link == f"/anomalies/cases/{case.pk}/"

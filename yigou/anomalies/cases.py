@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from yigou.accounts.enums import Role
@@ -154,6 +155,7 @@ def case_assign(
         kind="investigation",
         title=f"核查案件 {case.number} 请于 {case.due_on} 前说明情况",
         body=case.finding.evidence[:300],
+        link=reverse("www:anomaly_case", args=[case.pk]),
         region_code=case.region_id,
         actor=actor,
     )
@@ -186,6 +188,7 @@ def case_explain(
         kind="investigation",
         title=f"核查案件 {case.number} 已作出情况说明",
         body=explanation[:300],
+        link=reverse("www:anomaly_case", args=[case.pk]),
         region_code=case.region_id,
         actor=actor,
     )
