@@ -19,8 +19,9 @@ fresh_database() {  # $1: name — prints the DATABASE_URL of a new, migrated, e
   fi
 }
 
-# BENCHES="orders" runs only those named (BENCHES=supply: the unsold-produce scan, PostgreSQL only).
-for bench in ${BENCHES:-registry ledger orders supply}; do
+# BENCHES="orders" runs only those named (supply: the unsold-produce scan; anomalies: the fake-figure scan of one
+# county-year; both PostgreSQL only).
+for bench in ${BENCHES:-registry ledger orders supply anomalies}; do
   export DATABASE_URL="$(fresh_database "yigou_bench_$bench")"
   $PY -m yigou.manage migrate --no-input -v0
   $PY "bench/$bench.py" | tee "bench/out/$bench.txt"
