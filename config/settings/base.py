@@ -176,6 +176,9 @@ SPECTACULAR_SETTINGS = {
         "ProducerKindEnum": "yigou.registry.enums.ProducerKind",
         "UnitKindEnum": "yigou.assist.enums.UnitKind",
         "EventKindEnum": "yigou.registry.enums.EventKind",
+        "InvestigationStatusEnum": "yigou.anomalies.enums.InvestigationStatus",
+        "AnomalyRuleEnum": "yigou.anomalies.enums.RuleCode",
+        "InvestigationStepEnum": "yigou.anomalies.enums.InvestigationStep",
     },
 }
 

@@ -102,6 +102,12 @@ def may_open(actor: Any, row: Finding) -> bool:
     return can(actor, "anomalies.open") and not hasattr(row, "case")
 
 
+def ensure_may_scan(actor: Any) -> None:
+    """A re-scan rewrites the stored findings of a region and period: offices and auditors only."""
+    if not can(actor, "anomalies.open"):
+        raise PermissionDeniedError()
+
+
 def may_see_cases(actor: Any) -> bool:
     return can(actor, "anomalies.view") or can(actor, "anomalies.explain")
 

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from .anomalies import FindingViewSet, InvestigationViewSet
 from .approval import BulletinView, CompletenessView, SubmissionViewSet
 from .assist import CadreViewSet, UnitViewSet
 from .audit import AuditViewSet
@@ -62,6 +63,8 @@ router.register("supply", SupplyViewSet, basename="supply")
 router.register("warnings", WarningViewSet, basename="warning")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("supply-cases", CaseViewSet, basename="supply-case")
+router.register("anomalies/findings", FindingViewSet, basename="anomaly-finding")
+router.register("anomalies/cases", InvestigationViewSet, basename="anomaly-case")
 router.register("approval/submissions", SubmissionViewSet, basename="approval-submission")
 
 urlpatterns = [

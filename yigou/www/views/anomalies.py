@@ -136,8 +136,7 @@ def _back_to_findings(region: str, period: str) -> HttpResponse:
 @require_POST
 @domain_errors
 def finding_scan(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "anomalies.open"):
-        raise PermissionDeniedError()
+    selectors.ensure_may_scan(request.user)
     code, text = request.POST.get("region", "").strip()[:12], request.POST.get("period", "").strip()[:40]
     try:
         region = selectors.scan_region(request.user, code)
