@@ -50,6 +50,7 @@ def test_a_duplicate_is_opened_assigned_explained_and_confirmed_into_a_reversal(
     sign_out(page)
 
     sign_in(page, base, "chuanshan", "/anomalies/cases/")
+    page.wait_for_selector("#case-chart canvas")  # the dashboard's bars drew
     page.click(f"#cases a:has-text('{case.number}')")
     page.wait_for_url(f"{base}/anomalies/cases/{case.pk}/")
     page.fill("#id_text", "经核实，B-7 为乡镇汇总时重复导入。")

@@ -5,6 +5,7 @@ period or region is told in Chinese and nothing changes; the case walks assign �
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import openpyxl
@@ -180,6 +181,15 @@ def test_the_case_list_counts_cases_by_child_region(client_for, world, duplicate
     )
     assert re.search(r'data-region="510904000000"><td>安居区</td><td class="num">0</td>', board)
     assert f">{case.number}</a>" in html
+    chart = json.loads(
+        re.search(r'<script id="case-chart-data" type="application/json">(.*?)</script>', html)[1]
+    )
+    names = [r.name for r in world.region("510900000000").children.order_by("code")]
+    assert chart["labels"] == names
+    open_bars = dict(zip(names, chart["series"][0]["values"], strict=True))
+    assert (
+        chart["series"][0]["name"] == "核查中" and open_bars["船山区"] == 1 and sum(open_bars.values()) == 1
+    )
     assert (
         "没有符合条件的案件。"
         in client_for("city").get("/anomalies/cases/?status=confirmed").content.decode()

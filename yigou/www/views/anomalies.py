@@ -180,15 +180,29 @@ def case_list(request: HttpRequest) -> HttpResponse:
             raise
         messages.error(request, exc.message)
         board_region = selectors.scan_region(request.user, "")
+    board = selectors.dashboard(request.user, board_region)
     context = {
         "page": paginate(request, rows),
         "f": f,
         "status_options": CASE_STATUS_OPTIONS,
         "region_options": region_options(request.user, include_home=True),
-        "board": selectors.dashboard(request.user, board_region),
+        "board": board,
+        "board_chart": _board_chart(board),
         "may_view_findings": can(request.user, "anomalies.view"),
     }
     return render(request, "anomalies/case_list.html", context)
+
+
+def _board_chart(board: selectors.Dashboard) -> dict[str, Any]:
+    """The dashboard's counts as the stacked bars of the cases page: one bar per child region."""
+    return {
+        "labels": [r.region.name for r in board.rows],
+        "series": [
+            {"name": "核查中", "values": [r.open for r in board.rows]},
+            {"name": "已查实", "values": [r.confirmed for r in board.rows]},
+            {"name": "已排除", "values": [r.dismissed for r in board.rows]},
+        ],
+    }
 
 
 def _people(case: Investigation, actor: Any) -> list[tuple[str, str]]:
