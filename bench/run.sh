@@ -22,7 +22,12 @@ fresh_database() {  # $1: name — prints the DATABASE_URL of a new, migrated, e
 # BENCHES="orders" runs only those named (supply: the unsold-produce scan; anomalies: the fake-figure scan of one
 # county-year; both PostgreSQL only).
 for bench in ${BENCHES:-registry ledger orders supply anomalies}; do
-  export DATABASE_URL="$(fresh_database "yigou_bench_$bench")"
+  # BENCH_REUSE=1 keeps a database an earlier run generated (the benches that support it skip generation).
+  if [ "${BENCH_REUSE:-}" = 1 ] && psql "$PG_ADMIN_URL/yigou_bench_$bench" -qAtc "select 1" >/dev/null 2>&1; then
+    export DATABASE_URL="$PG_ADMIN_URL/yigou_bench_$bench"
+  else
+    export DATABASE_URL="$(fresh_database "yigou_bench_$bench")"
+  fi
   $PY -m yigou.manage migrate --no-input -v0
   $PY "bench/$bench.py" | tee "bench/out/$bench.txt"
 done
