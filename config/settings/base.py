@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "yigou.approval",
     "yigou.supply",
     "yigou.anomalies",
+    "yigou.income",
     "yigou.demo",
     "yigou.api",
     "yigou.www",

@@ -227,6 +227,10 @@ RULES: dict[str, Rule] = {
     "anomalies.investigation": Rule(region=("region__code",)),
     "anomalies.investigationevent": Rule(region=("case__region__code",)),
     "anomalies.casefile": Rule(region=("case__region__code",)),
+    # A household's income card and its 三保障 checks belong to its village: offices over it and the village's staff
+    # read them (capability `income.view`); units and producers never see a household's income.
+    "income.incomeentry": Rule(region=("household__village__code",)),
+    "income.securitycheck": Rule(region=("household__village__code",)),
     "approval.submission": Rule(region=("region__code",)),
     "approval.step": Rule(region=("submission__region__code",)),
     "approval.lock": Rule(region=("region_code",)),
@@ -250,7 +254,7 @@ RULES: dict[str, Rule] = {
 }
 
 # Reference data every signed-in user may read in full (names of places are public).
-OPEN_MODELS = {"regions.region"}
+OPEN_MODELS = {"regions.region", "income.monitoringline"}  # monitoring lines are published policy
 
 
 def _condition(scope: Scope, rule: Rule) -> Q | None:
@@ -410,6 +414,14 @@ for _role in (Role.ADMIN, Role.OFFICE):
     CAPABILITIES[_role] |= {"anomalies.decide"}
 for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE):
     CAPABILITIES[_role] |= {"anomalies.explain"}
+
+
+# The income card and return-to-poverty monitoring: offices, village staff and auditors read cards and run the scan;
+# offices and village staff (who do the 入户调查) record income entries, corrections and 三保障 checks.
+for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE, Role.AUDITOR):
+    CAPABILITIES[_role] |= {"income.view"}
+for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE):
+    CAPABILITIES[_role] |= {"income.record"}
 
 
 def can(user: Any, capability: str) -> bool:
