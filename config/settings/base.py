@@ -254,6 +254,11 @@ YIGOU_ANOMALY_RULES: dict[str, dict[str, Any]] = {
     # A household's sales of a product within a supply entry's window above its stated quantity × (1 + `margin`).
     "beyond_supply": {"margin": "0.20"},
 }
+# Return-to-poverty monitoring (yigou monitoring scan), per household and year, against the province's monitoring line
+# (income.MonitoringLine). (a) The projected per-capita net income — for now the year's income card — below the line ×
+# `factor`; (b) a fall of the per-capita net income against the previous year by more than `fall_share` of it, and by
+# more than `sudden_share`: a sudden severe difficulty (突发严重困难户). Equal to a threshold is not flagged.
+YIGOU_MONITORING_RULES: dict[str, Any] = {"factor": "1.5", "fall_share": "0.30", "sudden_share": "0.50"}
 # Notices (yigou.notices): the class that sends a notice out as a text message to recipients with a phone on file.
 # ConsoleBackend prints one line per message (phone masked); LocmemBackend keeps them in `outbox` (tests); an SMS
 # or WeChat gateway is a MessageBackend subclass with one method, `send(phone, text) -> bool`, named here.
