@@ -11,14 +11,16 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 
+from tests.anomalies.conftest import sell as sell_at
 from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.core.models import AuditEntry
 from yigou.ledger.services import LineInput, PurchaseInput, purchase_record, purchase_reverse
-from yigou.supply import services
+from yigou.supply import monitoring, services
 from yigou.supply.models import SupplyEntry, Warning
 
 pytestmark = pytest.mark.django_db
@@ -346,3 +348,27 @@ def test_a_presale_item_with_stock_left_near_closing_is_warned_unless_a_supply_e
     )
     rows = scan_json()
     assert [(r["supply_id"] is not None, r["quantity_left"]) for r in rows] == [(True, "850")]
+
+
+@pytest.mark.parametrize(
+    ("prices", "expected"),
+    [
+        (["5.50", "5.51", "6.00", "7.00"], Decimal("5.755")),  # even count: the mean of the two middle prices
+        (["5.50", "5.60", "6.00", "7.00"], Decimal("5.80")),
+        (["4.00", "9.00", "5.00"], Decimal("5.00")),
+    ],
+)
+def test_the_recent_median_price_is_the_same_on_every_database(world, prices, expected):
+    for price in prices:
+        sell_at(
+            world,
+            world.households["zhang"],
+            "2",
+            price,
+            day=dt.date(2018, 5, 10),
+            product="土豆",
+            unit="公斤",
+        )
+    found = monitoring._recent_prices([SimpleNamespace(name="土豆")], dt.date(2018, 5, 20))
+    assert found == {("土豆", "公斤"): expected}
+    assert str(found[("土豆", "公斤")]) == str(expected)

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from yigou.core.sessions import without_jit
 from yigou.ledger.models import Purchase, PurchaseLine
 from yigou.market.models import OrderLine, PreSaleItem, ReferencePrice
 from yigou.market.ordering import LIVE
@@ -251,18 +252,35 @@ def _ordered(entries: list[OnSale]) -> dict[tuple[Any, ...], Decimal]:
 
 
 def _recent_prices(entries: list[OnSale], day: dt.date) -> dict[tuple[str, str], Decimal]:
-    """Median unit price per (product, unit) over the last N days, across every seller."""
+    """Median unit price per (product, unit) over the last N days, across every seller. PostgreSQL computes it
+    (percentile_cont: the mean of the two middle prices for an even count, as statistics.median), rounded to the
+    tenth of a cent that mean can have; other databases get the prices and take the median here."""
     since = day - dt.timedelta(days=int(settings.YIGOU_WARNING_PRICE_DAYS))
     rows = PurchaseLine.objects.filter(
         purchase__date__gte=since,
         purchase__date__lte=day,
         product__in={e.name for e in entries},
         quantity__gt=0,
-    ).values_list("product", "unit", "unit_price")
+    )
+    if connection.vendor == "postgresql":
+        sql, params = rows.values_list("product", "unit", "unit_price").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT product, unit, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY unit_price)::numeric, 3) "
+                f"FROM ({sql}) AS recent GROUP BY product, unit",
+                params,
+            )
+            return {(product, unit): _as_median(middle) for product, unit, middle in cursor.fetchall()}
     prices: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    for product, unit, price in rows:
+    for product, unit, price in rows.values_list("product", "unit", "unit_price"):
         prices[(product, unit)].append(price)
     return {key: Decimal(str(median(values))) for key, values in prices.items()}
+
+
+def _as_median(value: Decimal) -> Decimal:
+    """PostgreSQL's 5.500 written as statistics.median writes the same median of cent prices: 5.50 (and 5.505)."""
+    cents = value.quantize(Decimal("0.01"))
+    return cents if cents == value else value
 
 
 def _references(entries: list[OnSale], day: dt.date) -> dict[int, Decimal]:
@@ -291,7 +309,8 @@ def scan(day: dt.date, region: str = "") -> list[Finding]:
     entries = [OnSale(*row) for row in entries_on_sale(day, region).values_list(*SCANNED)]
     if not entries:
         return presale_findings(day, region, covered=set())
-    sold, ordered, prices = _sold(day, region), _ordered(entries), _recent_prices(entries, day)
+    with without_jit():
+        sold, ordered, prices = _sold(day, region), _ordered(entries), _recent_prices(entries, day)
     references, rules = _references(entries, day), thresholds()
     findings = []
     for e in entries:
