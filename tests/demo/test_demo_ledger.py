@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count, Sum
 
+from yigou.anomalies.models import Investigation
 from yigou.core.models import AuditEntry
 from yigou.core.periods import parse_period
+from yigou.demo.anomalies import PLANTED
 from yigou.ledger.models import Beneficiary, Purchase
 from yigou.ledger.table import build_table
 from yigou.ledger.verify import verify
@@ -26,13 +28,15 @@ JAN_APR = (dt.date(2018, 1, 1), dt.date(2018, 4, 30))
 
 def test_the_ledger_holds_an_exact_number_of_purchases():
     # 2018's ledger; this year's paid platform orders (source "order") are tested in test_demo_orders.
-    assert Purchase.objects.exclude(source="order").count() == 880
+    assert Purchase.objects.exclude(source="order").count() == 900
     # 867 imported in one table, one of them reversed (the reversal keeps the source); 9 entered one by one
-    # plus the re-entry of the corrected one and the reversal of a duplicate entry; and today's canteen purchase
-    # of the supply season's 鸭蛋 (demo/supply.py), which closes its quick-response case.
+    # plus the re-entry of the corrected one and the reversal of a duplicate entry; today's canteen purchase
+    # of the supply season's 鸭蛋 (demo/supply.py), which closes its quick-response case; and the 19 fake
+    # figures planted in 船山区 (demo/anomalies.py) with the reversal of the copy its confirmed case found.
     assert Purchase.objects.filter(source="import").count() == 868
-    assert Purchase.objects.filter(source="page").count() == 12
-    assert Purchase.objects.filter(date__year=2018).count() == 879
+    assert Purchase.objects.filter(source="page").count() == 32
+    assert Purchase.objects.filter(date__year=2018).count() == 899
+    assert Purchase.objects.filter(external_id__startswith=PLANTED).count() == 19
 
 
 def test_the_statistics_agree_with_the_raw_ledger():
@@ -48,31 +52,39 @@ def test_purchases_come_through_every_channel_buyer_and_attribution():
             Purchase.objects.filter(date__year=2018).values_list(column).annotate(n=Count("id")).order_by()
         )
 
+    # With the planted fake figures: 5 canteen, 7 contract and 12 onsite purchases (demo/anomalies.py).
     assert kinds("channel") == {
-        "canteen": 154,
-        "contract": 146,
+        "canteen": 155,
+        "contract": 153,
         "ecommerce": 77,
-        "onsite": 252,
+        "onsite": 264,
         "outlet": 145,
         "platform_832": 105,
     }
     assert kinds("buyer_kind") == {
-        "cadre": 250,
-        "canteen": 154,
+        "cadre": 260,
+        "canteen": 155,
         "enterprise": 57,
-        "individual": 136,
+        "individual": 138,
         "social_org": 51,
-        "unit": 231,
+        "unit": 238,
     }
-    assert kinds("attribution") == {"coop_shares": 120, "entered": 88, "equal_linked": 145, "self": 526}
-    assert kinds("seller_kind") == {"cooperative": 246, "enterprise": 106, "family_farm": 1, "household": 526}
+    assert kinds("attribution") == {"coop_shares": 120, "entered": 88, "equal_linked": 145, "self": 546}
+    assert kinds("seller_kind") == {"cooperative": 246, "enterprise": 106, "family_farm": 1, "household": 546}
 
 
 def test_some_purchases_were_reversed_with_an_audited_reason():
     reversals = Purchase.objects.filter(reverses__isnull=False).order_by("id")
+    confirmed = Investigation.objects.get(status="confirmed")  # its number holds the day the demo was loaded
     assert [(r.note, r.reverses.external_id, r.total, r.total == -r.reverses.total) for r in reversals] == [
         ("村文书重复登记同一笔购买，冲销重复记录", None, Decimal("-62.40"), True),
         ("数量按实际的两倍录入，冲销后按实际重新登记", "DEMO-2018-000117", Decimal("-179.40"), True),
+        (
+            f"核查案件 {confirmed.number} 查实：重复录入属实，冲销重复记录",
+            "CSQ-2018-0117",
+            Decimal("-538.00"),
+            True,
+        ),
     ]
     corrected = Purchase.objects.get(note="更正 DEMO-2018-000117")
     assert (corrected.total, Purchase.objects.filter(reverses=corrected).exists()) == (

@@ -53,4 +53,4 @@ def test_two_loads_in_fresh_databases_are_identical(db):
         ["510903197312260013", "510903197202030006", "510903194811240013"],
     )
     assert len(one[3]) == 60
-    assert len(one[4]) == 306  # with the supply season's 鸭蛋 sale
+    assert len(one[4]) == 326  # with the supply season's 鸭蛋 sale and the 20 of the planted fake figures

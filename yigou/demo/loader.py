@@ -14,6 +14,7 @@ from yigou.accounts.models import User
 from yigou.accounts.services import system_actor
 from yigou.registry.models import Household
 
+from .anomalies import build_anomalies
 from .assist import build_assist
 from .certification import build_certification
 from .contracts import build_contracts
@@ -79,7 +80,9 @@ def load_demo(*, households: int = DEFAULT_HOUSEHOLDS, say: Callable[[str], None
         build_contracts(users=users, today=today, say=say)
         build_shares(users=users, today=today, say=say)
         build_supply(users=users, today=today, say=say)
-        build_reporting(users=users, say=say)  # last: approving a month locks it
+        build_reporting(users=users, say=say)  # approving a month locks it: nothing is recorded in it after
+        # Last, on everything else: fake figures planted in 船山区, the scan of 2018 and cases in every state.
+        anomalies = build_anomalies(users=users, households=homes, units=units, today=today, say=say)
     counts = {
         "villages": len(regions.all_villages()),
         "poor_villages": sum(1 for v in regions.all_villages() if v.poor_since),
@@ -93,9 +96,11 @@ def load_demo(*, households: int = DEFAULT_HOUSEHOLDS, say: Callable[[str], None
         "users": len(users),
         "outlets": sum(len(found) for found in market.outlets.values()),
         "activities": len(market.activities),
-        "purchases": ledger.purchases,
-        "reversals": ledger.reversals,
+        "purchases": ledger.purchases + len(anomalies.planted) + anomalies.reversals,
+        "reversals": ledger.reversals + anomalies.reversals,
         "presale_lists": len(orders.lists),
         "orders": len(orders.orders),
+        "findings": anomalies.findings.total(),
+        "cases": anomalies.cases.total(),
     }
     return Summary(counts=counts, seconds=time.perf_counter() - started)

@@ -28,6 +28,8 @@ LABELS = {
     "reversals": "其中冲销",
     "presale_lists": "预售清单",
     "orders": "订单",
+    "findings": "虚假数据疑点",
+    "cases": "核查案件",
 }
 
 
