@@ -1,4 +1,5 @@
-"""`yigou demo --households 200`: 2018's outlets, activities and purchase ledger, and the statistics they give."""
+"""`yigou demo --households 200`: 2018's outlets, activities and purchase ledger, and the statistics they give;
+the fake figures planted in 船山区's ledger, the findings of the scan and the investigation cases opened for them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count, Sum
 
-from yigou.anomalies.models import Investigation
+from yigou.accounts.models import User
+from yigou.anomalies import selectors
+from yigou.anomalies.models import Finding, Investigation
 from yigou.core.models import AuditEntry
 from yigou.core.periods import parse_period
 from yigou.demo.anomalies import PLANTED
@@ -17,6 +20,7 @@ from yigou.ledger.table import build_table
 from yigou.ledger.verify import verify
 from yigou.market.enums import OutletKind
 from yigou.market.models import Activity, Outlet
+from yigou.notices.models import Notice
 from yigou.regions.models import Region
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_output")]
@@ -143,3 +147,127 @@ def test_poor_households_of_the_table_are_the_distinct_registered_beneficiaries(
     table = build_table(Region.objects.get(code=CITY), parse_period("2018-01..2018-04"))
     assert table.total.values["poor_households"] == expected
     assert expected == 63
+
+
+CHUANSHAN = "510903000000"
+
+
+def _externals(finding):
+    return [external for _, external in finding.purchases]
+
+
+def _planted(first, last):
+    return [f"{PLANTED}{n:04d}" for n in range(first, last + 1)]
+
+
+def test_the_fake_figures_are_planted_in_one_county_by_its_staff():
+    planted = Purchase.objects.filter(external_id__startswith=PLANTED)
+    assert planted.count() == 19
+    assert set(planted.values_list("county_code", flat=True)) == {CHUANSHAN}
+    recorded = dict(planted.values_list("recorded_by__username").annotate(n=Count("id")).order_by())
+    assert recorded == {"chuanshan": 18, "village": 1}
+    batch = planted.filter(buyer_kind="cadre")
+    assert (batch.count(), set(batch.values_list("total", flat=True))) == (10, {Decimal("300.00")})
+    assert batch.values("seller_household").distinct().count() == 10
+    assert set(batch.values_list("date", flat=True)) == {dt.date(2018, 9, 21)}
+
+
+def test_the_scan_finds_every_planted_pattern_and_nothing_else_in_the_county():
+    found = Finding.objects.order_by("rule", "id")
+    assert dict(found.values_list("rule").annotate(n=Count("id")).order_by()) == {
+        "batch": 1,
+        "duplicate": 2,
+        "price": 1,
+        "volume": 1,
+    }
+    assert [(f.rule, f.region_id[:6], f.scope_code, _externals(f)) for f in found] == [
+        ("batch", "510903", CHUANSHAN, _planted(201, 210)),
+        ("duplicate", "510903", CHUANSHAN, ["CSQ-2018-0101", "CSQ-2018-0117"]),
+        ("duplicate", "510903", CHUANSHAN, ["CSQ-2018-0152", "CSQ-2018-0160"]),
+        ("price", "510903", CHUANSHAN, ["CSQ-2018-0401"]),
+        ("volume", "510903", CHUANSHAN, _planted(301, 304)),
+    ]
+    batch = found.get(rule="batch")
+    assert batch.region_id == CHUANSHAN  # ten households of several townships: the county's finding
+    assert "10 个不同销售方各购买一次，金额均为 300元" in batch.evidence
+    assert "的 11.6 倍" in found.get(rule="volume").evidence
+    # The city's audit bureau sees them all on its findings page.
+    auditor = User.objects.get(username="auditor")
+    shown = selectors.findings(auditor, region=Region.objects.get(code=CITY), period=parse_period("2018"))
+    assert shown.count() == 5
+
+
+def test_the_cases_stand_in_every_state_with_the_right_people():
+    rows = Investigation.objects.select_related("finding", "opened_by", "assignee", "decided_by")
+    by_status = {case.status: case for case in rows}
+    assert rows.count() == 5
+    assert sorted(by_status) == ["assigned", "confirmed", "dismissed", "explained", "open"]
+
+    def who(user):
+        return user.username if user else None
+
+    assert {
+        status: (
+            case.finding.rule,
+            who(case.opened_by),
+            who(case.assignee),
+            who(case.decided_by),
+            [e.kind for e in case.events.all()],
+        )
+        for status, case in by_status.items()
+    } == {
+        "open": ("price", "auditor", None, None, ["opened"]),
+        "assigned": ("duplicate", "auditor", "chuanshan", None, ["opened", "assigned"]),
+        "explained": ("batch", "auditor", "chuanshan", None, ["opened", "assigned", "explained"]),
+        "confirmed": (
+            "duplicate",
+            "auditor",
+            "chuanshan",
+            "city",
+            ["opened", "assigned", "explained", "confirmed"],
+        ),
+        "dismissed": (
+            "volume",
+            "city",
+            "chuanshan",
+            "city",
+            ["opened", "assigned", "explained", "dismissed"],
+        ),
+    }
+    assert by_status["explained"].explanation.startswith("经核实，该干部当日受单位工会委托")
+    assert by_status["dismissed"].decision == "该户为种植大户，销量与种植面积相符，排除疑点"
+    # Each assignment tells the county office; each explanation tells whoever opened the case.
+    notices = Notice.objects.filter(kind="investigation").values_list("recipient__username")
+    assert dict(notices.annotate(n=Count("id")).order_by()) == {"chuanshan": 4, "auditor": 2, "city": 1}
+
+
+def test_the_confirmed_case_reversed_exactly_the_duplicate_copy():
+    confirmed = Investigation.objects.get(status="confirmed")
+    assert (confirmed.reversed_count, confirmed.reversed_amount) == (1, Decimal("538.00"))
+    reversals = Purchase.objects.filter(reverses__external_id__startswith=PLANTED)
+    assert [(r.reverses.external_id, r.total) for r in reversals] == [("CSQ-2018-0117", Decimal("-538.00"))]
+    first = Purchase.objects.get(external_id="CSQ-2018-0101")
+    assert not Purchase.objects.filter(reverses=first).exists()
+
+
+def test_the_rules_flag_almost_nothing_that_was_not_planted():
+    planted = Purchase.objects.filter(external_id__startswith=PLANTED).values_list("id", flat=True)
+    live = set(
+        Purchase.objects.filter(
+            region__code__startswith="5109", date__year=2018, reverses__isnull=True, reversal__isnull=True
+        )
+        .exclude(id__in=planted)
+        .values_list("id", flat=True)
+    )
+    flagged = {pk for finding in Finding.objects.all() for pk in finding.purchase_ids} & live
+    assert (len(flagged), len(live)) == (0, 875)
+    assert len(flagged) / len(live) <= 0.01
+
+
+def test_the_load_reports_the_findings_and_cases(demo_output):
+    assert "疑点 5 条（同日批量等额购买 1，重复录入 2，价格异常 1，销量异常（同类比较） 1）" in demo_output
+    assert (
+        "核查案件 5 件（已立案 1，已交办 1，已说明 1，已查实（已冲销） 1，已排除 1），查实冲销 1 笔"
+        in demo_output
+    )
+    assert "，虚假数据疑点 5，核查案件 5。" in demo_output.splitlines()[-1]
