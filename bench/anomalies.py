@@ -32,7 +32,7 @@ django.setup()
 from django.db import connection
 
 from bench import ledger_data
-from bench.stats import timed
+from bench.stats import execute, fetch, timed
 from yigou.anomalies import scan as anomaly_scan
 from yigou.anomalies.rules.base import LIVE, Scope
 from yigou.core.periods import parse_period
@@ -56,17 +56,6 @@ PRODUCTS = [
     ("核桃", "公斤", "30.00", 6),
     ("蜂蜜", "斤", "40.00", 4),
 ]
-
-
-def execute(sql: str, params=None) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def fetch(sql: str, params=None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def county_code() -> str:

@@ -1,9 +1,11 @@
-"""Printing a benchmark's throughput, latency percentiles and its ratio to the raw database."""
+"""Printing a benchmark's throughput, latency percentiles and its ratio to the raw database; raw SQL helpers."""
 
 from __future__ import annotations
 
 import statistics
 import time
+
+from django.db import connection
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -35,3 +37,15 @@ def timed(label: str, func, *args, **kwargs):
     result = func(*args, **kwargs)
     print(f"  {label}: {time.perf_counter() - start:.1f} s")
     return result
+
+
+# Raw SQL for the benches' data and baselines, on the connection Django set up.
+def execute(sql: str, params=None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def fetch(sql: str, params=None) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -43,7 +43,7 @@ django.setup()
 from django.db import connection, transaction
 
 from bench import ledger_data
-from bench.stats import report, timed
+from bench.stats import execute, fetch, report, timed
 from yigou.accounts.models import User
 from yigou.market.models import Order, OrderLine, PreSaleItem, PreSaleList, ReferencePrice
 from yigou.registry.models import Producer
@@ -80,17 +80,6 @@ PRODUCTS = [
     ("蜂蜜", "斤", "processed", "40.00", "ambient"),
 ]
 BY_NAME = {p[0]: p for p in PRODUCTS}
-
-
-def execute(sql: str, params=None) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def fetch(sql: str, params=None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 # --- data ---------------------------------------------------------------------------------------------------
