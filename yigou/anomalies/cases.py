@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -92,12 +92,7 @@ def case_open(*, actor: Any, finding: Finding, note: str = "") -> Investigation:
     if Investigation.objects.filter(finding=finding).exists():
         raise DomainError("invalid_input", detail=f"该疑点已立案（{finding.case.number}），不能重复立案")
     now = timezone.now()
-    case = Investigation.objects.create(
-        number=f"HC{timezone.localdate(now):%Y%m%d}-{finding.pk:06d}",
-        finding=finding,
-        region_id=finding.region_id,
-        opened_by=actor,
-    )
+    case = _create_numbered(finding, actor, timezone.localdate(now))
     _step(
         case,
         InvestigationStep.OPENED,
@@ -106,6 +101,22 @@ def case_open(*, actor: Any, finding: Finding, note: str = "") -> Investigation:
         now,
     )
     return case
+
+
+def _create_numbered(finding: Finding, actor: Any, day: dt.date) -> Investigation:
+    """HCyyyymmdd-NNNN, the day's cases counted: the same cases give the same numbers in any database (a row id
+    would not). Two cases opened at once may draw the same number; the second takes the next."""
+    prefix = f"HC{day:%Y%m%d}-"
+    taken = Investigation.objects.filter(number__startswith=prefix).count()
+    for n in range(taken + 1, taken + 6):
+        try:
+            with transaction.atomic():
+                return Investigation.objects.create(
+                    number=f"{prefix}{n:04d}", finding=finding, region_id=finding.region_id, opened_by=actor
+                )
+        except IntegrityError:
+            continue
+    raise DomainError("invalid_input", detail="同时立案的案件过多，请稍后重试")
 
 
 def possible_assignees(case: Investigation) -> list[User]:
