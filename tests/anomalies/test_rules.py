@@ -16,6 +16,7 @@ from yigou.anomalies.rules import batches, deadline, digits, duplicates, househo
 from yigou.anomalies.rules.base import Scope
 from yigou.anomalies.statistics import benford_mad, chi2_sf, modified_z, robust_spread
 from yigou.core.periods import parse_period
+from yigou.ledger.buyers import buyer_label
 from yigou.ledger.models import Purchase
 from yigou.registry.enums import EventKind
 from yigou.registry.services import household_record_event
@@ -69,6 +70,23 @@ def test_one_buyer_buying_the_same_amount_from_five_households_on_one_day(world,
         ("batch", 80, 5, Decimal("500.00"))
     ]
     assert "向 5 个不同销售方各购买一次，金额均为 100元" in found[0].evidence
+
+
+def test_a_cadre_buyer_is_named_by_the_cadre_not_by_the_internal_key(world, peers):
+    chen = world.cadres["chen"]
+    for household in peers[:5]:
+        sell(
+            world, household, quantity="5", price="20.00", buyer_kind="cadre", buyer_cadre=chen, buyer_name=""
+        )
+    [found] = batches.find(scope(world))
+    assert "购买方“陈立”于" in found.evidence and "cadre:" not in found.evidence
+
+
+def test_an_organisational_buyer_with_no_record_left_is_named_by_its_kind():
+    assert buyer_label("unit:999999") == "单位（999999）"
+    assert buyer_label("person:abc") == "个人购买人"
+    assert buyer_label("anon:abc") == "匿名购买人"
+    assert buyer_label("cadre:7", "王五") == "王五"
 
 
 def test_four_households_or_unequal_amounts_are_not_a_batch(world, peers):

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from yigou.assist.enums import UnitKind
+from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core.crypto import lookup_hash
 from yigou.core.errors import DomainError
 
@@ -53,3 +54,23 @@ def buyer_key(data: Any) -> str:
         name = (data.buyer_name or "").strip()
         return f"person:{lookup_hash(name)[:32]}" if name else f"anon:{uuid.uuid4().hex}"
     return f"{kind}:{data.buyer_unit.pk}"
+
+
+def buyer_label(key: str, name: str = "") -> str:
+    """The buyer as a clerk knows it: the name written on the purchase, else the unit's or cadre's name behind the
+    key (organisational purchases leave `buyer_name` empty), else 个人/匿名 — never the internal key itself."""
+    if name:
+        return name
+    kind, _, ref = key.partition(":")
+    if kind == BuyerKind.CADRE:
+        return _named(Cadre, ref, "干部")
+    if kind in UNIT_KINDS:
+        return _named(AssistingUnit, ref, "单位")
+    return "匿名购买人" if kind == "anon" else "个人购买人"
+
+
+def _named(model: Any, ref: str, fallback: str) -> str:
+    found = (
+        model.objects.filter(pk=int(ref)).values_list("name", flat=True).first() if ref.isdigit() else None
+    )
+    return found or f"{fallback}（{ref}）"

@@ -8,6 +8,8 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
+from yigou.ledger.buyers import buyer_label
+
 from ..enums import RuleCode
 from .base import Raised, Scope, clamp_score, decimal, fetch, live_cte, threshold, yuan
 
@@ -52,7 +54,7 @@ def _raised(rows: list[tuple[Any, ...]], centre: Decimal, least: int) -> Raised:
         else f"金额在 {yuan(min(amounts))} 至 {yuan(max(amounts))} 之间"
     )
     evidence = (
-        f"购买方“{rows[0][3] or rows[0][2]}”于 {rows[0][4]} 向 {sellers} 个不同销售方各购买一次，{same}"
+        f"购买方“{buyer_label(rows[0][2], rows[0][3])}”于 {rows[0][4]} 向 {sellers} 个不同销售方各购买一次，{same}"
         f"（中位数 {yuan(centre)}），合计 {yuan(sum(amounts))}。同一天向多户等额购买，需核实是否真实发生。"
     )
     regions = sorted({r[5] for r in rows})

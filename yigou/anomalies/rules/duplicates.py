@@ -8,6 +8,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from yigou.ledger.buyers import buyer_label
+
 from ..enums import RuleCode
 from .base import MILLI, Raised, Scope, decimal, fetch, live_cte, plain, threshold, yuan
 
@@ -51,7 +53,7 @@ def find(scope: Scope) -> list[Raised]:
                 "external": external,
                 "region": region,
                 "key": (buyer, household, producer, str(day), str(decimal(total))),
-                "name": name or buyer,
+                "name": buyer_label(buyer, name),
                 "day": day,
                 "total": decimal(total),
                 "lines": [],
