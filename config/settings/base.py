@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "yigou.supply",
     "yigou.anomalies",
     "yigou.income",
+    "yigou.benefits",
     "yigou.demo",
     "yigou.api",
     "yigou.www",

@@ -175,6 +175,14 @@ BUYBACK = Rule(
     spans_many=frozenset({"region"}),
 )
 
+BENEFIT_FUND = Rule(region=("region__code",), producer=("holder_id",))
+PV_STATION = Rule(region=("region__code", "villages__village__code"), spans_many=frozenset({"region"}))
+DISTRIBUTION = Rule(
+    region=("region__code", "station__villages__village__code", "allocations__household__village__code"),
+    producer=("producer_id",),
+    spans_many=frozenset({"region"}),
+)
+
 RULES: dict[str, Rule] = {
     "registry.household": HOUSEHOLD,
     "registry.member": HOUSEHOLD.via("household"),
@@ -231,6 +239,24 @@ RULES: dict[str, Rule] = {
     # read them (capability `income.view`); units and producers never see a household's income.
     "income.incomeentry": Rule(region=("household__village__code",)),
     "income.securitycheck": Rule(region=("household__village__code",)),
+    # Benefit distribution: a cooperative's book and capital follow the cooperative; a fund its region and holder; a PV
+    # station its region and the villages sharing it; a distribution its region, its producer, its station's villages and
+    # the villages of the households it pays.
+    "benefits.bookentry": PRODUCER.via("producer"),
+    "benefits.capitalaccount": PRODUCER.via("producer"),
+    "benefits.assetfund": BENEFIT_FUND,
+    "benefits.fundhousehold": BENEFIT_FUND.via("fund"),
+    "benefits.pvstation": PV_STATION,
+    "benefits.stationvillage": PV_STATION.via("station"),
+    "benefits.pvmonth": PV_STATION.via("station"),
+    "benefits.welfarepost": Rule(region=("village__code",)),
+    "benefits.postmonth": Rule(region=("post__village__code",)),
+    "benefits.distribution": DISTRIBUTION,
+    "benefits.allocation": DISTRIBUTION.via("distribution"),
+    "benefits.planuse": DISTRIBUTION.via("distribution"),
+    "benefits.piecework": DISTRIBUTION.via("distribution"),
+    "benefits.objection": DISTRIBUTION.via("distribution"),
+    "benefits.event": DISTRIBUTION.via("distribution"),
     "approval.submission": Rule(region=("region__code",)),
     "approval.step": Rule(region=("submission__region__code",)),
     "approval.lock": Rule(region=("region_code",)),
@@ -422,6 +448,17 @@ for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE, Role.AUDITOR):
     CAPABILITIES[_role] |= {"income.view"}
 for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE):
     CAPABILITIES[_role] |= {"income.record"}
+
+# Benefit distribution: offices, village staff and cooperatives/enterprises keep the books and draw up plans; the
+# holder approves its own plan, the township office reviews, publishes and pays (payments write income entries).
+for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE, Role.AUDITOR, Role.PRODUCER):
+    CAPABILITIES[_role] |= {"benefits.view"}
+for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE, Role.PRODUCER):
+    CAPABILITIES[_role] |= {"benefits.manage", "benefits.approve"}
+for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE):
+    CAPABILITIES[_role] |= {"benefits.object"}
+for _role in (Role.ADMIN, Role.OFFICE):
+    CAPABILITIES[_role] |= {"benefits.review", "benefits.pay"}
 
 
 def can(user: Any, capability: str) -> bool:
