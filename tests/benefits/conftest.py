@@ -59,6 +59,10 @@ def entry(world, member, amount: str, day=dt.date(YEAR, 5, 1)):
 
 @pytest.fixture
 def coop(world) -> Coop:
+    return build_coop(world)
+
+
+def build_coop(world) -> Coop:
     admin, producer = world.users["admin"], world.producers["coop"]
     zhang = CoopMember.objects.get(producer=producer, household=world.households["zhang"])
     wang = registry.coop_member_add(

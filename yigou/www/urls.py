@@ -71,6 +71,8 @@ urlpatterns = [
     path("", include("yigou.www.views.supply_cases")),
     # Fake-figure findings and investigation cases (views/anomalies.py).
     path("", include("yigou.www.views.anomalies")),
+    # Benefit distribution: cooperative surplus, asset income, PV stations, piece work (benefits_urls.py).
+    path("", include("yigou.www.benefits_urls")),
     # The user's own notices (views/notices.py).
     path("", include("yigou.www.views.notices")),
 ]
