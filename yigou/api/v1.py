@@ -8,6 +8,7 @@ from .approval import BulletinView, CompletenessView, SubmissionViewSet
 from .assist import CadreViewSet, UnitViewSet
 from .audit import AuditViewSet
 from .auth import MeView, TokenRevokeView, TokenView
+from .benefits import DistributionViewSet, StationViewSet
 from .buybacks import BuyBackViewSet
 from .contracts import ContractViewSet
 from .households import HouseholdViewSet, MemberViewSet
@@ -43,6 +44,8 @@ router.register("cadres", CadreViewSet, basename="cadre")
 router.register("unit-village-pairings", VillagePairingViewSet, basename="unit-village-pairing")
 router.register("cadre-household-pairings", HouseholdPairingViewSet, basename="cadre-household-pairing")
 router.register("audit", AuditViewSet, basename="audit")
+router.register("benefits/distributions", DistributionViewSet, basename="benefit-distribution")
+router.register("benefits/stations", StationViewSet, basename="benefit-station")
 router.register("purchases", PurchaseViewSet, basename="purchase")
 router.register("outlets", OutletViewSet, basename="outlet")
 router.register("activities", ActivityViewSet, basename="activity")

@@ -21,6 +21,7 @@ from yigou.registry.enums import ProducerKind
 from yigou.registry.models import CoopMember, Producer
 
 from .checks import money, number
+from .compute import CENT
 from .enums import AccountKind, Kind, Source, Status
 from .models import BookEntry, CapitalAccount, Distribution
 
@@ -156,7 +157,10 @@ def trading_volumes(
     )
     zero = Decimal("0.00")
     return {
-        m.pk: (book.get(m.pk) or zero, (ledger.get(m.household_id) or zero) if m.household_id else zero)
+        m.pk: (
+            (book.get(m.pk) or zero).quantize(CENT),
+            ((ledger.get(m.household_id) or zero) if m.household_id else zero).quantize(CENT),
+        )
         for m in members
     }
 

@@ -216,7 +216,7 @@ class UseInput:
 
 def year_revenue(station: PvStation, year: int) -> Decimal:
     total = PvMonth.objects.filter(station=station, year=year).aggregate(s=Sum("revenue"))["s"]
-    return total or Decimal("0.00")
+    return (total or Decimal(0)).quantize(compute.CENT)
 
 
 def village_revenue(station: PvStation, year: int) -> dict[str, Decimal]:
@@ -229,7 +229,7 @@ def village_revenue(station: PvStation, year: int) -> dict[str, Decimal]:
 def post_pay(station: PvStation, year: int) -> dict[int, Decimal]:
     """post id → the year's pay from the attendance recorded."""
     rows = PostMonth.objects.filter(post__station=station, year=year).values("post_id").annotate(s=Sum("pay"))
-    return {r["post_id"]: r["s"] for r in rows}
+    return {r["post_id"]: r["s"].quantize(compute.CENT) for r in rows}
 
 
 def _check_uses(station: PvStation, year: int, uses: list[UseInput]) -> list[PlanUse]:

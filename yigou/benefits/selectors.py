@@ -16,6 +16,7 @@ from yigou.accounts.scope import can, get_visible, restrict
 from yigou.core.errors import PermissionDeniedError
 from yigou.registry.models import CoopMember, Household, Producer
 
+from .compute import CENT
 from .enums import Kind, Status
 from .models import (
     Allocation,
@@ -152,7 +153,7 @@ def _per_kw(year: int, rows: QuerySet[PvStation]) -> dict[int, tuple[PvStation, 
         .values_list("station_id", "s")
     )
     return {
-        s.pk: (s, energy[s.pk], (energy[s.pk] / s.capacity_kw).quantize(Decimal("0.01")))
+        s.pk: (s, energy[s.pk].quantize(CENT), (energy[s.pk] / s.capacity_kw).quantize(CENT))
         for s in rows
         if s.pk in energy
     }
