@@ -16,6 +16,7 @@ from yigou.registry.models import Household
 
 from .anomalies import build_anomalies
 from .assist import build_assist
+from .benefits import build_benefits
 from .certification import build_certification
 from .contracts import build_contracts
 from .households import build_households
@@ -80,6 +81,7 @@ def load_demo(*, households: int = DEFAULT_HOUSEHOLDS, say: Callable[[str], None
         build_contracts(users=users, today=today, say=say)
         build_shares(users=users, today=today, say=say)
         build_supply(users=users, today=today, say=say)
+        build_benefits(users=users, say=say)
         build_reporting(users=users, say=say)  # approving a month locks it: nothing is recorded in it after
         # Last, on everything else: fake figures planted in 船山区, the scan of 2018 and cases in every state.
         anomalies = build_anomalies(users=users, households=homes, units=units, today=today, say=say)
