@@ -20,12 +20,11 @@ from yigou.accounts.scope import can, named_row
 from yigou.benefits import flow, importing, piecework, plans, selectors
 from yigou.benefits.enums import Kind, Status
 from yigou.benefits.models import Distribution
-from yigou.core.columns import template_bytes
 from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from yigou.core.tabular import read_table
 from yigou.core.xlsx import Sheet, write_workbook
 from yigou.registry.models import Household
 
+from .benefits_upload import handle_upload, refuse_unless_told
 from .common import domain_errors, file_download, paginate
 
 
@@ -50,11 +49,6 @@ class BatchForm(forms.Form):
     def __init__(self, *args: Any, producers: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["producer"].choices = producers  # type: ignore[attr-defined]
-
-
-def _refuse(exc: DomainError) -> None:
-    if isinstance(exc, PermissionDeniedError | NotFoundError):
-        raise exc
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -119,7 +113,7 @@ def surplus_new(request: HttpRequest) -> HttpResponseBase:
                 reserve_rate=data["reserve_rate"], trading_rate=data["trading_rate"],
             )  # fmt: skip
         except DomainError as exc:
-            _refuse(exc)
+            refuse_unless_told(exc)
             error = exc.message
         else:
             messages.success(request, f"已制定方案：{row.title}。")
@@ -147,7 +141,7 @@ def batch_new(request: HttpRequest) -> HttpResponseBase:
                 actor=request.user, producer=producer, year=form.cleaned_data["year"]
             )
         except DomainError as exc:
-            _refuse(exc)
+            refuse_unless_told(exc)
             error = exc.message
         else:
             messages.success(request, f"已建立批次：{row.title}。请导入计件工资。")
@@ -244,7 +238,7 @@ def distribution_step(request: HttpRequest, pk: int, step: str) -> HttpResponseB
             row = run(request.user, row, note)
             text = f"{label}。" + (f"公示至 {row.notice_ends}。" if step == "publish" else "")
     except DomainError as exc:
-        _refuse(exc)
+        refuse_unless_told(exc)
         return distribution_detail(request, pk, error=exc.message)
     messages.success(request, text)
     return redirect("www:benefit", pk=row.pk)
@@ -267,7 +261,7 @@ def objection_add(request: HttpRequest, pk: int) -> HttpResponseBase:
             actor=request.user, distribution=row, text=request.POST.get("text", ""), household=household
         )
     except DomainError as exc:
-        _refuse(exc)
+        refuse_unless_told(exc)
         return distribution_detail(request, pk, error=exc.message)
     messages.success(request, "异议已登记，待乡镇答复。")
     return redirect("www:benefit", pk=row.pk)
@@ -287,7 +281,7 @@ def objection_answer(request: HttpRequest, pk: int, objection_pk: int) -> HttpRe
             actor=request.user, objection=objection, upheld=upheld, text=request.POST.get("answer", "")
         )
     except DomainError as exc:
-        _refuse(exc)
+        refuse_unless_told(exc)
         return distribution_detail(request, pk, error=exc.message)
     messages.success(request, "异议成立，方案已退回修改。" if upheld else "已答复：异议不成立。")
     return redirect("www:benefit", pk=row.pk)
@@ -314,7 +308,7 @@ def distribution_correct(request: HttpRequest, pk: int) -> HttpResponseBase:
             reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
-        _refuse(exc)
+        refuse_unless_told(exc)
         return distribution_detail(request, pk, error=exc.message)
     messages.success(request, f"已登记更正：{fix.title}，须经审核、公示后兑付。")
     return redirect("www:benefit", pk=fix.pk)
@@ -324,24 +318,15 @@ def distribution_correct(request: HttpRequest, pk: int) -> HttpResponseBase:
 @domain_errors
 def piecework_import(request: HttpRequest, pk: int) -> HttpResponseBase:
     row = selectors.distribution(request.user, pk)
-    if request.method != "POST":
-        return file_download(template_bytes("计件工资", importing.PIECE_COLUMNS), "计件工资导入模板.xlsx")
-    upload = request.FILES.get("file")
-    if upload is None:
-        return distribution_detail(request, pk, error="请选择要导入的文件")
-    try:
-        report = importing.import_piecework(
-            actor=request.user, distribution=row, table=read_table(upload.read(), upload.name or ""),
-            dry_run=request.POST.get("dry_run") == "1",
-        )  # fmt: skip
-    except DomainError as exc:
-        _refuse(exc)
-        return distribution_detail(request, pk, error=exc.message)
-    if report.ok and not report.dry_run:
-        messages.success(request, f"已导入 {report.written} 条计件工资。")
-        return redirect("www:benefit", pk=row.pk)
-    return distribution_detail(
-        request, pk, report=report, error="" if report.ok else f"导入未执行：共 {len(report.errors)} 处错误"
+    return handle_upload(
+        request,
+        sheet="计件工资",
+        columns=importing.PIECE_COLUMNS,
+        run=lambda table, dry: importing.import_piecework(
+            actor=request.user, distribution=row, table=table, dry_run=dry
+        ),
+        page=lambda **extra: distribution_detail(request, pk, **extra),
+        done=lambda r: (f"已导入 {r.written} 条计件工资。", redirect("www:benefit", pk=row.pk)),
     )
 
 

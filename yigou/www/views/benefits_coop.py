@@ -18,12 +18,11 @@ from django.views.decorators.http import require_POST
 from yigou.accounts.scope import can
 from yigou.benefits import book, importing, selectors
 from yigou.benefits.enums import AccountKind
-from yigou.core.columns import template_bytes
-from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from yigou.core.tabular import read_table
+from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.core.xlsx import Sheet, write_workbook
 from yigou.registry.models import Producer
 
+from .benefits_upload import handle_upload, refuse_unless_told
 from .common import domain_errors, file_download, paginate
 
 
@@ -124,11 +123,6 @@ def _member(request: HttpRequest, producer: Producer, pk: Any) -> Any:
     return row
 
 
-def _refuse(exc: DomainError) -> None:
-    if isinstance(exc, PermissionDeniedError | NotFoundError):
-        raise exc
-
-
 @login_required
 @require_POST
 @domain_errors
@@ -145,7 +139,7 @@ def book_add(request: HttpRequest, pk: int) -> HttpResponseBase:
                                 product=data["product"], amount=data["amount"], note=data["note"]),
         )  # fmt: skip
     except DomainError as exc:
-        _refuse(exc)
+        refuse_unless_told(exc)
         return coop_book(request, pk, book_form=form, error=exc.message)
     messages.success(request, "已登记交易记录。")
     return redirect("www:benefit_book", pk=pk)
@@ -166,7 +160,7 @@ def account_set(request: HttpRequest, pk: int) -> HttpResponseBase:
             amount=data["amount"], min_rate=data["min_rate"] or "0",
         )  # fmt: skip
     except DomainError as exc:
-        _refuse(exc)
+        refuse_unless_told(exc)
         return coop_book(request, pk, account_form=form, error=exc.message)
     messages.success(request, "已保存股金账户。")
     return redirect("www:benefit_book", pk=pk)
@@ -176,23 +170,13 @@ def account_set(request: HttpRequest, pk: int) -> HttpResponseBase:
 @domain_errors
 def book_import(request: HttpRequest, pk: int) -> HttpResponseBase:
     producer = selectors.cooperative(request.user, pk)
-    if request.method != "POST":
-        return file_download(
-            template_bytes("社员交易记录", importing.BOOK_COLUMNS), "社员交易记录导入模板.xlsx"
-        )
-    upload = request.FILES.get("file")
-    if upload is None:
-        return coop_book(request, pk, error="请选择要导入的文件")
-    try:
-        report = importing.import_book(
-            actor=request.user, producer=producer, table=read_table(upload.read(), upload.name or ""),
-            dry_run=request.POST.get("dry_run") == "1",
-        )  # fmt: skip
-    except DomainError as exc:
-        _refuse(exc)
-        return coop_book(request, pk, error=exc.message)
-    if report.ok and not report.dry_run:
-        messages.success(request, f"已导入 {report.written} 条交易记录。")
-        return redirect("www:benefit_book", pk=pk)
-    error = "" if report.ok else f"导入未执行：共 {len(report.errors)} 处错误，请修改后重新导入。"
-    return coop_book(request, pk, report=report, error=error)
+    return handle_upload(
+        request,
+        sheet="社员交易记录",
+        columns=importing.BOOK_COLUMNS,
+        run=lambda table, dry: importing.import_book(
+            actor=request.user, producer=producer, table=table, dry_run=dry
+        ),
+        page=lambda **extra: coop_book(request, pk, **extra),
+        done=lambda r: (f"已导入 {r.written} 条交易记录。", redirect("www:benefit_book", pk=pk)),
+    )

@@ -19,18 +19,13 @@ from yigou.accounts.scope import can, named_required, restrict
 from yigou.benefits import importing, plans, pv, selectors
 from yigou.benefits.enums import UseKind
 from yigou.benefits.models import PvStation
-from yigou.core.columns import template_bytes
-from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from yigou.core.tabular import parse_date, read_table
+from yigou.core.errors import DomainError, NotFoundError
+from yigou.core.tabular import parse_date
 from yigou.regions.models import Region
 from yigou.registry.models import Member
 
-from .common import domain_errors, file_download, paginate, region_options
-
-
-def _refuse(exc: DomainError) -> None:
-    if isinstance(exc, PermissionDeniedError | NotFoundError):
-        raise exc
+from .benefits_upload import handle_upload, refuse_unless_told
+from .common import domain_errors, paginate, region_options
 
 
 def _year(request: HttpRequest) -> int:
@@ -87,7 +82,7 @@ def station_new(request: HttpRequest) -> HttpResponseBase:
             villages=_villages(post.get("villages", "")),
         )  # fmt: skip
     except DomainError as exc:
-        _refuse(exc)
+        refuse_unless_told(exc)
         return station_list(request, error=exc.message)
     messages.success(request, f"已登记电站：{row.name}。")
     return redirect("www:benefit_station", pk=row.pk)
@@ -136,24 +131,19 @@ def _back(pk: int, year: Any) -> HttpResponseBase:
 @domain_errors
 def months_import(request: HttpRequest, pk: int) -> HttpResponseBase:
     station = selectors.station(request.user, pk)
-    if request.method != "POST":
-        return file_download(template_bytes("发电结算", importing.PV_COLUMNS), "电站发电结算导入模板.xlsx")
-    upload = request.FILES.get("file")
-    if upload is None:
-        return station_detail(request, pk, error="请选择要导入的文件")
-    try:
-        report = importing.import_pv_months(
-            actor=request.user, station=station, table=read_table(upload.read(), upload.name or ""),
-            dry_run=request.POST.get("dry_run") == "1",
-        )  # fmt: skip
-    except DomainError as exc:
-        _refuse(exc)
-        return station_detail(request, pk, error=exc.message)
-    if report.ok and not report.dry_run:
-        messages.success(request, f"已导入 {report.written} 个月的结算，{report.skipped} 个月此前已登记。")
-        return _back(pk, request.POST.get("year", ""))
-    error = "" if report.ok else f"导入未执行：共 {len(report.errors)} 处错误，请修改后重新导入。"
-    return station_detail(request, pk, report=report, error=error)
+    return handle_upload(
+        request,
+        sheet="发电结算",
+        columns=importing.PV_COLUMNS,
+        run=lambda table, dry: importing.import_pv_months(
+            actor=request.user, station=station, table=table, dry_run=dry
+        ),
+        page=lambda **extra: station_detail(request, pk, **extra),
+        done=lambda r: (
+            f"已导入 {r.written} 个月的结算，{r.skipped} 个月此前已登记。",
+            _back(pk, request.POST.get("year", "")),
+        ),
+    )
 
 
 @login_required
@@ -171,7 +161,7 @@ def post_new(request: HttpRequest, pk: int) -> HttpResponseBase:
             member=member, monthly_pay=post.get("monthly_pay", ""), start=parse_date(post.get("start", "")),
         )  # fmt: skip
     except DomainError as exc:
-        _refuse(exc)
+        refuse_unless_told(exc)
         return station_detail(request, pk, error=exc.message)
     messages.success(request, f"已设岗：{row}。")
     return redirect("www:benefit_station", pk=pk)
@@ -193,7 +183,7 @@ def attendance_new(request: HttpRequest, pk: int) -> HttpResponseBase:
             days_worked=post.get("days_worked", ""), days_required=post.get("days_required", ""),
         )  # fmt: skip
     except DomainError as exc:
-        _refuse(exc)
+        refuse_unless_told(exc)
         return station_detail(request, pk, error=exc.message)
     messages.success(request, f"已登记考勤：{month}。")
     return _back(pk, post.get("year", ""))
@@ -223,7 +213,7 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponseBase:
             uses=_uses(request.POST, station),
         )
     except DomainError as exc:
-        _refuse(exc)
+        refuse_unless_told(exc)
         return station_detail(request, pk, error=exc.message)
     messages.success(request, f"已制定方案：{row.title}。")
     return redirect("www:benefit", pk=row.pk)
@@ -255,7 +245,7 @@ def fund_plan(request: HttpRequest, pk: int) -> HttpResponseBase:
             actual=request.POST.get("actual", ""),
         )
     except DomainError as exc:
-        _refuse(exc)
+        refuse_unless_told(exc)
         return fund_list(request, error=exc.message)
     messages.success(request, f"已制定方案：{row.title}。")
     return redirect("www:benefit", pk=row.pk)
