@@ -159,3 +159,48 @@ def test_every_benefit_page_opens_for_every_role_that_may_see_it(client_for, wor
     assert client.get(f"/benefits/households/{world.households['zhang'].pk}/").status_code == (
         404 if username == "anju" else 200
     )
+
+
+def test_an_asset_fund_is_registered_on_its_page_and_a_bad_household_changes_nothing(client_for, world):
+    from yigou.benefits.models import AssetFund
+
+    client = client_for("yongxing")
+    form = {
+        "name": "永兴镇产业扶贫资金入股", "region": "510903101000", "holder": str(world.producers["coop"].pk),
+        "principal": "100000.00", "mode": "minimum", "rate": "6", "rule": "size", "start_year": "2018",
+        "households": f"{world.households['zhang'].number}\n{world.households['liu'].number}",
+    }  # fmt: skip
+    response = client.post("/benefits/funds/new/", form)
+    assert response.status_code == 400 and "不存在或不在您的管辖范围内" in response.content.decode()
+    assert not AssetFund.objects.exists()
+    form["households"] = f"{world.households['zhang'].number}\n{world.households['wang'].number} 2"
+    assert client.post("/benefits/funds/new/", form).status_code == 302
+    fund = AssetFund.objects.get()
+    assert sorted(fund.households.values_list("weight", flat=True)) == [1, 2]
+    response = client.post(f"/benefits/funds/{fund.pk}/plan/", {"year": "2018", "actual": "5000"})
+    row = Distribution.objects.get()
+    assert response["Location"] == f"/benefits/{row.pk}/" and row.kind == "asset"
+
+
+def test_the_stations_export_as_xlsx_with_their_output(client_for, world):
+    from tests.benefits.test_pv_assets_piecework import station
+    from yigou.benefits import pv
+
+    row = station(world)
+    pv.month_record(
+        actor=world.users["yongxing"], station=row, year=2018, month_=1, kwh="12000", revenue="4000"
+    )
+    response = client_for("chuanshan").get("/benefits/pv/?year=2018&export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert [
+        "永兴村光伏电站",
+        "永兴镇",
+        "100.00",
+        "2017-06-30",
+        "永兴村、石佛村村集体",
+        "12000.00",
+        "120.00",
+        None,
+        None,
+    ] in values

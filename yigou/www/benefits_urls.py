@@ -32,5 +32,6 @@ urlpatterns = [
     path("benefits/pv/<int:pk>/attendance/", benefits_pv.attendance_new, name="benefit_attendance"),
     path("benefits/pv/<int:pk>/plan/", benefits_pv.plan_new, name="benefit_pv_plan"),
     path("benefits/funds/", benefits_pv.fund_list, name="benefit_funds"),
+    path("benefits/funds/new/", benefits_pv.fund_new, name="benefit_fund_new"),
     path("benefits/funds/<int:pk>/plan/", benefits_pv.fund_plan, name="benefit_fund_plan"),
 ]

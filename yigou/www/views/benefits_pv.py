@@ -16,16 +16,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from yigou.accounts.scope import can, named_required, restrict
-from yigou.benefits import importing, plans, pv, selectors
-from yigou.benefits.enums import UseKind
+from yigou.benefits import funds, importing, plans, pv, selectors
+from yigou.benefits.enums import FundRule, ReturnMode, UseKind
 from yigou.benefits.models import PvStation
-from yigou.core.errors import DomainError, NotFoundError
+from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from yigou.core.tabular import parse_date
+from yigou.core.xlsx import Sheet, write_workbook
 from yigou.regions.models import Region
-from yigou.registry.models import Member
+from yigou.registry.models import Household, Member
 
 from .benefits_upload import handle_upload, refuse_unless_told
-from .common import domain_errors, paginate, region_options
+from .common import domain_errors, file_download, paginate, region_options
 
 
 def _year(request: HttpRequest) -> int:
@@ -38,6 +39,11 @@ def _year(request: HttpRequest) -> int:
 def station_list(request: HttpRequest, **extra: Any) -> HttpResponseBase:
     year, q = _year(request), request.GET.get("q", "").strip()[:50]
     outputs = {o.station.pk: o for o in selectors.output_warnings(request.user, year)}
+    if request.GET.get("export") == "xlsx":
+        if not can(request.user, "export"):
+            raise PermissionDeniedError()
+        rows = [(s, outputs.get(s.pk)) for s in selectors.stations(request.user, q)[:5000]]
+        return file_download(stations_xlsx(rows, year), f"光伏电站{year}年发电_{dt.date.today()}.xlsx")
     page = paginate(request, selectors.stations(request.user, q))
     context = {
         "page": page,
@@ -45,10 +51,25 @@ def station_list(request: HttpRequest, **extra: Any) -> HttpResponseBase:
         "year": year,
         "q": q,
         "may_manage": can(request.user, "benefits.manage"),
+        "can_export": can(request.user, "export"),
         "region_options": region_options(request.user, include_home=True),
         **extra,
     }
     return render(request, "www/benefits/stations.html", context, status=400 if extra.get("error") else 200)
+
+
+def stations_xlsx(rows: list[tuple[PvStation, Any]], year: int) -> bytes:
+    headers = ["电站", "所在区划", "装机容量（千瓦）", "并网日期", "产权归属", f"{year}年发电量（千瓦时）", "每千瓦发电量",
+               "同县中位数", "提示"]  # fmt: skip
+    body = [
+        [s.name, s.region.name, str(s.capacity_kw), s.grid_date.isoformat(), s.owner,
+         str(o.kwh) if o else "", str(o.per_kw) if o else "", str(o.peer_median or "") if o else "",
+         "明显低于同县电站" if o and o.warning else ""]
+        for s, o in rows
+    ]  # fmt: skip
+    return write_workbook(
+        [Sheet(name="光伏电站", headers=headers, rows=body, title=f"村级光伏扶贫电站{year}年发电")]
+    )
 
 
 def _villages(text: str) -> list[tuple[Region, str]]:
@@ -222,12 +243,63 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @domain_errors
 def fund_list(request: HttpRequest, **extra: Any) -> HttpResponseBase:
+    q = request.GET.get("q", "").strip()[:50]
+    rows = selectors.funds(request.user)
+    rows = rows.filter(name__icontains=q) if q else rows
     context = {
-        "page": paginate(request, selectors.funds(request.user)),
+        "page": paginate(request, rows),
+        "q": q,
         "may_manage": can(request.user, "benefits.manage"),
+        "region_options": region_options(request.user, include_home=True),
+        "holders": selectors.producers(request.user).filter(kind__in=("enterprise", "cooperative")),
+        "modes": ReturnMode.choices,
+        "rules": FundRule.choices,
         **extra,
     }
     return render(request, "www/benefits/funds.html", context, status=400 if extra.get("error") else 200)
+
+
+def _fund_households(request: HttpRequest, text: str) -> list[tuple[Household, str]]:
+    """Lines of "户编号" or "户编号 份数"."""
+    out = []
+    for line in text.splitlines():
+        parts = line.replace(",", " ").replace("，", " ").split()
+        if not parts:
+            continue
+        row = restrict(request.user, Household.objects.filter(number=parts[0])).first()
+        if row is None:
+            raise DomainError("invalid_input", detail=f"户编号 {parts[0]} 的农户不存在或不在您的管辖范围内")
+        out.append((row, parts[1] if len(parts) > 1 else "1"))
+    return out
+
+
+@login_required
+@require_POST
+@domain_errors
+def fund_new(request: HttpRequest) -> HttpResponseBase:
+    post = request.POST
+    try:
+        region = Region.objects.filter(code=post.get("region", "")[:12]).first()
+        holder = named_required(
+            request.user,
+            selectors.producers(request.user),
+            post.get("holder"),
+            field="holder",
+            label="经营主体",
+        )
+        if region is None:
+            raise DomainError("invalid_input", detail="请选择所属区划", field="region")
+        fund = funds.fund_create(
+            actor=request.user, name=post.get("name", ""), region=region, holder=holder,
+            principal=post.get("principal", ""), mode=post.get("mode", ""), rate=post.get("rate", ""),
+            rule=post.get("rule", ""), start_year=post.get("start_year", ""),
+            households=_fund_households(request, post.get("households", "")),
+        )  # fmt: skip
+    except DomainError as exc:
+        refuse_unless_told(exc)
+        return fund_list(request, error=exc.message)
+    messages.success(request, f"已登记资产收益项目：{fund.name}。")
+    return redirect("www:benefit_funds")
 
 
 @login_required
