@@ -259,7 +259,20 @@ YIGOU_ANOMALY_RULES: dict[str, dict[str, Any]] = {
 # (income.MonitoringLine). (a) The projected per-capita net income — for now the year's income card — below the line ×
 # `factor`; (b) a fall of the per-capita net income against the previous year by more than `fall_share` of it, and by
 # more than `sudden_share`: a sudden severe difficulty (突发严重困难户). Equal to a threshold is not flagged.
-YIGOU_MONITORING_RULES: dict[str, Any] = {"factor": "1.5", "fall_share": "0.30", "sudden_share": "0.50"}
+YIGOU_MONITORING_RULES: dict[str, Any] = {
+    "factor": "1.5",
+    "fall_share": "0.30",
+    "sudden_share": "0.50",
+    # 防止返贫监测 procedure (yigou.income.procedure): 村级公示 lasts at least notice_days days; 风险消除 needs the
+    # per-capita income above the line in each of the last stable_months months (see yigou.income.clearance).
+    "notice_days": 5,
+    "stable_months": 6,
+    # The public self-declaration form: at most N declarations per client IP and per ID number in the window.
+    "declaration_per_ip": 5,
+    "declaration_per_id": 3,
+    "declaration_window_seconds": 3600,
+    "declaration_visit_days": 7,  # the working days the receipt promises for the home visit
+}
 # Notices (yigou.notices): the class that sends a notice out as a text message to recipients with a phone on file.
 # ConsoleBackend prints one line per message (phone masked); LocmemBackend keeps them in `outbox` (tests); an SMS
 # or WeChat gateway is a MessageBackend subclass with one method, `send(phone, text) -> bool`, named here.

@@ -239,6 +239,14 @@ RULES: dict[str, Rule] = {
     # read them (capability `income.view`); units and producers never see a household's income.
     "income.incomeentry": Rule(region=("household__village__code",)),
     "income.securitycheck": Rule(region=("household__village__code",)),
+    # Monitoring cases, their steps, files, measures and visits belong to the household's village. A declaration
+    # belongs to its matched household's village, or (unmatched) to the county its ID number was issued in.
+    "income.monitoringcase": Rule(region=("household__village__code",)),
+    "income.casestep": Rule(region=("case__household__village__code",)),
+    "income.stepfile": Rule(region=("step__case__household__village__code",)),
+    "income.measure": Rule(region=("case__household__village__code",)),
+    "income.followup": Rule(region=("measure__case__household__village__code",)),
+    "income.declaration": Rule(region=("household__village__code", "county_code")),
     # Benefit distribution: a cooperative's book and capital follow the cooperative; a fund its region and holder; a PV
     # station its region and the villages sharing it; a distribution its region, its producer, its station's villages and
     # the villages of the households it pays.
@@ -448,6 +456,12 @@ for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE, Role.AUDITOR):
     CAPABILITIES[_role] |= {"income.view"}
 for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE):
     CAPABILITIES[_role] |= {"income.record"}
+# 防止返贫监测: offices, village staff and auditors read cases; offices and village staff flag households, record
+# measures and visits, and do the procedure's steps — which step needs which role and level is yigou.income.procedure.
+for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE, Role.AUDITOR):
+    CAPABILITIES[_role] |= {"monitoring.view"}
+for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE):
+    CAPABILITIES[_role] |= {"monitoring.flag", "monitoring.review", "monitoring.measure"}
 
 # Benefit distribution: offices, village staff and cooperatives/enterprises keep the books and draw up plans; the
 # holder approves its own plan, the township office reviews, publishes and pays (payments write income entries).

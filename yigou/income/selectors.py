@@ -9,22 +9,45 @@ reverses, so a reversed sale leaves the card by itself.
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
-from yigou.accounts.scope import ensure_can, get_visible
+from yigou.accounts.scope import ensure_can, get_visible, restrict, scope_for
+from yigou.assist.models import CadreHouseholdPairing
 from yigou.core.errors import DomainError
 from yigou.ledger.models import Beneficiary
+from yigou.regions.models import Region, prefix_of
+from yigou.registry.enums import MonitorType
 from yigou.registry.models import Household
 
 from .checks import check_year
-from .enums import Component, SecurityItem, Source
+from .enums import (
+    OPEN_STATUSES,
+    CaseStatus,
+    Component,
+    DeclarationStatus,
+    MeasureStatus,
+    RiskType,
+    SecurityItem,
+    Source,
+)
 from .figures import ZERO, money, net_income, per_capita
-from .models import NATIONAL, IncomeEntry, MonitoringLine, SecurityCheck
+from .models import (
+    NATIONAL,
+    CaseStep,
+    Declaration,
+    IncomeEntry,
+    Measure,
+    MonitoringCase,
+    MonitoringLine,
+    SecurityCheck,
+)
 
 LEDGER = "ledger"
 LEDGER_LABEL = "消费帮扶销售收入（台账）"
@@ -253,3 +276,175 @@ def line_for(year: int, region_code: str) -> MonitoringLine | None:
         )
     }
     return rows.get(province_of(region_code)) or rows.get(NATIONAL)
+
+
+# --- 防止返贫动态监测: reads of cases, declarations, measures, a cadre's list and the dashboard ---
+
+
+def _cases_visible(actor: Any) -> QuerySet[MonitoringCase]:
+    ensure_can(actor, "monitoring.view")
+    return restrict(actor, MonitoringCase.objects.select_related("household", "household__village"))
+
+
+def monitoring_cases(
+    actor: Any, *, region_code: str = "", status: str = "", group: str = "", channel: str = ""
+) -> QuerySet[MonitoringCase]:
+    """The cases the actor may see, newest discovery first, filtered by region subtree, status, group, channel."""
+    rows = _cases_visible(actor)
+    if region_code:
+        rows = rows.filter(household__village__code__startswith=prefix_of(region_code))
+    for name, value in (("status", status), ("group", group), ("channel", channel)):
+        if value:
+            rows = rows.filter(**{name: value})
+    return rows
+
+
+def monitoring_case(actor: Any, pk: Any) -> MonitoringCase:
+    return get_visible(actor, _cases_visible(actor), pk=pk)
+
+
+def household_cases(actor: Any, household: Household | int) -> QuerySet[MonitoringCase]:
+    """A household's cases, newest first (the household page's monitoring tab)."""
+    pk = household.pk if isinstance(household, Household) else household
+    return _cases_visible(actor).filter(household_id=pk)
+
+
+def case_steps(case: MonitoringCase) -> QuerySet[CaseStep]:
+    return case.steps.select_related("recorded_by").prefetch_related("files").order_by("id")
+
+
+def case_measures(case: MonitoringCase) -> QuerySet[Measure]:
+    return case.measures.select_related("cadre").prefetch_related("follow_ups").order_by("started_on", "id")
+
+
+def is_overdue(measure: Measure, today: dt.date | None = None) -> bool:
+    """Open past its deadline (the deadline day itself is not overdue)."""
+    return measure.status == MeasureStatus.OPEN and measure.deadline < (today or timezone.localdate())
+
+
+def next_visit_due(measure: Measure) -> dt.date | None:
+    """When an open measure's next visit is due: what its latest visit said, else its deadline."""
+    if measure.status != MeasureStatus.OPEN:
+        return None
+    visits = sorted(measure.follow_ups.all(), key=lambda v: (v.date, v.pk))
+    if visits:
+        return visits[-1].next_due
+    return measure.deadline
+
+
+def declarations_pending(actor: Any, *, matched: bool | None = None) -> QuerySet[Declaration]:
+    """Declarations not yet handled: matched ones show a flagged household; unmatched ones wait for the county."""
+    ensure_can(actor, "monitoring.view")
+    rows = restrict(actor, Declaration.objects.select_related("household")).filter(
+        status=DeclarationStatus.NEW
+    )
+    if matched is not None:
+        rows = rows.filter(household__isnull=not matched)
+    return rows.order_by("created_at", "id")
+
+
+@dataclass(frozen=True)
+class CadreHousehold:
+    household: Household
+    case: MonitoringCase
+    open_measures: int
+    overdue_measures: int
+    next_visit_due: dt.date | None
+
+
+def cadre_households(actor: Any, cadre: Any, today: dt.date | None = None) -> list[CadreHousehold]:
+    """A cadre's paired households (pairings running today) that have an open case, the next visit due first."""
+    ensure_can(actor, "monitoring.view")
+    day = today or timezone.localdate()
+    pairings = CadreHouseholdPairing.objects.filter(
+        cadre_id=getattr(cadre, "pk", cadre), start__lte=day
+    ).filter(Q(end__isnull=True) | Q(end__gte=day))
+    cases = (
+        _cases_visible(actor)
+        .filter(household_id__in=pairings.values("household_id"), status__in=OPEN_STATUSES)
+        .prefetch_related("measures__follow_ups")
+    )
+    rows = []
+    for case in cases:
+        open_measures = [m for m in case.measures.all() if m.status == MeasureStatus.OPEN]
+        dues = [d for m in open_measures if (d := next_visit_due(m)) is not None]
+        rows.append(
+            CadreHousehold(
+                case.household,
+                case,
+                len(open_measures),
+                sum(1 for m in open_measures if is_overdue(m, day)),
+                min(dues) if dues else None,
+            )
+        )
+    return sorted(rows, key=lambda r: (r.next_visit_due or dt.date.max, r.household.number))
+
+
+@dataclass(frozen=True)
+class Tally:
+    code: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    region: Region
+    open_cases: int
+    by_status: list[Tally]
+    by_group: list[Tally]
+    by_risk: list[Tally]
+    by_region: list[Tally]
+    overdue_measures: int
+    median_days_to_first_measure: Decimal | None
+
+
+def _first_measure_days(cases: QuerySet[MonitoringCase]) -> Decimal | None:
+    rows = cases.annotate(first=Min("measures__started_on")).filter(first__isnull=False)
+    days = [(first - found).days for found, first in rows.values_list("discovered_on", "first")]
+    return Decimal(str(statistics.median(days))) if days else None
+
+
+def monitoring_dashboard(actor: Any, region_code: str = "", today: dt.date | None = None) -> Dashboard:
+    """Counts of the open cases (识别中, 监测中, 消除审核中) of a region subtree by group, risk type and child region,
+    every case by status, open measures past their deadline, and the median days from discovery to first measure
+    (over every case that has a measure)."""
+    ensure_can(actor, "monitoring.view")
+    day = today or timezone.localdate()
+    region = get_visible(actor, Region.objects.all(), code=region_code) if region_code else _own_region(actor)
+    cases = _cases_visible(actor).filter(household__village__code__startswith=prefix_of(region.code))
+    open_cases = list(
+        cases.filter(status__in=OPEN_STATUSES).values_list("group", "risks", "household__village_id")
+    )
+    statuses = dict(cases.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    groups: dict[str, int] = defaultdict(int)
+    risks: dict[str, int] = defaultdict(int)
+    villages: dict[str, int] = defaultdict(int)
+    for group, case_risks, village in open_cases:
+        groups[group] += 1
+        for risk in case_risks:
+            risks[risk] += 1
+        villages[village] += 1
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    overdue = Measure.objects.filter(case__in=cases, status=MeasureStatus.OPEN, deadline__lt=day).count()
+    return Dashboard(
+        region=region,
+        open_cases=len(open_cases),
+        by_status=[Tally(s.value, s.label, statuses.get(s.value, 0)) for s in CaseStatus],
+        by_group=[Tally(g.value, g.label, groups.get(g.value, 0)) for g in MonitorType if g.value],
+        by_risk=[Tally(r.value, r.label, risks.get(r.value, 0)) for r in RiskType],
+        by_region=[
+            Tally(c.code, c.name, sum(n for v, n in villages.items() if v.startswith(prefix_of(c.code))))
+            for c in children
+        ],
+        overdue_measures=overdue,
+        median_days_to_first_measure=_first_measure_days(cases),
+    )
+
+
+def _own_region(actor: Any) -> Region:
+    scope = scope_for(actor)
+    org = getattr(actor, "organisation", None)
+    if scope.kind == "region" and org is not None:
+        return org.region
+    return Region.objects.filter(parent__isnull=True).order_by("code").first() or Region.objects.get()
