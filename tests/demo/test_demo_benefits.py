@@ -18,7 +18,7 @@ D = Decimal
 
 
 def test_the_load_reports_the_benefit_distributions(demo_output):
-    assert "收益分配：3 项（船山区磨溪镇莲藕种植专业合作社2018年度盈余分配 已兑付、" in demo_output
+    assert "收益分配：4 项（船山区磨溪镇莲藕种植专业合作社2018年度盈余分配 已兑付、" in demo_output
 
 
 def test_the_cooperatives_year_is_paid_with_the_preferred_share_at_its_minimum():
@@ -45,3 +45,10 @@ def test_a_pv_station_with_a_year_of_revenue_and_a_post_is_paid():
 def test_an_enterprises_piece_work_is_in_publication():
     row = Distribution.objects.get(kind="piecework")
     assert (row.status, row.total, row.piecework.count()) == ("published", D("9090.00"), 24)
+
+
+def test_an_asset_funds_actual_return_beats_its_minimum_and_is_paid_by_household_size():
+    row = Distribution.objects.get(kind="asset")
+    assert (row.status, row.total) == ("paid", D("12800.00"))  # above the guaranteed 200,000.00 × 6% = 12,000.00
+    assert {a.component for a in row.allocations.all()} == {"property"}
+    assert "保底收益，实际收益 12,800.00 元" in row.working[0]["formula"]

@@ -6,6 +6,8 @@
 * a village PV station of the village account's township with a year of grid settlement, public-welfare posts held
   by members of poor households with their attendance, and the year's plan of uses — paid; two peer stations of the
   county (one producing well below the others, so the output warning shows);
+* county money placed with the cooperative at a guaranteed 6% (资产收益), its 2018 return paid to the village's
+  registered households by household size;
 * an enterprise's piece work for linked households' members, reviewed by the office and published (公示中).
 
 The notice period (公示期) is run in one go, so the demo's distributions can be paid on the day they are loaded.
@@ -20,10 +22,10 @@ from decimal import Decimal
 from django.test import override_settings
 
 from yigou.accounts.models import User
-from yigou.benefits import book, flow, piecework, pv
-from yigou.benefits.enums import AccountKind, UseKind
+from yigou.benefits import book, flow, funds, piecework, pv
+from yigou.benefits.enums import AccountKind, FundRule, ReturnMode, UseKind
 from yigou.benefits.models import Distribution, PvStation
-from yigou.benefits.plans import distribution_compute, surplus_plan
+from yigou.benefits.plans import distribution_compute, fund_plan, surplus_plan
 from yigou.regions.models import Region, prefix_of
 from yigou.registry import services as registry
 from yigou.registry.enums import Labour, ProducerKind
@@ -234,10 +236,33 @@ def _piecework(by_name: dict[str, User]) -> Distribution | None:
     return flow.publish(actor=office, distribution=batch)
 
 
+def _asset_fund(by_name: dict[str, User]) -> Distribution | None:
+    """County money placed with the demo cooperative at a guaranteed 6%, shared by the registered households of the
+    village account's township by their size; the cooperative earned more than the minimum in 2018, so the actual
+    return is paid. The county office keeps it: the fund's township and the cooperative's are not the same."""
+    clerk, holder = by_name.get("village"), by_name["producer"]
+    coop = holder.organisation.producer if holder.organisation else None
+    if clerk is None or clerk.organisation is None or coop is None:
+        return None
+    township = clerk.organisation.region.parent
+    assert township is not None
+    office = _office(by_name, township.code[:6] + "000000")
+    homes = Household.objects.filter(village__code__startswith=township.code[:9], status__in=REGISTERED)
+    homes = homes.order_by("number")
+    if not homes.exists():
+        return None
+    fund = funds.fund_create(
+        actor=office, name=f"{township.name}2017年产业扶贫资金入股{coop.name}", region=township, holder=coop,
+        principal="200000.00", mode=ReturnMode.MINIMUM, rate="6", rule=FundRule.SIZE, start_year=YEAR,
+        households=[(h, "1") for h in homes[:8]],
+    )  # fmt: skip
+    plan = fund_plan(actor=office, fund=fund, year=YEAR, actual="12800.00")
+    return _run(plan, holder, office)
+
+
 def build_benefits(*, users: list[User], say: Callable[[str], None]) -> list[Distribution]:
     by_name = {u.username: u for u in users}
-    done = [
-        row for row in (_cooperative_year(by_name), _pv_year(by_name), _piecework(by_name)) if row is not None
-    ]
+    parts = (_cooperative_year(by_name), _asset_fund(by_name), _pv_year(by_name), _piecework(by_name))
+    done = [row for row in parts if row is not None]
     say(f"收益分配：{len(done)} 项（" + "、".join(f"{r.title} {r.get_status_display()}" for r in done) + "）")
     return done
