@@ -156,3 +156,19 @@ def test_another_county_sees_nothing(world, paid):
         flow.pay(actor=anju, distribution=paid)
     assert restrict(world.users["chuanshan"], Distribution.objects.all()).count() == 1
     assert restrict(world.users["producer"], Distribution.objects.all()).count() == 1
+
+
+def test_the_steps_are_told_to_the_township_the_village_and_the_holder(world, paid):
+    from yigou.notices.models import Notice
+
+    told = sorted((n.recipient.username, n.title) for n in Notice.objects.filter(kind="benefits"))
+    title = paid.title
+    assert told == [
+        ("chuanshan", f"{title}待乡镇审核"),
+        ("producer", f"{title}公示至 {paid.notice_ends}"),
+        ("producer", f"{title}已兑付 111,111.10 元"),
+        ("village", f"{title}公示至 {paid.notice_ends}"),
+        ("village", f"{title}已兑付 111,111.10 元"),
+        ("yongxing", f"{title}待乡镇审核"),
+    ]
+    assert {n.link for n in Notice.objects.filter(kind="benefits")} == {f"/benefits/{paid.pk}/"}

@@ -28,6 +28,7 @@ from . import compute
 from .checks import money
 from .enums import Kind, Part, Status
 from .models import Allocation, Distribution, Objection
+from .notices import reviewers, tell, villages_and_holder
 from .plans import log
 
 DEFAULT_NOTICE_DAYS = 7
@@ -108,6 +109,7 @@ def approve_holder(*, actor: Any, distribution: Distribution, note: str = "") ->
         step="经营主体审核通过",
         text=check_text(note, "意见", "note", most=300),
     )
+    tell(distribution, reviewers(distribution), f"{distribution.title}待乡镇审核", actor)
     return distribution
 
 
@@ -154,6 +156,8 @@ def publish(*, actor: Any, distribution: Distribution) -> Distribution:
         raise _illegal(distribution, "公示（须先经乡镇审核）")
     ends = timezone.localdate() + dt.timedelta(days=notice_days())
     _move(distribution, actor, to=Status.PUBLISHED, step="公示", text=f"公示至 {ends}", notice_ends=ends)
+    tell(distribution, villages_and_holder(distribution), f"{distribution.title}公示至 {ends}", actor,
+         "请在村务公开栏张贴公示表，群众如有异议请在公示期内提出。")  # fmt: skip
     return distribution
 
 
@@ -196,6 +200,9 @@ def answer(*, actor: Any, objection: Objection, upheld: bool, text: str) -> Obje
     audit.record(
         actor=actor, action="benefits.answer", target=objection, changes={"upheld": objection.upheld}
     )
+    if objection.raised_by is not None:
+        verdict = "成立，方案退回修改" if objection.upheld else "不成立"
+        tell(distribution, [objection.raised_by], f"您登记的异议已答复：{verdict}", actor, objection.answer)
     if objection.upheld:
         _move(distribution, actor, to=Status.DRAFT, step="异议成立，退回修改", text=objection.answer)
     else:
@@ -270,6 +277,12 @@ def pay(*, actor: Any, distribution: Distribution) -> tuple[Distribution, bool]:
         )
     _move(
         distribution, actor, to=Status.PAID, step="兑付", text=f"兑付 {compute.yuan(paid)} 元", paid_on=today
+    )
+    tell(
+        distribution,
+        villages_and_holder(distribution),
+        f"{distribution.title}已兑付 {compute.yuan(paid)} 元",
+        actor,
     )
     return distribution, True
 
