@@ -204,3 +204,38 @@ def test_the_stations_export_as_xlsx_with_their_output(client_for, world):
         None,
         None,
     ] in values
+
+
+def test_the_lists_read_a_fixed_number_of_queries(client_for, world, coop):
+    from yigou.benefits.plans import surplus_plan
+
+    client = client_for("chuanshan")
+
+    def count_for_list() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get("/benefits/").status_code == 200
+            assert client.get(f"/benefits/coops/{coop.producer.pk}/?year=2018").status_code == 200
+        return len(seen)
+
+    surplus_plan(
+        actor=world.users["producer"],
+        producer=coop.producer,
+        year=2016,
+        surplus="100",
+        reserve_rate="10",
+        trading_rate="60",
+    )
+    one = count_for_list()
+    for year in (2017, 2018):
+        surplus_plan(
+            actor=world.users["producer"],
+            producer=coop.producer,
+            year=year,
+            surplus="100",
+            reserve_rate="10",
+            trading_rate="60",
+        )
+    assert count_for_list() == one
