@@ -33,6 +33,8 @@ from yigou.core.importing import ImportReport
 from yigou.core.jobs import job_threshold
 from yigou.core.tabular import read_table
 from yigou.core.xlsx import XLSX_CONTENT_TYPE
+from yigou.income.importing import COLUMNS as INCOME_COLUMNS
+from yigou.income.importing import import_income
 from yigou.ledger.bulk.service import purchases_import
 from yigou.ledger.bulk.template import purchase_template
 from yigou.ledger.tasks import import_purchases_job
@@ -78,6 +80,13 @@ IMPORT_KINDS = {
     ),
     "supply": ImportKind(
         "供给台账（每个品种一行）", "供给台账", import_supply, SUPPLY_COLUMNS, capability="supply.enter"
+    ),
+    "income": ImportKind(
+        "入户调查收入（每户每项收入一行）",
+        "入户调查收入",
+        import_income,
+        INCOME_COLUMNS,
+        capability="income.record",
     ),
 }
 
