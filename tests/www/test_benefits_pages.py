@@ -239,3 +239,54 @@ def test_the_lists_read_a_fixed_number_of_queries(client_for, world, coop):
             trading_rate="60",
         )
     assert count_for_list() == one
+
+
+def test_units_and_buyers_may_not_open_the_benefit_pages(client_for):
+    client = client_for("unit")
+    for url in (
+        "/benefits/",
+        "/benefits/coops/",
+        "/benefits/pv/",
+        "/benefits/funds/",
+        "/benefits/new/surplus/",
+    ):
+        assert client.get(url).status_code == 403, url
+
+
+def test_a_correction_is_entered_on_the_paid_page_and_goes_through_the_same_steps(
+    client_for, world, coop, settings
+):
+    settings.YIGOU_BENEFITS_NOTICE_DAYS = 0
+    producer, township = client_for("producer"), client_for("yongxing")
+    producer.post("/benefits/new/surplus/", plan_form(producer=str(coop.producer.pk)))
+    row = Distribution.objects.get()
+    for client, step in (
+        (producer, "compute"),
+        (producer, "holder"),
+        (township, "township"),
+        (township, "publish"),
+        (township, "pay"),
+    ):
+        client.post(f"/benefits/{row.pk}/step/{step}/")
+    wang = row.allocations.get(name="王建国", part="trading")
+    zhang = row.allocations.get(name="张德明", part="trading")
+    response = producer.post(
+        f"/benefits/{row.pk}/correct/",
+        {f"amount_{wang.pk}": "33000.00", f"amount_{zhang.pk}": "20333.33", "reason": "一笔交易记错社员"},
+    )
+    fix = Distribution.objects.get(corrects=row)
+    assert response["Location"] == f"/benefits/{fix.pk}/"
+    page = producer.get(f"/benefits/{fix.pk}/").content.decode()
+    assert "33,333.33 → 33,000.00" in page and 'id="approve-holder"' in page
+    for client, step in (
+        (producer, "holder"),
+        (township, "township"),
+        (township, "publish"),
+        (township, "pay"),
+    ):
+        client.post(f"/benefits/{fix.pk}/step/{step}/")
+    statement = township.get(f"/benefits/households/{world.households['wang'].pk}/").content.decode()
+    assert (
+        'id="statement-total">51441.31<' in statement
+    )  # 33,000.00 + 18,441.31; the replaced line struck through
+    assert "<s>33333.33</s>（已更正）" in statement
