@@ -234,3 +234,29 @@ def test_piece_work_is_added_up_per_member_and_reviewed_by_the_township(world, e
         distribution=flow.publish(actor=world.users["yongxing"], distribution=batch),
     )
     assert IncomeEntry.objects.get().amount == Decimal("750.00")
+
+
+def test_a_month_corrected_after_planning_makes_the_plan_refuse_to_compute(world, pv_year):
+    plan = pv.pv_plan(actor=world.users["yongxing"], station=pv_year, year=YEAR, uses=uses(world))
+    # 9,666.66 after the correction: 永兴村's exact 5,799.996 floors to 5,799.99 and takes the fen left (.6 > .4).
+    month = PvMonth.objects.get(station=pv_year, month=3)
+    pv.month_correct(
+        actor=world.users["yongxing"], month=month, kwh="10000", revenue="3000.00", reason="结算单更正"
+    )
+    with pytest.raises(DomainError, match=r"与现有结算收益 5,800\.00 元不符"):
+        distribution_compute(actor=world.users["yongxing"], distribution=plan)
+    plan.refresh_from_db()
+    assert plan.status == "draft" and not plan.allocations.exists()
+
+
+def test_a_wrong_piece_row_is_taken_out_of_a_draft_batch(world, enterprise):
+    producer, user = enterprise
+    member = world.households["zhang"].members.get(name="李秀英")
+    batch = piecework.batch_create(actor=user, producer=producer, year=YEAR)
+    row = piecework.piece_record(
+        actor=user, distribution=batch, data=piecework.PieceInput(member, 1, "300", "4500.00")
+    )
+    batch = distribution_compute(actor=user, distribution=batch)
+    piecework.piece_remove(actor=user, piece=row, reason="多录了一个零")
+    batch.refresh_from_db()
+    assert batch.status == "draft" and not batch.piecework.exists() and not batch.allocations.exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -290,3 +291,28 @@ def test_a_correction_is_entered_on_the_paid_page_and_goes_through_the_same_step
         'id="statement-total">51441.31<' in statement
     )  # 33,000.00 + 18,441.31; the replaced line struck through
     assert "<s>33333.33</s>（已更正）" in statement
+
+
+def test_a_month_is_corrected_on_the_station_page_with_a_reason(client_for, world):
+    from tests.benefits.test_pv_assets_piecework import station
+    from yigou.benefits import pv
+    from yigou.core.models import AuditEntry
+
+    row = station(world)
+    month, _ = pv.month_record(
+        actor=world.users["yongxing"], station=row, year=2018, month_=1, kwh="100", revenue="85"
+    )
+    client = client_for("yongxing")
+    url = f"/benefits/pv/{row.pk}/months/{month.pk}/correct/"
+    response = client.post(url, {"kwh": "120", "revenue": "102.00", "reason": ""})
+    assert response.status_code == 400 and "请填写更正原因" in response.content.decode()
+    month.refresh_from_db()
+    assert month.revenue == Decimal("85.00")
+    assert (
+        client.post(url, {"kwh": "120", "revenue": "102.00", "reason": "电网结算单更正"}).status_code == 302
+    )
+    month.refresh_from_db()
+    assert (month.kwh, month.revenue) == (Decimal("120.00"), Decimal("102.00"))
+    entry = AuditEntry.objects.get(action="benefits.pv_month_correct")
+    assert entry.changes["revenue"] == ["85.00", "102.00"] and entry.note == "电网结算单更正"
+    assert client_for("anju").post(url, {"kwh": "1", "revenue": "1", "reason": "试试"}).status_code == 404

@@ -20,7 +20,7 @@ from yigou.registry.models import Member, Producer
 from . import compute
 from .book import ensure_year
 from .checks import money, month, number
-from .enums import Kind, Part
+from .enums import Kind, Part, Status
 from .models import Distribution, PieceWork
 from .plans import _create, ensure_editable
 
@@ -112,3 +112,27 @@ def batch_result(distribution: Distribution) -> compute.Result:
         result.lines.append(compute.Line(payee, Part.PIECE, pieces[key], label, pay[key]))
     result.step("计件工资合计", f"{len(members)} 人，{len(rows)} 条月度记录", result.total)
     return result
+
+
+@transaction.atomic
+def piece_remove(*, actor: Any, piece: PieceWork, reason: str) -> None:
+    """Take a wrong row out of a batch that is still a draft (after approval the batch is corrected instead)."""
+    distribution = Distribution.objects.select_for_update().get(pk=piece.distribution_id)
+    ensure_can(actor, "benefits.manage", distribution)
+    ensure_editable(distribution)
+    why = check_text(reason, "删除原因", "reason", least=2, most=300)
+    audit.record(
+        actor=actor,
+        action="benefits.piece_remove",
+        target_type="benefits.piecework",
+        target_id=str(piece.pk),
+        target_label=str(piece),
+        region_code=distribution.region_id,
+        changes={"month": piece.month, "amount": str(piece.amount)},
+        note=why,
+    )
+    piece.delete()
+    if distribution.status != Status.DRAFT:
+        distribution.status = Status.DRAFT  # the computation no longer matches the rows
+        distribution.save(update_fields=["status", "updated_at"])
+        distribution.allocations.all().delete()

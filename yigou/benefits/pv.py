@@ -136,6 +136,28 @@ def month_record(
 
 
 @transaction.atomic
+def month_correct(*, actor: Any, month: PvMonth, kwh: Any, revenue: Any, reason: str) -> PvMonth:
+    """Put right a month's figures while the year's plan is not yet under review; the old figures stay in the audit."""
+    ensure_can(actor, "benefits.manage", month.station)
+    _ensure_year_open(month.station, month.year)
+    why = check_text(reason, "更正原因", "reason", least=2, most=300)
+    before = audit.snapshot(month, ["kwh", "revenue"])
+    month.kwh, month.revenue = (
+        number(kwh, "发电量", "kwh"),
+        money(revenue, "结算收入", "revenue", allow_zero=True),
+    )
+    month.save(update_fields=["kwh", "revenue"])
+    audit.record(
+        actor=actor,
+        action="benefits.pv_month_correct",
+        target=month,
+        changes=audit.diff(before, audit.snapshot(month, ["kwh", "revenue"])),
+        note=why,
+    )
+    return month
+
+
+@transaction.atomic
 def post_create(
     *,
     actor: Any,
@@ -307,8 +329,18 @@ def plan_result(distribution: Distribution) -> compute.Result:
         wages[post.village_id] += pay[post.pk]
     result = compute.Result()
     result.step("全年结算收入", "", year_revenue(station, distribution.year))
+    planned: dict[str, Decimal] = defaultdict(Decimal)
+    for use in distribution.uses.all():
+        planned[use.village_id] += use.amount
     for code, amount in village_revenue(station, distribution.year).items():
-        result.step(f"村收益（{Region.objects.get(code=code).name}）", "按收益比例，尾差按最大余数法", amount)
+        name = Region.objects.get(code=code).name
+        if planned[code] != amount:  # the months changed after the plan was made
+            raise DomainError(
+                "amounts_do_not_add_up",
+                detail=f"{name}的用途合计 {compute.yuan(planned[code])} 元与现有结算收益 {compute.yuan(amount)} 元不符，"
+                "请重新制定方案",
+            )
+        result.step(f"村收益（{name}）", "按收益比例，尾差按最大余数法", amount)
     for code in sorted(set(uses) | set(wages)):
         if uses[code] != wages[code]:
             raise DomainError(

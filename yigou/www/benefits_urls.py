@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("benefits/<int:pk>/correct/", benefits.distribution_correct, name="benefit_correct"),
     path("benefits/<int:pk>/piecework/import/", benefits.piecework_import, name="benefit_piece_import"),
+    path(
+        "benefits/<int:pk>/piecework/<int:piece_pk>/remove/",
+        benefits.piece_remove,
+        name="benefit_piece_remove",
+    ),
     path("benefits/households/<int:pk>/", benefits.statement, name="benefit_statement"),
     path("benefits/coops/", benefits_coop.coop_list, name="benefit_coops"),
     path("benefits/coops/<int:pk>/", benefits_coop.coop_book, name="benefit_book"),
@@ -28,6 +33,11 @@ urlpatterns = [
     path("benefits/pv/new/", benefits_pv.station_new, name="benefit_station_new"),
     path("benefits/pv/<int:pk>/", benefits_pv.station_detail, name="benefit_station"),
     path("benefits/pv/<int:pk>/import/", benefits_pv.months_import, name="benefit_months_import"),
+    path(
+        "benefits/pv/<int:pk>/months/<int:month_pk>/correct/",
+        benefits_pv.month_correct,
+        name="benefit_month_correct",
+    ),
     path("benefits/pv/<int:pk>/posts/", benefits_pv.post_new, name="benefit_post_new"),
     path("benefits/pv/<int:pk>/attendance/", benefits_pv.attendance_new, name="benefit_attendance"),
     path("benefits/pv/<int:pk>/plan/", benefits_pv.plan_new, name="benefit_pv_plan"),

@@ -331,6 +331,23 @@ def piecework_import(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
+@require_POST
+@domain_errors
+def piece_remove(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponseBase:
+    row = selectors.distribution(request.user, pk)
+    piece = row.piecework.filter(pk=piece_pk).first()
+    if piece is None:
+        raise NotFoundError()
+    try:
+        piecework.piece_remove(actor=request.user, piece=piece, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        refuse_unless_told(exc)
+        return distribution_detail(request, pk, error=exc.message)
+    messages.success(request, "已删除该条计件工资，请重新测算。")
+    return redirect("www:benefit", pk=row.pk)
+
+
+@login_required
 @domain_errors
 def statement(request: HttpRequest, pk: int) -> HttpResponseBase:
     household = selectors.household(request.user, pk)

@@ -170,6 +170,27 @@ def months_import(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_POST
 @domain_errors
+def month_correct(request: HttpRequest, pk: int, month_pk: int) -> HttpResponseBase:
+    station = selectors.station(request.user, pk)
+    month = station.months.filter(pk=month_pk).first()
+    if month is None:
+        raise NotFoundError()
+    post = request.POST
+    try:
+        pv.month_correct(
+            actor=request.user, month=month, kwh=post.get("kwh", ""), revenue=post.get("revenue", ""),
+            reason=post.get("reason", ""),
+        )  # fmt: skip
+    except DomainError as exc:
+        refuse_unless_told(exc)
+        return station_detail(request, pk, error=exc.message)
+    messages.success(request, f"已更正 {month.year}年{month.month}月的结算。")
+    return _back(pk, month.year)
+
+
+@login_required
+@require_POST
+@domain_errors
 def post_new(request: HttpRequest, pk: int) -> HttpResponseBase:
     station = selectors.station(request.user, pk)
     post = request.POST
