@@ -73,6 +73,8 @@ urlpatterns = [
     path("", include("yigou.www.views.anomalies")),
     # Benefit distribution: cooperative surplus, asset income, PV stations, piece work (benefits_urls.py).
     path("", include("yigou.www.benefits_urls")),
+    # Household income cards, 入户调查 and return-to-poverty monitoring (income_urls.py).
+    path("", include("yigou.www.income_urls")),
     # The user's own notices (views/notices.py).
     path("", include("yigou.www.views.notices")),
 ]

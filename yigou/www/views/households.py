@@ -85,6 +85,7 @@ def detail_context(request: HttpRequest, hh: Household, **forms: Any) -> dict[st
         "pairings": list(hh.cadre_pairings.all()),
         "can_change": can(user, "registry.change"),
         "can_reveal": can(user, "pii.reveal"),
+        "can_view_income": can(user, "income.view"),  # the 收入台账 and 监测帮扶 tabs
         "event_form": forms.get("event_form") or EventForm(),
         "step_form": forms.get("step_form") or StepForm(initial={"step": next_step}),
         "edit_form": forms.get("edit_form") or HouseholdEditForm(initial={"address": hh.address}),
