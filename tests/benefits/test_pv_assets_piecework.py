@@ -260,3 +260,14 @@ def test_a_wrong_piece_row_is_taken_out_of_a_draft_batch(world, enterprise):
     piecework.piece_remove(actor=user, piece=row, reason="多录了一个零")
     batch.refresh_from_db()
     assert batch.status == "draft" and not batch.piecework.exists() and not batch.allocations.exists()
+
+
+def test_a_post_ends_after_its_last_attendance_and_takes_none_after(world, pv_year):
+    post = pv_year.posts.get()
+    clerk = world.users["village"]
+    with pytest.raises(DomainError, match="2018年3月已登记考勤"):
+        pv.post_end(actor=clerk, post=post, end=dt.date(2018, 2, 28), reason="外出务工")
+    post = pv.post_end(actor=clerk, post=post, end=dt.date(2018, 3, 31), reason="外出务工")
+    with pytest.raises(DomainError, match="不在李秀英的在岗期间"):
+        pv.attendance_record(actor=clerk, post=post, year=YEAR, month_=4, days_worked=20, days_required=22)
+    assert post.months.count() == 3

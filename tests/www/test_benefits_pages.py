@@ -316,3 +316,30 @@ def test_a_month_is_corrected_on_the_station_page_with_a_reason(client_for, worl
     entry = AuditEntry.objects.get(action="benefits.pv_month_correct")
     assert entry.changes["revenue"] == ["85.00", "102.00"] and entry.note == "电网结算单更正"
     assert client_for("anju").post(url, {"kwh": "1", "revenue": "1", "reason": "试试"}).status_code == 404
+
+
+def test_the_station_page_shows_posts_with_their_attendance_and_ends_one(client_for, world):
+    import datetime as dt
+
+    from tests.benefits.test_pv_assets_piecework import station
+    from yigou.benefits import pv
+
+    row = station(world)
+    member = world.households["zhang"].members.get(name="李秀英")
+    post = pv.post_create(
+        actor=world.users["village"], station=row, village=world.regions["510903101001"], title="保洁员",
+        member=member, monthly_pay="500.00", start=dt.date(2018, 1, 1),
+    )  # fmt: skip
+    pv.attendance_record(
+        actor=world.users["village"], post=post, year=2018, month_=1, days_worked=20, days_required=22
+    )
+    client = client_for("village")
+    page = client.get(f"/benefits/pv/{row.pk}/?year=2018").content.decode()
+    assert "1月 20/22天 454.55元" in page and "454.55" in page
+    response = client.post(
+        f"/benefits/pv/{row.pk}/posts/{post.pk}/end/", {"end": "2018-06-30", "reason": "外出务工"}
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.end == dt.date(2018, 6, 30)
+    assert "2018-06-30 离岗" in client.get(f"/benefits/pv/{row.pk}/?year=2018").content.decode()

@@ -195,6 +195,28 @@ def post_create(
 
 
 @transaction.atomic
+def post_end(*, actor: Any, post: WelfarePost, end: dt.date, reason: str) -> WelfarePost:
+    """The holder leaves the post (离岗): months after the end take no attendance; the member may take another post."""
+    ensure_can(actor, "benefits.manage", post)
+    if post.end is not None:
+        raise DomainError("invalid_input", detail=f"{post.member.name}已于 {post.end} 离岗", field="end")
+    if not isinstance(end, dt.date) or end < post.start:
+        raise DomainError("invalid_input", detail=f"离岗日期须不早于上岗日期 {post.start}", field="end")
+    last = post.months.order_by("-year", "-month").first()
+    if last is not None and dt.date(last.year, last.month, 1) > end:
+        raise DomainError(
+            "invalid_input",
+            detail=f"{last.year}年{last.month}月已登记考勤，离岗日期不能早于该月",
+            field="end",
+        )
+    why = check_text(reason, "离岗原因", "reason", least=2, most=300)
+    post.end = end
+    post.save(update_fields=["end", "updated_at"])
+    audit.record(actor=actor, action="benefits.post_end", target=post, changes={"end": str(end)}, note=why)
+    return post
+
+
+@transaction.atomic
 def attendance_record(
     *, actor: Any, post: WelfarePost, year: Any, month_: Any, days_worked: Any, days_required: Any
 ) -> PostMonth:

@@ -129,7 +129,7 @@ def post_months(row: PvStation, year: int) -> dict[int, list[PostMonth]]:
     months: dict[int, list[PostMonth]] = defaultdict(list)
     for m in PostMonth.objects.filter(post__station=row, year=year).order_by("month"):
         months[m.post_id].append(m)
-    return months
+    return dict(months)
 
 
 def piecework(row: Distribution) -> QuerySet[PieceWork]:

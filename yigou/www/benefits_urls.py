@@ -39,6 +39,7 @@ urlpatterns = [
         name="benefit_month_correct",
     ),
     path("benefits/pv/<int:pk>/posts/", benefits_pv.post_new, name="benefit_post_new"),
+    path("benefits/pv/<int:pk>/posts/<int:post_pk>/end/", benefits_pv.post_end, name="benefit_post_end"),
     path("benefits/pv/<int:pk>/attendance/", benefits_pv.attendance_new, name="benefit_attendance"),
     path("benefits/pv/<int:pk>/plan/", benefits_pv.plan_new, name="benefit_pv_plan"),
     path("benefits/funds/", benefits_pv.fund_list, name="benefit_funds"),

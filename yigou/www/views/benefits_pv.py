@@ -131,8 +131,7 @@ def station_detail(request: HttpRequest, pk: int, **extra: Any) -> HttpResponseB
         "revenue": pv.year_revenue(station, year),
         "villages": [(v, shares.get(v.village_id, Decimal("0.00"))) for v in villages],
         "posts": selectors.posts(station),
-        "post_months": selectors.post_months(station, year),
-        "post_pay": pv.post_pay(station, year),
+        "post_rows": _post_rows(station, year),
         "members": _members(request, station),
         "use_kinds": [k for k in UseKind if k != UseKind.HANDOUT],
         "plans": station.plans.order_by("-year", "-id"),
@@ -140,6 +139,12 @@ def station_detail(request: HttpRequest, pk: int, **extra: Any) -> HttpResponseB
         **extra,
     }
     return render(request, "www/benefits/station.html", context, status=400 if extra.get("error") else 200)
+
+
+def _post_rows(station: PvStation, year: int) -> list[tuple[Any, list[Any], Decimal]]:
+    """Each post with its months and pay in the year (a list, as templates cannot look dicts up by key)."""
+    months, pay = selectors.post_months(station, year), pv.post_pay(station, year)
+    return [(p, months.get(p.pk, []), pay.get(p.pk, Decimal("0.00"))) for p in selectors.posts(station)]
 
 
 def _back(pk: int, year: Any) -> HttpResponseBase:
@@ -206,6 +211,26 @@ def post_new(request: HttpRequest, pk: int) -> HttpResponseBase:
         refuse_unless_told(exc)
         return station_detail(request, pk, error=exc.message)
     messages.success(request, f"已设岗：{row}。")
+    return redirect("www:benefit_station", pk=pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def post_end(request: HttpRequest, pk: int, post_pk: int) -> HttpResponseBase:
+    station = selectors.station(request.user, pk)
+    row = selectors.posts(station).filter(pk=post_pk).first()
+    if row is None:
+        raise NotFoundError()
+    try:
+        pv.post_end(
+            actor=request.user, post=row, end=parse_date(request.POST.get("end", "")),
+            reason=request.POST.get("reason", ""),
+        )  # fmt: skip
+    except DomainError as exc:
+        refuse_unless_told(exc)
+        return station_detail(request, pk, error=exc.message)
+    messages.success(request, f"{row.member.name}已于 {row.end} 离岗。")
     return redirect("www:benefit_station", pk=pk)
 
 
