@@ -49,6 +49,7 @@ def test_an_enterprises_piece_work_is_in_publication():
 
 def test_an_asset_funds_actual_return_beats_its_minimum_and_is_paid_by_household_size():
     row = Distribution.objects.get(kind="asset")
-    assert (row.status, row.total) == ("paid", D("12800.00"))  # above the guaranteed 200,000.00 × 6% = 12,000.00
+    # The actual return is above the guaranteed 200,000.00 × 6% = 12,000.00.
+    assert (row.status, row.total) == ("paid", D("12800.00"))
     assert {a.component for a in row.allocations.all()} == {"property"}
     assert "保底收益，实际收益 12,800.00 元" in row.working[0]["formula"]
