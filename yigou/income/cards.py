@@ -10,18 +10,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from yigou.accounts.scope import ensure_can, get_visible
+from yigou.accounts.scope import ensure_can, ensure_region_in_scope, get_visible, restrict
 from yigou.ledger.models import Beneficiary
-from yigou.regions.models import Region
-from yigou.registry.models import Household
+from yigou.regions.models import Region, prefix_of
+from yigou.regions.selectors import home_region
+from yigou.registry.enums import Relation
+from yigou.registry.models import Household, Member
 
-from .checks import check_year
+from .checks import check_region, check_year
 from .enums import SecurityItem
+from .figures import ZERO
 from .models import IncomeEntry, SecurityCheck
 from .monitoring import Suggestion, scan
-from .selectors import _latest, year_range
+from .selectors import Gap, HouseholdIncome, _latest, gaps, incomes, year_range
 
 
 def visible_household(actor: Any, household: Household | int) -> Household:
@@ -110,3 +113,47 @@ def household_scan(actor: Any, household: Household | int, year: Any) -> Suggest
     village = Region.objects.get(code=row.village_id)
     found = scan(village, check_year(year))
     return next((s for s in found.suggestions if s.household == row.number), None)
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One household's card of a year in a region's list and export, with its head member for the masked ID."""
+
+    household: Household
+    income: HouseholdIncome
+    head_id_number: str
+    gaps: list[Gap]
+
+    def amount(self, component: str) -> Decimal:
+        return self.income.amounts.get(component, ZERO)
+
+
+def region_for(actor: Any, code: str) -> Region:
+    """The region a list is asked for: the code given (within the reader's scope), else the reader's home."""
+    ensure_can(actor, "income.view")
+    text = (code or "").strip()
+    if not text:
+        home = home_region(actor)
+        return home if home is not None else Region.objects.filter(parent__isnull=True).order_by("code")[0]
+    region = check_region(text)
+    ensure_region_in_scope(actor, region.code)
+    return region
+
+
+def region_cards(actor: Any, region: Region, year: Any) -> list[CardRow]:
+    """Every household of the region subtree with a card for the year, by number, in a fixed number of queries."""
+    ensure_can(actor, "income.view")
+    ensure_region_in_scope(actor, region.code)
+    year = check_year(year)
+    prefix = prefix_of(region.code)
+    found, found_gaps = incomes(year, prefix), gaps(year, prefix)
+    households = (
+        restrict(actor, Household.objects.filter(pk__in=list(found)))
+        .select_related("village")
+        .prefetch_related(Prefetch("members", Member.objects.filter(relation=Relation.HEAD), to_attr="heads"))
+        .order_by("number")
+    )
+    return [
+        CardRow(hh, found[hh.pk], hh.heads[0].id_number if hh.heads else "", found_gaps.get(hh.pk, []))
+        for hh in households
+    ]

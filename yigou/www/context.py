@@ -24,4 +24,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # 疑点核查: offices and auditors start from the findings, village staff from the cases they explain.
         "nav_can_findings": can(user, "anomalies.view"),
         "nav_can_explain": can(user, "anomalies.explain"),
+        # 收入台账与监测帮扶: offices, village staff and auditors.
+        "nav_can_income": can(user, "income.view"),
     }

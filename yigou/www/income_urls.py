@@ -5,6 +5,7 @@ from django.urls import path
 from .views import income
 
 urlpatterns = [
+    path("income/", income.card_list, name="income_cards"),
     path("households/<int:pk>/income/", income.household_income, name="household_income"),
     path("income/survey/", income.survey, name="income_survey"),
     path("income/survey/check/", income.survey_check, name="income_survey_check"),

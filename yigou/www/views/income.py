@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -18,14 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yigou.accounts.scope import can, named_required
 from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from yigou.income import cards, selectors, services
+from yigou.income import cards, exports, selectors, services
 from yigou.income.checks import check_year
 from yigou.income.enums import SecurityItem
 from yigou.income.figures import yuan
 from yigou.registry import selectors as registry_selectors
 from yigou.registry.models import Household
 
-from .common import domain_errors
+from .common import PAGE_SIZE, domain_errors, file_download, region_options
 from .income_forms import CheckForm, CorrectForm, SurveyForm, first_error, this_year
 
 SEARCH_LIMIT = 20
@@ -272,3 +273,46 @@ def entry_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     except FileNotFoundError as exc:
         raise NotFoundError() from exc
     return FileResponse(handle, as_attachment=False, filename=os.path.basename(row.evidence.name or ""))
+
+
+@login_required
+@domain_errors
+@require_GET
+def card_list(request: HttpRequest) -> HttpResponseBase:
+    """/income/?region=&year= — the cards of a region and year (the households with income entries), or ?export=xlsx."""
+    _ensure_view(request)
+    get = request.GET
+    f = {
+        "region": get.get("region", "").strip()[:12],
+        "year": get.get("year", "").strip()[:4] or str(this_year()),
+    }
+    context: dict[str, Any] = {
+        "f": f,
+        "region_options": region_options(request.user, include_home=True),
+        "can_export": can(request.user, "export"),
+        "may_record": can(request.user, "income.record"),
+    }
+    try:
+        region = cards.region_for(request.user, f["region"])
+        year = check_year(f["year"])
+    except DomainError as exc:
+        if isinstance(exc, PermissionDeniedError):
+            raise
+        context["error"] = exc.message
+        return render(request, "www/income/list.html", context, status=400)
+    if get.get("export") == "xlsx":
+        if not can(request.user, "export"):
+            raise PermissionDeniedError()
+        result = exports.export_cards(
+            actor=request.user, region=region, year=year, reveal=get.get("reveal") == "1"
+        )
+        return file_download(result.content, result.filename)
+    rows = cards.region_cards(request.user, region, year)
+    context.update(
+        region=region,
+        year=year,
+        line=selectors.line_for(year, region.code),
+        page=Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        export_query=urlencode({"region": region.code, "year": str(year), "export": "xlsx"}),
+    )
+    return render(request, "www/income/list.html", context)
