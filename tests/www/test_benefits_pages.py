@@ -46,6 +46,9 @@ def test_the_cooperative_plans_and_the_township_pays(client_for, world, coop, se
     assert row.status == "paid" and IncomeEntry.objects.count() == 6
     statement = township.get(f"/benefits/households/{world.households['zhang'].pk}/").content.decode()
     assert re.search(r'id="statement-total">21414.71<', statement)  # 20,000.00 + 800.00 + 122.94 + 491.77
+    assert f'href="/households/{world.households["zhang"].pk}/income/"' in statement
+    card = township.get(f"/households/{world.households['zhang'].pk}/income/?year=2018")
+    assert card.status_code == 200 and "收益分配" in card.content.decode()
 
 
 def test_returns_below_sixty_percent_are_told_in_chinese_and_nothing_is_written(client_for, coop):

@@ -352,4 +352,5 @@ def piece_remove(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponseBa
 def statement(request: HttpRequest, pk: int) -> HttpResponseBase:
     household = selectors.household(request.user, pk)
     data = selectors.household_statement(request.user, household)
-    return render(request, "www/benefits/statement.html", {"statement": data, "household": household})
+    context = {"statement": data, "household": household, "may_see_card": can(request.user, "income.view")}
+    return render(request, "www/benefits/statement.html", context)
