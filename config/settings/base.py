@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "yigou.anomalies",
     "yigou.income",
     "yigou.benefits",
+    "yigou.plans",
     "yigou.demo",
     "yigou.api",
     "yigou.www",
@@ -148,6 +149,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE = {
     "supply-scan-daily": {"task": "supply.scan_today", "schedule": crontab(hour=6, minute=0)},
     "supply-cases-hourly": {"task": "supply.cases_hourly", "schedule": crontab(minute=15)},
+    # Plans: reminders before task deadlines, dispatch rounds and rectification deadlines, every morning at 07:00.
+    "plans-remind-daily": {"task": "plans.remind_today", "schedule": crontab(hour=7, minute=0)},
 }
 
 REST_FRAMEWORK = {
@@ -277,3 +280,6 @@ YIGOU_MONITORING_RULES: dict[str, Any] = {
 # ConsoleBackend prints one line per message (phone masked); LocmemBackend keeps them in `outbox` (tests); an SMS
 # or WeChat gateway is a MessageBackend subclass with one method, `send(phone, text) -> bool`, named here.
 YIGOU_MESSAGE_BACKEND = os.environ.get("YIGOU_MESSAGE_BACKEND", "yigou.notices.backends.ConsoleBackend")
+# Plans (yigou.plans): reminders go out this many days before a task's deadline, the end of a dispatch round without
+# the task's report, and a supervision finding's rectification deadline (in the app and through the message backend).
+YIGOU_PLAN_REMIND_DAYS = 3

@@ -183,6 +183,12 @@ DISTRIBUTION = Rule(
     spans_many=frozenset({"region"}),
 )
 
+PLAN = Rule(
+    region=("region__code", "targets__region__code"),
+    unit=("tasks__lead_id",),
+    spans_many=frozenset({"region", "unit"}),
+)
+
 RULES: dict[str, Rule] = {
     "registry.household": HOUSEHOLD,
     "registry.member": HOUSEHOLD.via("household"),
@@ -285,6 +291,27 @@ RULES: dict[str, Rule] = {
     "contracts.buybackvillage": BUYBACK.via("buyback"),
     "contracts.buybackhousehold": BUYBACK.via("buyback"),
     "contracts.buybackdelivery": BUYBACK.via("buyback"),
+    # Plans: a plan belongs to the region that issued it; a region a target was split to sees the plan, its tasks,
+    # its assessment and its own targets; a lead unit sees the tasks it leads. Findings belong to the region checked.
+    "plans.plan": PLAN,
+    "plans.task": Rule(
+        region=("plan__region__code", "plan__targets__region__code"),
+        unit=("lead_id",),
+        spans_many=frozenset({"region"}),
+    ),
+    "plans.taskreport": Rule(
+        region=("task__plan__region__code", "task__plan__targets__region__code"),
+        unit=("task__lead_id",),
+        spans_many=frozenset({"region"}),
+    ),
+    "plans.target": Rule(region=("region__code",)),
+    "plans.targetreport": Rule(region=("target__region__code",)),
+    "plans.finding": Rule(region=("region__code",)),
+    "plans.reminder": Rule(region=("plan__region__code",)),
+    "plans.scheme": PLAN.via("plan"),
+    "plans.schemeitem": PLAN.via("scheme__plan"),
+    "plans.networksite": Rule(region=("region__code",)),
+    "plans.trusteeshipcontract": Rule(region=("region__code",)),
 }
 
 # Reference data every signed-in user may read in full (names of places are public).
@@ -462,6 +489,13 @@ for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE, Role.AUDITOR):
     CAPABILITIES[_role] |= {"monitoring.view"}
 for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE):
     CAPABILITIES[_role] |= {"monitoring.flag", "monitoring.review", "monitoring.measure"}
+
+# Plans and assessment: offices draw up plans, split targets, supervise and assess; offices, village staff and lead
+# units report progress; the co-op network registers are kept by offices.
+for _role in (Role.ADMIN, Role.OFFICE):
+    CAPABILITIES[_role] |= {"plans.manage", "plans.supervise", "plans.network"}
+for _role in (Role.ADMIN, Role.OFFICE, Role.VILLAGE, Role.UNIT):
+    CAPABILITIES[_role] |= {"plans.report"}
 
 # Benefit distribution: offices, village staff and cooperatives/enterprises keep the books and draw up plans; the
 # holder approves its own plan, the township office reviews, publishes and pays (payments write income entries).
