@@ -28,6 +28,7 @@ from yigou.registry.models import Household
 
 from .common import PAGE_SIZE, domain_errors, file_download, region_options
 from .income_forms import CheckForm, CorrectForm, SurveyForm, first_error, this_year
+from .monitoring import household_cases
 
 SEARCH_LIMIT = 20
 TABS = {"card": "收入台账", "monitoring": "监测帮扶"}
@@ -77,6 +78,8 @@ def monitoring_context(request: HttpRequest, hh: Household, year: int) -> dict[s
         "checks": cards.security_history(request.user, hh, year),
         "line": selectors.line_for(year, hh.village_id),
         "suggestion": cards.household_scan(request.user, hh, year),
+        "cases": household_cases(request, hh),
+        "may_flag": can(request.user, "monitoring.flag"),
         "may_record": can(request.user, "income.record"),
     }
 
