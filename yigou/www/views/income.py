@@ -4,13 +4,15 @@ correction of an entry. Every decision is the income app's; these views only tra
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +29,7 @@ from yigou.registry import selectors as registry_selectors
 from yigou.registry.models import Household
 
 from .common import PAGE_SIZE, domain_errors, file_download, region_options
+from .income_files import evidence_response
 from .income_forms import CheckForm, CorrectForm, SurveyForm, first_error, this_year
 from .monitoring import household_cases
 
@@ -153,6 +156,28 @@ def _back_to_survey(hh: Household, year: Any) -> HttpResponse:
     return redirect(f"{reverse('www:income_survey')}?{urlencode({'household': hh.pk, 'year': year})}")
 
 
+def _survey_write(
+    request: HttpRequest, form: forms.Form, key: str, write: Callable[..., Any], done: Callable[[Any], str]
+) -> HttpResponse:
+    """One write of the survey page: the form (prefix `key`) is re-shown with the Chinese reason when refused;
+    the form's fields but the household are the service's arguments."""
+    _ensure_record(request)
+    hh, error = _survey_household(request, request.POST.get("household"))
+    if not form.is_valid() or hh is None:
+        page: dict[str, Any] = {f"{key}_form": form, f"{key}_error": error or first_error(form)}
+        return _survey_page(request, 400, household=hh, **page)
+    data = {k: v for k, v in form.cleaned_data.items() if k != "household"}
+    try:
+        row = write(actor=request.user, household=hh, **data)
+    except DomainError as exc:
+        if isinstance(exc, PermissionDeniedError):
+            raise
+        page = {f"{key}_form": form, f"{key}_error": exc.message}
+        return _survey_page(request, 400, household=hh, **page)
+    messages.success(request, f"已登记：{hh.head_name}户 {row.year}年 {done(row)}。")
+    return _back_to_survey(hh, row.year)
+
+
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
@@ -161,32 +186,14 @@ def survey(request: HttpRequest) -> HttpResponse:
     _ensure_view(request)
     if request.method == "GET":
         return _survey_page(request)
-    _ensure_record(request)
     form = SurveyForm(request.POST, request.FILES)
-    hh, error = _survey_household(request, request.POST.get("household"))
-    if not form.is_valid() or hh is None:
-        error = error or first_error(form)
-        return _survey_page(request, 400, household=hh, survey_form=form, survey_error=error)
-    data = form.cleaned_data
-    try:
-        entry = services.income_record(
-            actor=request.user,
-            household=hh,
-            year=data["year"],
-            component=data["component"],
-            amount=data["amount"],
-            note=data["note"],
-            evidence=data["evidence"],
-        )
-    except DomainError as exc:
-        if isinstance(exc, PermissionDeniedError):
-            raise
-        return _survey_page(request, 400, household=hh, survey_form=form, survey_error=exc.message)
-    messages.success(
+    return _survey_write(
         request,
-        f"已登记：{hh.head_name}户 {entry.year}年 {entry.get_component_display()} {yuan(entry.amount)}。",
+        form,
+        "survey",
+        services.income_record,
+        lambda entry: f"{entry.get_component_display()} {yuan(entry.amount)}",
     )
-    return _back_to_survey(hh, entry.year)
 
 
 @login_required
@@ -195,32 +202,13 @@ def survey(request: HttpRequest) -> HttpResponse:
 def survey_check(request: HttpRequest) -> HttpResponse:
     """A 三保障 or drinking-water check of the household picked on the survey page."""
     _ensure_view(request)
-    _ensure_record(request)
-    form = CheckForm(request.POST)
-    hh, error = _survey_household(request, request.POST.get("household"))
-    if not form.is_valid() or hh is None:
-        error = error or first_error(form)
-        return _survey_page(request, 400, household=hh, check_form=form, check_error=error)
-    data = form.cleaned_data
-    try:
-        check = services.security_check_record(
-            actor=request.user,
-            household=hh,
-            year=data["year"],
-            item=data["item"],
-            ok=data["ok"],
-            checked_on=data["checked_on"],
-            evidence=data["evidence"],
-        )
-    except DomainError as exc:
-        if isinstance(exc, PermissionDeniedError):
-            raise
-        return _survey_page(request, 400, household=hh, check_form=form, check_error=exc.message)
-    result = "达标" if check.ok else "未达标"
-    messages.success(
-        request, f"已登记：{hh.head_name}户 {check.year}年 {SecurityItem(check.item).label} {result}。"
+    return _survey_write(
+        request,
+        CheckForm(request.POST),
+        "check",
+        services.security_check_record,
+        lambda check: f"{SecurityItem(check.item).label} {'达标' if check.ok else '未达标'}",
     )
-    return _back_to_survey(hh, check.year)
 
 
 @login_required
@@ -271,11 +259,7 @@ def entry_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     row = cards.entry(request.user, pk)
     if not row.evidence:
         raise NotFoundError()
-    try:
-        handle = row.evidence.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFoundError() from exc
-    return FileResponse(handle, as_attachment=False, filename=os.path.basename(row.evidence.name or ""))
+    return evidence_response(row.evidence, os.path.basename(row.evidence.name or ""))
 
 
 @login_required

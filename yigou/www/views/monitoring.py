@@ -5,12 +5,14 @@ households. Every decision is the income app's; these views only translate reque
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +28,7 @@ from yigou.income.models import Measure, MonitoringCase, StepFile
 from yigou.registry.models import Household
 
 from .common import domain_errors, file_download, paginate, region_options
+from .income_files import evidence_response
 from .monitoring_forms import (
     GROUP_CHOICES,
     CaseOpenForm,
@@ -368,50 +371,34 @@ def _measure(request: HttpRequest, pk: int) -> Measure:
     return get_visible(request.user, Measure.objects.select_related("case", "case__household"), pk=pk)
 
 
+def _on_measure(
+    request: HttpRequest, pk: int, form_class: type[forms.Form], write: Callable[..., Any], done: str
+) -> HttpResponse:
+    """A follow-up or the closing of a measure: the form's fields are the domain function's arguments."""
+    measure = _measure(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _invalid(request, measure.case_id, _first_error(form))
+    try:
+        write(actor=request.user, measure=measure, **form.cleaned_data)
+    except DomainError as exc:
+        return _refused(request, measure.case_id, exc)
+    messages.success(request, done)
+    return _back(measure.case)
+
+
 @login_required
 @require_POST
 @domain_errors
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = _measure(request, pk)
-    form = FollowUpForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, measure.case_id, _first_error(form))
-    data = form.cleaned_data
-    try:
-        measures.follow_up_record(
-            actor=request.user,
-            measure=measure,
-            date=data["date"],
-            note=data["note"],
-            next_due=data["next_due"],
-        )
-    except DomainError as exc:
-        return _refused(request, measure.case_id, exc)
-    messages.success(request, "已登记走访。")
-    return _back(measure.case)
+    return _on_measure(request, pk, FollowUpForm, measures.follow_up_record, "已登记走访。")
 
 
 @login_required
 @require_POST
 @domain_errors
 def measure_close(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = _measure(request, pk)
-    form = MeasureCloseForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, measure.case_id, _first_error(form))
-    data = form.cleaned_data
-    try:
-        measures.measure_close(
-            actor=request.user,
-            measure=measure,
-            status=data["status"],
-            closed_on=data["closed_on"],
-            result=data["result"],
-        )
-    except DomainError as exc:
-        return _refused(request, measure.case_id, exc)
-    messages.success(request, "措施已办结。")
-    return _back(measure.case)
+    return _on_measure(request, pk, MeasureCloseForm, measures.measure_close, "措施已办结。")
 
 
 @login_required
@@ -421,11 +408,7 @@ def step_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     # Evidence is served through the case's scope check, never as a public media URL.
     _ensure_view(request)
     row = get_visible(request.user, StepFile.objects.all(), pk=pk)
-    try:
-        handle = row.file.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFoundError() from exc
-    return FileResponse(handle, as_attachment=False, filename=row.name)
+    return evidence_response(row.file, row.name)
 
 
 # --- a cadre's phone list ---
