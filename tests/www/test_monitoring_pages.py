@@ -404,3 +404,32 @@ def test_the_household_page_offers_a_visit_flag(client_for, world):
     hh = world.households["zhang"]
     page = client_for("village").get(f"/households/{hh.pk}/income/?tab=monitoring&year=2026").content.decode()
     assert "未纳入防止返贫监测" in page and f"/monitoring/cases/new/?household={hh.pk}" in page
+
+
+def test_the_scans_suggestion_becomes_a_case_from_the_household_tab(client_for, world):
+    from yigou.income.services import security_check_record
+
+    hh = world.households["zhang"]
+    security_check_record(
+        actor=world.users["village"],
+        household=hh,
+        year=2026,
+        item="housing",
+        ok=False,
+        checked_on=D(2026, 6, 30),
+        evidence="C级危房",
+    )
+    village = client_for("village")
+    tab = village.get(f"/households/{hh.pk}/income/?tab=monitoring&year=2026").content.decode()
+    assert 'id="flag-from-scan"' in tab
+    assert client_for("anju").post(f"/households/{hh.pk}/income/flag/", {"year": "2026"}).status_code == 404
+    assert (
+        client_for("auditor").post(f"/households/{hh.pk}/income/flag/", {"year": "2026"}).status_code == 403
+    )
+    response = village.post(f"/households/{hh.pk}/income/flag/", {"year": "2026"})
+    case = MonitoringCase.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/monitoring/cases/{case.pk}/"
+    assert (case.channel, case.group) == ("scan", "unstable")
+    assert "住房安全有保障（鉴定）未达标（2026-06-30 核查：C级危房）" in case.note
+    tab = village.get(f"/households/{hh.pk}/income/?tab=monitoring&year=2026").content.decode()
+    assert 'id="flag-from-scan"' not in tab

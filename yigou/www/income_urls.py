@@ -7,6 +7,7 @@ from .views import income, monitoring, monitoring_public
 urlpatterns = [
     path("income/", income.card_list, name="income_cards"),
     path("households/<int:pk>/income/", income.household_income, name="household_income"),
+    path("households/<int:pk>/income/flag/", income.flag_from_scan, name="household_flag"),
     path("income/survey/", income.survey, name="income_survey"),
     path("income/survey/check/", income.survey_check, name="income_survey_check"),
     path("income/survey/households/", income.survey_households, name="income_survey_households"),

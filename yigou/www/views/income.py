@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yigou.accounts.scope import can, named_required
 from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from yigou.income import cards, exports, selectors, services
+from yigou.income.cases import flags_from_scan, open_case_of
 from yigou.income.checks import check_year
 from yigou.income.enums import SecurityItem
 from yigou.income.figures import yuan
@@ -83,6 +84,7 @@ def monitoring_context(request: HttpRequest, hh: Household, year: int) -> dict[s
         "suggestion": cards.household_scan(request.user, hh, year),
         "cases": household_cases(request, hh),
         "may_flag": can(request.user, "monitoring.flag"),
+        "has_open_case": open_case_of(hh) is not None,
         "may_record": can(request.user, "income.record"),
     }
 
@@ -303,3 +305,27 @@ def card_list(request: HttpRequest) -> HttpResponseBase:
         export_query=urlencode({"region": region.code, "year": str(year), "export": "xlsx"}),
     )
     return render(request, "www/income/list.html", context)
+
+
+@login_required
+@domain_errors
+@require_POST
+def flag_from_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """系统监测预警: the scan's suggestion for this household and year becomes a case (识别中)."""
+    hh = cards.visible_household(request.user, pk)
+    year = request.POST.get("year", "")
+    back = f"{reverse('www:household_income', args=[hh.pk])}?{urlencode({'tab': 'monitoring', 'year': year})}"
+    try:
+        opened = flags_from_scan(
+            actor=request.user, region_code=hh.village_id, year=year, households=[hh.number]
+        )
+    except DomainError as exc:
+        if isinstance(exc, PermissionDeniedError | NotFoundError):
+            raise
+        messages.error(request, exc.message)
+        return redirect(back)
+    if opened:
+        messages.success(request, f"已按监测预警登记为监测对象（{opened[0].get_group_display()}，识别中）。")
+        return redirect("www:monitoring_case", pk=opened[0].pk)
+    messages.error(request, "该户已是监测对象，未重复登记。")
+    return redirect(back)
