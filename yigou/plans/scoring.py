@@ -172,6 +172,11 @@ def _subject_heading(r: Ranking) -> str:
     return "县（区）" if r.scheme.subject_kind == SubjectKind.REGION else "责任单位"
 
 
+def _plain(value: Decimal) -> str:
+    """5.00 → 5, 2.50 → 2.5: how a scheme's points are written in its text."""
+    return f"{value.normalize():f}"
+
+
 def _fmt(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
@@ -179,7 +184,7 @@ def _fmt(value: Decimal | None) -> str:
 def ranking_xlsx(r: Ranking) -> bytes:
     headers = ["名次", _subject_heading(r)]
     for item in r.items:
-        headers += [f"{item.name}（{item.weight:g}分）完成率（%）", f"{item.name}得分"]
+        headers += [f"{item.name}（{_plain(item.weight)}分）完成率（%）", f"{item.name}得分"]
     headers += ["整改逾期（项）", "扣分", "总分"]
     rows = []
     for s in r.rows:
@@ -212,7 +217,7 @@ def ranking_section(r: Ranking) -> Section:
         text = [
             f"按照《{r.scheme.name}》，截至{r.as_of:%Y年%m月%d日}，{top.name}得分最高（{top.total:.2f}分），"
             f"{last.name}得分最低（{last.total:.2f}分）。",
-            f"督查发现问题整改逾期共{overdue}项，已按每项{r.scheme.deduction:g}分扣减。"
+            f"督查发现问题整改逾期共{overdue}项，已按每项{_plain(r.scheme.deduction)}分扣减。"
             if overdue
             else "督查发现问题均在期限内整改。",
         ]

@@ -38,7 +38,7 @@ def amount(value: Any, what: str, field_name: str = "value") -> Decimal:
         raise refuse(f"{what}不能为负数", field_name)
     if number != number.quantize(CENT):
         raise refuse(f"{what}最多两位小数", field_name)
-    return number
+    return number.quantize(CENT)
 
 
 @dataclass

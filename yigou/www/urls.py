@@ -75,6 +75,8 @@ urlpatterns = [
     path("", include("yigou.www.benefits_urls")),
     # Household income cards, 入户调查 and return-to-poverty monitoring (income_urls.py).
     path("", include("yigou.www.income_urls")),
+    # Plans, task ledgers, dispatch, supervision and assessment (plans_urls.py).
+    path("", include("yigou.www.plans_urls")),
     # The user's own notices (views/notices.py).
     path("", include("yigou.www.views.notices")),
 ]
