@@ -26,9 +26,18 @@ def consent() -> SimpleUploadedFile:
     return SimpleUploadedFile("授权承诺书.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
 
 
-def open_case(world, household, *, on=FIRST_DAY, group="marginal", risks=("illness",), channel=Channel.VISIT):
+def open_case(
+    world,
+    household,
+    *,
+    on=FIRST_DAY,
+    group="marginal",
+    risks=("illness",),
+    channel=Channel.VISIT,
+    actor="village",
+):
     return case_open(
-        actor=world.users["village"],
+        actor=world.users[actor],
         household=household,
         group=group,
         risks=list(risks),

@@ -131,7 +131,7 @@ def _new(actor: Any, declaration: Declaration) -> Declaration:
     ensure_can(actor, "monitoring.flag", row)
     if row.status != DeclarationStatus.NEW:
         raise DomainError(
-            "invalid_input", detail=f"申报 {row.reference} 已{row.get_status_display()}，不能重复处理"
+            "invalid_input", detail=f"申报 {row.reference} 当前为“{row.get_status_display()}”，不能重复处理"
         )
     return row
 

@@ -83,7 +83,7 @@ def _open_measure(actor: Any, measure: Measure) -> Measure:
     measure = Measure.objects.select_for_update().select_related("case__household").get(pk=measure.pk)
     ensure_can(actor, "monitoring.measure", measure.case.household)
     if measure.status != MeasureStatus.OPEN:
-        raise DomainError("invalid_input", detail=f"该措施已{measure.get_status_display()}，不能再办理")
+        raise DomainError("invalid_input", detail=f"该措施当前为“{measure.get_status_display()}”，不能再办理")
     return measure
 
 
