@@ -347,6 +347,8 @@ def test_the_dashboard_counts_and_the_roles(client_for, world):
         started_on=D(2026, 3, 12),
         deadline=D(2026, 4, 30),
     )
+    listed = client_for("chuanshan").get("/monitoring/cases/?overdue=1").content.decode()
+    assert re.findall(r'/monitoring/cases/\d+/">(\d+)<', listed) == [world.households["zhang"].number]
     page = client_for("chuanshan").get("/monitoring/").content.decode()
     assert re.search(r'id="open-cases">2<', page) and re.search(r'id="overdue-measures">1<', page)
     assert re.search(r'id="median-days">10<', page)  # discovered 3-02, first measure 3-12

@@ -89,6 +89,7 @@ def _filters(request: HttpRequest) -> dict[str, str]:
         "risk": get.get("risk", "")[:24],
         "channel": get.get("channel", "")[:16],
         "q": get.get("q", "").strip()[:40],
+        "overdue": "1" if get.get("overdue") == "1" else "",
     }
 
 
@@ -103,6 +104,9 @@ def case_rows(request: HttpRequest, f: dict[str, str]) -> QuerySet[MonitoringCas
     if f["risk"] in RiskType.values:
         # JSON list membership that works on SQLite and PostgreSQL alike: the stored text contains "risk".
         rows = rows.filter(risks__icontains=f'"{f["risk"]}"')
+    if f["overdue"]:
+        late = Measure.objects.filter(status=MeasureStatus.OPEN, deadline__lt=timezone.localdate())
+        rows = rows.filter(pk__in=late.values("case_id"))
     if f["q"]:
         q = f["q"]
         rows = (
