@@ -135,3 +135,32 @@ def test_a_declaration_is_reviewed_helped_and_cleared(
         dt.date(2026, 3, 11),
         dt.date(2026, 6, 17),
     )
+
+
+@pytest.mark.browser
+def test_a_village_cadre_enters_a_survey_on_the_phone(transactional_db, browser_page, live_server):
+    """入户调查 on a phone: the household found by typing its head's name (htmx), one income component entered,
+    a wrong amount refused in Chinese, the card showing the entry."""
+    world = build_world()
+    zhang = world.households["zhang"]
+    page, base = browser_page, live_server.url
+    sign_in(page, base, "village", "/income/survey/")
+    page.fill("input[name=q]", "张德明")
+    page.click(f"#household-choices a[href$='?household={zhang.pk}']")
+    page.wait_for_selector("#picked")
+    assert fits_the_phone(page)
+    form = page.locator("#survey-entry")
+    form.locator("input[name=year]").fill("2026")
+    form.locator("select[name=component]").select_option("wage")
+    form.locator("input[name=amount]").fill("12.345")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#survey-entry .error")
+    assert "金额最多 2 位小数" in page.inner_text("#survey-entry .error")
+    form = page.locator("#survey-entry")
+    form.locator("input[name=amount]").fill("12000")
+    form.locator("textarea[name=note]").fill("在遂宁务工 10 个月")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(".messages >> text=已登记：张德明户 2026年 工资性收入 12000元。")
+    page.click("#picked a:has-text('查看收入台账')")
+    page.wait_for_selector("#income-card")
+    assert page.inner_text("#per-capita") == "6000.00"
