@@ -16,8 +16,10 @@ from .ledger import PurchaseViewSet, StatsColumnsView, StatsTableView
 from .market import ActivityViewSet, OutletViewSet
 from .market_orders import OrderViewSet, PresaleListViewSet
 from .market_products import BlacklistViewSet, CatalogViewSet, ProductViewSet, ReferencePriceViewSet
+from .monitoring import MeasureViewSet, MonitoringCaseViewSet
 from .notices import NoticeViewSet
 from .pairings import HouseholdPairingViewSet, VillagePairingViewSet
+from .plans import PlanFindingViewSet, PlanViewSet, SchemeViewSet, TargetViewSet, TaskViewSet
 from .preorders import PreOrderViewSet
 from .producers import ProducerViewSet
 from .regions import RegionViewSet
@@ -54,6 +56,8 @@ router.register("preorders", PreOrderViewSet, basename="preorder")
 router.register("buybacks", BuyBackViewSet, basename="buyback")
 router.register("presale-lists", PresaleListViewSet, basename="presale-list")
 router.register("orders", OrderViewSet, basename="order")
+router.register("monitoring/cases", MonitoringCaseViewSet, basename="monitoring-case")
+router.register("monitoring/measures", MeasureViewSet, basename="monitoring-measure")
 router.register("catalog", CatalogViewSet, basename="catalog")
 router.register("products", ProductViewSet, basename="product")
 router.register("reference-prices", ReferencePriceViewSet, basename="reference-price")
@@ -69,6 +73,11 @@ router.register("supply-cases", CaseViewSet, basename="supply-case")
 router.register("anomalies/findings", FindingViewSet, basename="anomaly-finding")
 router.register("anomalies/cases", InvestigationViewSet, basename="anomaly-case")
 router.register("approval/submissions", SubmissionViewSet, basename="approval-submission")
+router.register("plans/plans", PlanViewSet, basename="plan")
+router.register("plans/tasks", TaskViewSet, basename="plan-task")
+router.register("plans/targets", TargetViewSet, basename="plan-target")
+router.register("plans/findings", PlanFindingViewSet, basename="plan-finding")
+router.register("plans/schemes", SchemeViewSet, basename="plan-scheme")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
