@@ -13,6 +13,7 @@ import re
 import openpyxl
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.income.cases_world import consent, identify, open_case
@@ -435,3 +436,30 @@ def test_the_scans_suggestion_becomes_a_case_from_the_household_tab(client_for, 
     assert "住房安全有保障（鉴定）未达标（2026-06-30 核查：C级危房）" in case.note
     tab = village.get(f"/households/{hh.pk}/income/?tab=monitoring&year=2026").content.decode()
     assert 'id="flag-from-scan"' not in tab
+
+
+def test_a_department_screening_list_is_imported_on_the_import_page(client_for, world, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    chuanshan = client_for("chuanshan")
+    template = chuanshan.get("/io/import/template/screening_medical/")
+    book = openpyxl.load_workbook(io.BytesIO(template.content))
+    assert book.sheetnames[0] == "医保部门筛查名单"
+    assert [c.value for c in book.worksheets[0][1]] == [
+        "身份证号",
+        "姓名",
+        "发生日期",
+        "风险类型",
+        "情况说明",
+    ]
+    data = f"身份证号,姓名,发生日期,风险类型,情况说明\n{ZHANG_ID},张德明,2026-03-01,,住院自付费用 32000 元\n"
+    upload = SimpleUploadedFile("医保.csv", data.encode(), "text/csv")
+    checked = chuanshan.post("/io/import/", {"kind": "screening_medical", "file": upload})
+    assert checked.status_code == 200 and not MonitoringCase.objects.exists()
+    chuanshan.post("/io/import/", {"action": "confirm", "token": chuanshan.session["io_import"]["token"]})
+    case = MonitoringCase.objects.get()
+    assert (case.household, case.channel, case.risks, case.discovered_on) == (
+        world.households["zhang"],
+        "screening",
+        ["illness"],
+        D(2026, 3, 1),
+    )

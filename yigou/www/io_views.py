@@ -6,6 +6,7 @@ confirmation checks it again from scratch: the database may have changed in betw
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Callable
@@ -33,8 +34,11 @@ from yigou.core.importing import ImportReport
 from yigou.core.jobs import job_threshold
 from yigou.core.tabular import read_table
 from yigou.core.xlsx import XLSX_CONTENT_TYPE
+from yigou.income.enums import Department
 from yigou.income.importing import COLUMNS as INCOME_COLUMNS
 from yigou.income.importing import import_income
+from yigou.income.screening import COLUMNS as SCREENING_COLUMNS
+from yigou.income.screening import import_screening, template_name
 from yigou.ledger.bulk.service import purchases_import
 from yigou.ledger.bulk.template import purchase_template
 from yigou.ledger.tasks import import_purchases_job
@@ -88,6 +92,17 @@ IMPORT_KINDS = {
         INCOME_COLUMNS,
         capability="income.record",
     ),
+    # 部门筛查预警: one kind per department, whose rows mean its risk by default.
+    **{
+        f"screening_{department.value}": ImportKind(
+            f"部门筛查预警：{department.label}",
+            template_name(department),
+            functools.partial(import_screening, department=department.value),
+            SCREENING_COLUMNS,
+            capability="monitoring.flag",
+        )
+        for department in Department
+    },
 }
 
 
