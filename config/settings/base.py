@@ -184,6 +184,16 @@ SPECTACULAR_SETTINGS = {
         "InvestigationStatusEnum": "yigou.anomalies.enums.InvestigationStatus",
         "AnomalyRuleEnum": "yigou.anomalies.enums.RuleCode",
         "InvestigationStepEnum": "yigou.anomalies.enums.InvestigationStep",
+        "MonitoringCaseStatusEnum": "yigou.income.enums.CaseStatus",
+        "MonitoringChannelEnum": "yigou.income.enums.Channel",
+        "MonitoringStepEnum": "yigou.income.enums.StepKind",
+        "MonitoringMeasureKindEnum": "yigou.income.enums.MeasureKind",
+        "MonitoringMeasureStatusEnum": "yigou.income.enums.MeasureStatus",
+        "MonitoringPhaseEnum": "yigou.income.enums.Phase",
+        "MonitoringGroupEnum": "yigou.income.cases.GROUP_CHOICES",
+        "MonitoringRiskEnum": "yigou.income.enums.RiskType",
+        "PurchaseChannelEnum": "yigou.ledger.enums.Channel",
+        "MonitoringStepKindEnum": "yigou.registry.enums.IdentificationStepKind",
     },
 }
 

@@ -25,6 +25,7 @@ from .monitoring import REGISTERED, monitoring_scan
 
 MAX_NOTE = 2000
 GROUPS = [value for value in MonitorType.values if value]
+GROUP_CHOICES = [(value, label) for value, label in MonitorType.choices if value]  # the API schema's enum
 
 
 def check_risks(risks: Iterable[Any]) -> list[str]:

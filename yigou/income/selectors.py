@@ -448,3 +448,8 @@ def _own_region(actor: Any) -> Region:
     if scope.kind == "region" and org is not None:
         return org.region
     return Region.objects.filter(parent__isnull=True).order_by("code").first() or Region.objects.get()
+
+
+def monitoring_measure(actor: Any, pk: Any) -> Measure:
+    ensure_can(actor, "monitoring.view")
+    return get_visible(actor, Measure.objects.select_related("case__household", "cadre"), pk=pk)
