@@ -22,6 +22,7 @@ from .contracts import build_contracts
 from .households import build_households
 from .ledger import build_ledger
 from .market import build_market
+from .monitoring import build_monitoring
 from .orders import build_orders
 from .plans import build_plans
 from .producers import build_producers
@@ -87,6 +88,7 @@ def load_demo(*, households: int = DEFAULT_HOUSEHOLDS, say: Callable[[str], None
         build_reporting(users=users, say=say)  # approving a month locks it: nothing is recorded in it after
         # Last, on everything else: fake figures planted in 船山区, the scan of 2018 and cases in every state.
         anomalies = build_anomalies(users=users, households=homes, units=units, today=today, say=say)
+        build_monitoring(users=users, units=units, today=today, say=say)  # 防止返贫监测, the year 2025
     counts = {
         "villages": len(regions.all_villages()),
         "poor_villages": sum(1 for v in regions.all_villages() if v.poor_since),
