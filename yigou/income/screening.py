@@ -12,7 +12,15 @@ from typing import Any
 
 from yigou.accounts.scope import ensure_can, restrict
 from yigou.core import audit
-from yigou.core.columns import CellError, Choices, Column, RowReader, optional_text, required_headers
+from yigou.core.columns import (
+    CellError,
+    Choices,
+    Column,
+    RowReader,
+    optional_text,
+    required_headers,
+    template_bytes,
+)
 from yigou.core.crypto import lookup_hash
 from yigou.core.errors import DomainError
 from yigou.core.importing import ImportReport, require_headers, row_dicts
@@ -60,6 +68,13 @@ class Hit:
 
 def template_name(department: str) -> str:
     return f"{Department(department).label.split('（')[0]}筛查名单"
+
+
+def template(department: str) -> bytes:
+    """The XLSX template of a department's list: the columns, one example row and the 填写说明 sheet."""
+    return template_bytes(
+        template_name(check_choice(department, Department, "筛查部门", "department")), COLUMNS
+    )
 
 
 def _date(text: str) -> dt.date:
