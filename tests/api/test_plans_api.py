@@ -114,3 +114,36 @@ def test_a_report_and_a_finding_closed(world, client_for):
     )
     assert closed.json()["status"] == "closed"
     assert Plan.objects.count() == 1
+
+
+def test_network_sites_and_trusteeship_are_registered_and_counted_by_scope(world, client_for):
+    api = client_for("chuanshan")
+    site = api.post(
+        "/api/v1/plans/network-sites/",
+        {"kind": "chain_store", "name": "永兴便民店", "region": "510903101001", "opened_on": "2018-03-01"},
+        format="json",
+    )
+    assert site.status_code == 201 and site.json()["kind_label"] == "连锁超市/便民店"
+    outside = api.post(
+        "/api/v1/plans/network-sites/",
+        {"kind": "chain_store", "name": "拦江便民店", "region": "510904101001", "opened_on": "2018-03-01"},
+        format="json",
+    )
+    assert (outside.status_code, outside.json()["code"]) == (403, "out_of_scope")
+    contract = {
+        "number": "TG-1", "village": "510903101001", "provider": "船山区供销社", "year": 2018, "mu": "120.50",
+        "households": 12, "poor_households": 4, "signed_on": "2018-04-01",
+    }  # fmt: skip
+    assert api.post("/api/v1/plans/trusteeship/", contract, format="json").status_code == 201
+    assert (
+        api.post("/api/v1/plans/trusteeship/", contract, format="json").json()["message"]
+        == "输入有误：合同编号 TG-1 已登记"
+    )
+    assert [r["name"] for r in api.get("/api/v1/plans/network-sites/").json()["results"]] == ["永兴便民店"]
+    assert client_for("anju").get("/api/v1/plans/trusteeship/").json()["results"] == []
+    assert (
+        client_for("village")
+        .post("/api/v1/plans/trusteeship/", {**contract, "number": "TG-2"}, format="json")
+        .status_code
+        == 403
+    )

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 
 from yigou.core.errors import DomainError
 from yigou.core.tabular import parse_date, read_table
-from yigou.plans import importing, scoring, selectors, services, supervision, targets
-from yigou.plans.enums import FindingStatus, Rhythm, TaskStatus
-from yigou.plans.models import Finding, Plan, Scheme, Target, Task
+from yigou.plans import importing, schemes, scoring, selectors, services, supervision, targets
+from yigou.plans.enums import FindingStatus, Rhythm, SiteKind, TaskStatus
+from yigou.plans.models import Finding, NetworkSite, Plan, Scheme, Target, Task, TrusteeshipContract
 from yigou.plans.status import task_status
 
 from .base import ApiViewSet
@@ -351,3 +351,89 @@ def _ranking_json(r: scoring.Ranking) -> dict[str, Any]:
 
 def _str(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+class NetworkSiteSerializer(serializers.ModelSerializer):
+    region_code = serializers.CharField(source="region_id", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = NetworkSite
+        fields = ["id", "kind", "kind_label", "name", "region_code", "operator", "opened_on", "closed_on"]
+        read_only_fields = fields
+
+
+class NetworkSiteInSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SiteKind.choices)
+    name = serializers.CharField(max_length=200)
+    region = serializers.CharField(max_length=12)
+    opened_on = serializers.DateField()
+    operator = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class NetworkSiteViewSet(ApiViewSet):
+    """供销网点（基层社、村级综合服务社、连锁超市/便民店、配送中心）：列表与登记，目标按开业中的网点计算。"""
+
+    queryset = NetworkSite.objects.none()
+    serializer_class = NetworkSiteSerializer
+
+    @extend_schema(
+        parameters=[str_param("kind", "类型", enum=[*SiteKind.values]), str_param("q", "名称或运营主体")]
+    )
+    def list(self, request: Request) -> Response:
+        return self.paginated(
+            selectors.network_sites(request.user, kind=query(request, "kind"), q=query(request, "q"))
+        )
+
+    @extend_schema(request=NetworkSiteInSerializer, responses={201: NetworkSiteSerializer, **ERRORS})
+    def create(self, request: Request) -> Response:
+        d = self.valid_input(NetworkSiteInSerializer)
+        region = region_by_code(request.user, d.pop("region"), field="region")
+        return self.output(schemes.site_register(actor=request.user, region=region, **d), created=True)
+
+
+class TrusteeshipSerializer(serializers.ModelSerializer):
+    region_code = serializers.CharField(source="region_id", read_only=True)
+
+    class Meta:
+        model = TrusteeshipContract
+        fields = [
+            "id", "number", "region_code", "provider", "service", "year", "mu", "households", "poor_households",
+            "signed_on",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class TrusteeshipInSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=60)
+    village = serializers.CharField(max_length=12)
+    provider = serializers.CharField(max_length=200)
+    service = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    year = serializers.IntegerField(min_value=2013, max_value=2100)
+    mu = serializers.DecimalField(max_digits=12, decimal_places=2)
+    households = serializers.IntegerField(min_value=1)
+    poor_households = serializers.IntegerField(min_value=0, default=0)
+    signed_on = serializers.DateField()
+
+
+class TrusteeshipViewSet(ApiViewSet):
+    """土地托管合同：列表与登记（面积、户数、年度），土地托管目标按此计算。"""
+
+    queryset = TrusteeshipContract.objects.none()
+    serializer_class = TrusteeshipSerializer
+
+    @extend_schema(parameters=[str_param("year", "年度")])
+    def list(self, request: Request) -> Response:
+        year = query(request, "year")
+        return self.paginated(
+            selectors.trusteeships(request.user, year=int(year) if year.isdigit() else None)
+        )
+
+    @extend_schema(request=TrusteeshipInSerializer, responses={201: TrusteeshipSerializer, **ERRORS})
+    def create(self, request: Request) -> Response:
+        d = self.valid_input(TrusteeshipInSerializer)
+        village = region_by_code(request.user, d.pop("village"), field="village")
+        row = schemes.trusteeship_record(
+            actor=request.user, village=village, data=schemes.TrusteeshipInput(**d)
+        )
+        return self.output(row, created=True)

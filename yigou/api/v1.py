@@ -19,7 +19,15 @@ from .market_products import BlacklistViewSet, CatalogViewSet, ProductViewSet, R
 from .monitoring import MeasureViewSet, MonitoringCaseViewSet
 from .notices import NoticeViewSet
 from .pairings import HouseholdPairingViewSet, VillagePairingViewSet
-from .plans import PlanFindingViewSet, PlanViewSet, SchemeViewSet, TargetViewSet, TaskViewSet
+from .plans import (
+    NetworkSiteViewSet,
+    PlanFindingViewSet,
+    PlanViewSet,
+    SchemeViewSet,
+    TargetViewSet,
+    TaskViewSet,
+    TrusteeshipViewSet,
+)
 from .preorders import PreOrderViewSet
 from .producers import ProducerViewSet
 from .regions import RegionViewSet
@@ -78,6 +86,8 @@ router.register("plans/tasks", TaskViewSet, basename="plan-task")
 router.register("plans/targets", TargetViewSet, basename="plan-target")
 router.register("plans/findings", PlanFindingViewSet, basename="plan-finding")
 router.register("plans/schemes", SchemeViewSet, basename="plan-scheme")
+router.register("plans/network-sites", NetworkSiteViewSet, basename="plan-network-site")
+router.register("plans/trusteeship", TrusteeshipViewSet, basename="plan-trusteeship")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -12,7 +12,7 @@ from yigou.accounts.scope import can, get_visible, restrict, scope_for
 from yigou.core.xlsx import Sheet, write_workbook
 
 from .enums import FindingStatus, TaskStatus
-from .models import Finding, Plan, Scheme, Target, Task
+from .models import Finding, NetworkSite, Plan, Scheme, Target, Task, TrusteeshipContract
 from .scoring import Ranking, score
 from .services import may_report
 from .status import status_q, task_status
@@ -142,3 +142,19 @@ def ledger_xlsx(rows: list[tuple[Task, str]], title: str) -> bytes:
         for t, label in rows
     ]
     return write_workbook([Sheet(name="任务台账", headers=headers, rows=data, title=title)])
+
+
+def network_sites(actor: Any, *, kind: str = "", q: str = "") -> QuerySet[NetworkSite]:
+    rows = restrict(actor, NetworkSite.objects.select_related("region"))
+    if kind:
+        rows = rows.filter(kind=kind)
+    if q.strip():
+        rows = rows.filter(Q(name__contains=q.strip()) | Q(operator__contains=q.strip()))
+    return rows.order_by("region_id", "kind", "name", "id")
+
+
+def trusteeships(actor: Any, *, year: int | None = None) -> QuerySet[TrusteeshipContract]:
+    rows = restrict(actor, TrusteeshipContract.objects.select_related("region"))
+    if year is not None:
+        rows = rows.filter(year=year)
+    return rows.order_by("-year", "region_id", "number")
