@@ -170,3 +170,25 @@ def test_the_overdue_list_shows_late_tasks_with_days(world, client_for):
     assert "建立台账" in html
     assert str((dt.date.today() - dt.date(2018, 6, 30)).days) in html
     assert client_for("producer").get("/plans/overdue/").status_code == 403
+
+
+def test_the_network_page_registers_a_site_and_shows_only_the_county_s_own(world, client_for):
+    chuanshan = client_for("chuanshan")
+    done = chuanshan.post(
+        "/plans/network/",
+        {
+            "kind": "service_centre",
+            "name": "永兴村综合服务社",
+            "region": "510903101001",
+            "opened_on": "2018-05-01",
+        },
+    )
+    assert done.status_code == 302
+    assert "永兴村综合服务社" in chuanshan.get("/plans/network/").content.decode()
+    assert "永兴村综合服务社" not in client_for("anju").get("/plans/network/").content.decode()
+    refused = client_for("chuanshan").post(
+        "/plans/network/",
+        {"kind": "service_centre", "name": "x", "region": "510903101001", "opened_on": ""},
+        follow=True,
+    )
+    assert "请填写建成/开业日期" in refused.content.decode()

@@ -7,6 +7,7 @@ from .views import plans, plans_assess
 urlpatterns = [
     path("plans/", plans.plan_list, name="plans"),
     path("plans/overdue/", plans.overdue_list, name="plans_overdue"),
+    path("plans/network/", plans_assess.network, name="plans_network"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan"),
     path("plans/<int:pk>/tasks/new/", plans.task_create, name="plan_task_create"),
     path("plans/<int:pk>/targets/new/", plans.target_create, name="plan_target_create"),

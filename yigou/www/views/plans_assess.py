@@ -10,11 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from yigou.accounts.scope import can
+from yigou.accounts.scope import can, ensure_works_over_regions
 from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.core.tabular import parse_date
 from yigou.plans import schemes, scoring, selectors, supervision
-from yigou.plans.enums import FindingStatus, Indicator, ItemSource, SubjectKind
+from yigou.plans.enums import FindingStatus, Indicator, ItemSource, SiteKind, SubjectKind
 
 from .common import domain_errors, file_download, paginate, region_options
 from .plans import date_field, refuse, region_field, today
@@ -165,3 +165,35 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
         }
     )
     return render(request, "www/plans/ranking.html", context)
+
+
+@login_required
+@domain_errors
+def network(request: HttpRequest) -> HttpResponse:
+    """The co-op network registers: network sites by kind and land trusteeship contracts; offices register sites."""
+    ensure_works_over_regions(request.user)
+    if request.method == "POST":
+        try:
+            site = schemes.site_register(
+                actor=request.user,
+                kind=request.POST.get("kind", ""),
+                name=request.POST.get("name", "")[:200],
+                region=region_field(request),
+                opened_on=date_field(request, "opened_on", "建成/开业日期"),
+                operator=request.POST.get("operator", "")[:200],
+            )
+        except DomainError as exc:
+            refuse(request, exc)
+        else:
+            messages.success(request, f"已登记{site.get_kind_display()}“{site.name}”。")
+        return redirect("www:plans_network")
+    f = {"kind": request.GET.get("kind", "")[:20], "q": request.GET.get("q", "").strip()[:60]}
+    context = {
+        "f": f,
+        "page": paginate(request, selectors.network_sites(request.user, kind=f["kind"], q=f["q"])),
+        "contracts": selectors.trusteeships(request.user)[:50],
+        "kinds": SiteKind.choices,
+        "may_register": can(request.user, "plans.network"),
+        "region_options": region_options(request.user, include_home=True),
+    }
+    return render(request, "www/plans/network.html", context)
