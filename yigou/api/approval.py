@@ -105,6 +105,13 @@ class RankedSerializer(serializers.Serializer):
     figures = serializers.ListField(child=serializers.CharField())
 
 
+class AssessmentSectionSerializer(serializers.Serializer):
+    heading = serializers.CharField()
+    paragraphs = serializers.ListField(child=serializers.CharField())
+    headers = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+
+
 class BulletinSerializer(serializers.Serializer):
     title = serializers.CharField()
     office = serializers.CharField()
@@ -114,6 +121,7 @@ class BulletinSerializer(serializers.Serializer):
     by_amount = RankedSerializer(many=True, help_text="购买金额（元）、贫困户增收（元）")
     by_households = RankedSerializer(many=True, help_text="带动贫困户（户）、贫困户增收（元）")
     warnings = serializers.ListField(child=serializers.CharField())
+    assessment = AssessmentSectionSerializer(allow_null=True, help_text="考核排名（请求 scheme 时）")
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -260,6 +268,7 @@ class BulletinView(APIView):
             str_param("issue", "期号（默认 1）"),
             str_param("office", "发文单位"),
             str_param("date", "日期，如 2018-05-05"),
+            str_param("scheme", "附上该考核方案（编号）的排名"),
         ],
         responses={200: BulletinSerializer, **ERRORS},
     )
@@ -274,6 +283,7 @@ class BulletinView(APIView):
             issue=query_int(request, "issue") or 1,
             office=query(request, "office"),
             date=date,
+            scheme=query_int(request, "scheme"),
         )
         ranked = lambda rows: [{"rank": r.rank, "name": r.name, "figures": list(r.figures)} for r in rows]  # noqa: E731
         return Response(
@@ -286,5 +296,6 @@ class BulletinView(APIView):
                 "by_amount": ranked(b.by_amount),
                 "by_households": ranked(b.by_households),
                 "warnings": b.warnings,
+                "assessment": vars(b.assessment) if b.assessment else None,
             }
         )

@@ -22,6 +22,8 @@ from yigou.ledger import render as table_render
 from yigou.ledger.columns import COLUMNS
 from yigou.ledger.selectors import statistics_region
 from yigou.ledger.table import Row, StatsTable
+from yigou.plans import selectors as plan_selectors
+from yigou.plans.scoring import Section, add_section, ranking_section, score
 from yigou.regions.models import Region
 from yigou.reporting.merge import build_merged_table
 
@@ -53,6 +55,9 @@ class Bulletin:
     by_amount: list[Ranked]
     by_households: list[Ranked]
     warnings: list[str] = field(default_factory=list)
+    assessment: Section | None = (
+        None  # an assessment scheme's ranking (考核排名), when the office asks for one
+    )
 
     @property
     def title(self) -> str:
@@ -77,7 +82,13 @@ def default_office(region: Region) -> str:
 
 
 def compose(
-    region: Region, period: Period, *, issue: int = 1, office: str = "", date: dt.date | None = None
+    region: Region,
+    period: Period,
+    *,
+    issue: int = 1,
+    office: str = "",
+    date: dt.date | None = None,
+    assessment: Section | None = None,
 ) -> Bulletin:
     table = statistics(region, period)
     return Bulletin(
@@ -90,6 +101,7 @@ def compose(
         by_amount=ranking_by_amount(table),
         by_households=ranking_by_households(table),
         warnings=validation_warnings(region, period),
+        assessment=assessment,
     )
 
 
@@ -97,6 +109,11 @@ def bulletin_for(actor: Any, region_code: str, period_text: str, **options: Any)
     """The bulletin of a region the user may see statistics for (their own region by default)."""
     if int(options.get("issue") or 1) < 1:
         raise DomainError("invalid_input", detail="期号必须是正整数")
+    scheme_id = options.pop("scheme", None)
+    if scheme_id:
+        # The ranking as it stands on the bulletin's date, of a scheme the user may see (else 'not found').
+        day = options.get("date") or dt.date.today()
+        options["assessment"] = ranking_section(score(plan_selectors.scheme(actor, int(scheme_id)), day))
     return compose(statistics_region(actor, region_code), parse_period(period_text), **options)
 
 
@@ -215,6 +232,8 @@ def render_docx(b: Bulletin) -> bytes:
     for text in b.text:
         d.paragraph(doc, text, size=16, indent=True)
     _rankings(doc, b)
+    if b.assessment is not None:
+        add_section(doc, b.assessment)
     _warnings(doc, b)
     d.paragraph(doc, f"附件：{table_render.title(b.table)}", size=16, indent=True)
     _attachment(doc, b)

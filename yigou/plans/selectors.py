@@ -88,6 +88,11 @@ def schemes(actor: Any, owner: Plan) -> QuerySet[Scheme]:
     return restrict(actor, Scheme.objects.filter(plan=owner)).order_by("id")
 
 
+def bulletin_schemes(actor: Any) -> QuerySet[Scheme]:
+    """The assessment schemes whose ranking a bulletin may include: every scheme the user may see, newest first."""
+    return restrict(actor, Scheme.objects.select_related("plan")).order_by("-id")
+
+
 def scheme(actor: Any, pk: int) -> Scheme:
     return get_visible(actor, Scheme.objects.select_related("plan", "plan__region"), pk=pk)
 

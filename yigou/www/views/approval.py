@@ -22,6 +22,7 @@ from yigou.approval import exports, selectors, services
 from yigou.approval.chain import form_of, parse_month
 from yigou.approval.enums import State
 from yigou.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from yigou.plans import selectors as plan_selectors
 from yigou.regions import selectors as region_selectors
 from yigou.regions.checks import get_region
 from yigou.regions.enums import Level
@@ -254,7 +255,15 @@ def _bulletin_options(get: QueryDict) -> dict[str, Any]:
         date = dt.date.fromisoformat(date_text) if date_text else None
     except ValueError:
         raise DomainError("invalid_input", detail=f"日期“{date_text[:20]}”无效，应写作 2018-05-05") from None
-    return {"issue": int(issue_text), "office": get.get("office", "").strip()[:100], "date": date}
+    scheme_text = get.get("scheme", "").strip()
+    if scheme_text and not scheme_text.isdigit():
+        raise DomainError("invalid_input", detail=f"考核方案“{scheme_text[:10]}”无效")
+    return {
+        "issue": int(issue_text),
+        "office": get.get("office", "").strip()[:100],
+        "date": date,
+        "scheme": int(scheme_text) if scheme_text else None,
+    }
 
 
 def _bulletin(request: HttpRequest) -> bulletins.Bulletin:
@@ -271,21 +280,26 @@ def _bulletin(request: HttpRequest) -> bulletins.Bulletin:
 @refusals_answered(_page("approval/bulletin.html"))
 def bulletin_page(request: HttpRequest) -> HttpResponse:
     selectors.ensure_may_view(request.user)
-    options = {"region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP)}
+    options = {
+        "region_options": region_options(request.user, include_home=True, deepest=Level.TOWNSHIP),
+        "schemes": plan_selectors.bulletin_schemes(request.user),
+    }
     if not request.GET.get("region") and region_selectors.must_choose_region(request.user):
         return render(request, "approval/bulletin.html", options)  # first visit: choose a region
     bulletin = _bulletin(request)
+    scheme = _bulletin_options(request.GET)["scheme"]
     period_text = bulletins.table_render.period_text(bulletin.table)
     context = {
         "bulletin": bulletin,
-        "query": _bulletin_query(bulletin),
+        "query": _bulletin_query(bulletin, scheme),
+        "scheme": scheme,
         "period_text": period_text,
         **options,
     }
     return render(request, "approval/bulletin.html", context)
 
 
-def _bulletin_query(b: bulletins.Bulletin) -> str:
+def _bulletin_query(b: bulletins.Bulletin, scheme: int | None = None) -> str:
     params = QueryDict(mutable=True)
     params.update(
         {
@@ -296,6 +310,8 @@ def _bulletin_query(b: bulletins.Bulletin) -> str:
             "date": f"{b.date:%Y-%m-%d}",
         }
     )
+    if scheme:
+        params["scheme"] = str(scheme)
     return params.urlencode()
 
 

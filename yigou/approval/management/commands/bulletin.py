@@ -26,6 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--issue", type=int, default=1, help="期号，默认 1")
         parser.add_argument("--office", default="", help="发文单位，默认“<区域>扶贫开发领导小组办公室”")
         parser.add_argument("--date", default="", help="落款日期，如 2018-05-05，默认今天")
+        parser.add_argument(
+            "--scheme", type=int, default=None, help="附上该考核方案（编号）截至落款日期的排名"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"])
@@ -43,6 +46,7 @@ class Command(BaseCommand):
                 issue=options["issue"],
                 office=options["office"],
                 date=date,
+                scheme=options["scheme"],
             )
             data = render_pdf(bulletin) if out.suffix.lower() == ".pdf" else render_docx(bulletin)
         except DomainError as exc:
