@@ -194,6 +194,12 @@ SPECTACULAR_SETTINGS = {
         "MonitoringRiskEnum": "yigou.income.enums.RiskType",
         "PurchaseChannelEnum": "yigou.ledger.enums.Channel",
         "MonitoringStepKindEnum": "yigou.registry.enums.IdentificationStepKind",
+        "DistributionKindEnum": "yigou.benefits.enums.Kind",
+        "DistributionStatusEnum": "yigou.benefits.enums.Status",
+        "NetworkSiteKindEnum": "yigou.plans.enums.SiteKind",
+        "RegionLevelEnum": "yigou.regions.enums.Level",
+        "WarningLevelEnum": "yigou.supply.enums.Level",
+        "HouseholdStatusEnum": "yigou.registry.enums.HouseholdStatus",
     },
 }
 
