@@ -140,3 +140,4 @@ def test_the_load_reports_progress_and_counts_in_chinese(demo_output):
     assert demo_output.splitlines()[0] == "开始加载演示数据：遂宁市（2018年区划），200 户……"
     assert "农户：已登记 200/200 户" in demo_output
     assert "农户 200，建档立卡户 63，" in demo_output.splitlines()[-1]
+    assert demo_output.splitlines()[-1].endswith("收益分配 4，工作任务 24，防返贫监测案件 8。")

@@ -30,6 +30,9 @@ LABELS = {
     "orders": "订单",
     "findings": "虚假数据疑点",
     "cases": "核查案件",
+    "distributions": "收益分配",
+    "plan_tasks": "工作任务",
+    "monitoring_cases": "防返贫监测案件",
 }
 
 
