@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 
 from tests.browser.test_order_flow import SCREENSHOTS, fits_the_phone, sign_in, sign_out
 from tests.income.conftest import card_of
 from tests.world import build_world, person
-from yigou.income.models import Declaration, Measure, MonitoringCase
+from yigou.income.models import Declaration, Measure, MonitoringCase, MonitoringLine
 
 CONSENT = {"name": "授权承诺书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 signed"}
 
@@ -38,6 +39,10 @@ def test_a_declaration_is_reviewed_helped_and_cleared(
     settings.MEDIA_ROOT = tmp_path
     time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0), tick=True)
     world = build_world()
+    # A transactional test before this one flushed the lines the data migration wrote: the 2026 line as shipped.
+    MonitoringLine.objects.get_or_create(
+        year=2026, province_code="510000000000", defaults={"amount": Decimal("7600.00")}
+    )
     zhang = world.households["zhang"]
     page, base = browser_page, live_server.url
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -270,4 +270,4 @@ def test_the_load_reports_the_findings_and_cases(demo_output):
         "核查案件 5 件（已立案 1，已交办 1，已说明 1，已查实（已冲销） 1，已排除 1），查实冲销 1 笔"
         in demo_output
     )
-    assert "，虚假数据疑点 5，核查案件 5。" in demo_output.splitlines()[-1]
+    assert "，虚假数据疑点 5，核查案件 5，" in demo_output.splitlines()[-1]
