@@ -110,7 +110,12 @@ class Purchase(AppendOnlyRow):
         verbose_name_plural = "购买记录"
         ordering = ["-date", "-id"]
         indexes = [
-            models.Index(fields=["region"], name="purchase_region_prefix", opclasses=["varchar_pattern_ops"]),
+            # A region subtree (LIKE '510903%') or one village, in a date window.
+            models.Index(
+                fields=["region", "date"],
+                name="purchase_region_prefix",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
             models.Index(fields=["county_code", "date"]),
             models.Index(fields=["buyer_key"], name="purchase_buyer_key"),
             # A seller's sales in a window (the supply scan, a household's statement).

@@ -86,4 +86,16 @@ class Migration(migrations.Migration):
             model_name="purchase",
             index=models.Index(fields=["seller_producer", "date"], name="purchase_producer_date"),
         ),
+        migrations.RemoveIndex(
+            model_name="purchase",
+            name="purchase_region_prefix",
+        ),
+        migrations.AddIndex(
+            model_name="purchase",
+            index=models.Index(
+                fields=["region", "date"],
+                name="purchase_region_prefix",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+        ),
     ]
