@@ -1,15 +1,17 @@
-"""Orders benchmark (PostgreSQL behind gunicorn): concurrent order placement through the API, and a contention run.
+"""Orders benchmark (PostgreSQL behind gunicorn): orders and purchases through the API side by side, and a contention run.
 
-1. Throughput: CLIENTS threads, each signed in with its own API token (a unit's staff), place orders of one or two
-   items on open pre-sale lists through `POST /api/v1/orders/`; then the same threads call the trivial
-   authenticated endpoint `GET /api/v1/auth/me/` of the same server the same number of times. Both print orders/s
-   (wall clock), p50/p95/p99 latency, and the ratio of the two.
+1. Throughput: CLIENTS threads, each with its own API token, run three series against the same server: the trivial
+   authenticated endpoint `GET /api/v1/auth/me/` (a unit's staff), placing an order of one or two items on an open
+   pre-sale list (`POST /api/v1/orders/`, the same unit staff), and recording one purchase of a household's produce
+   in the ledger (`POST /api/v1/purchases/`, a county office's staff; ledger rows, rollups, presence, audit). The
+   series take turns in ROUNDS rounds, so that the load other work puts on the machine falls on all three alike.
+   Each prints calls/s (wall clock of its own turns), p50/p95/p99 latency, and its ratios to the trivial endpoint.
 2. Contention: BUYERS buyers wait at a barrier and then each order 1 unit of an item with STOCK in stock, all at
    once. Exactly STOCK orders must be placed, reserved == STOCK == quantity, `reserved` never seen below 0 or
    above the quantity while the run goes on, and every other buyer answered 409 `out_of_stock` with 库存不足….
    Any violation exits non-zero.
 
-BENCH_SCALE=small: 600 orders; default: 5,000. The contention run is the same at both scales (200 buyers, 50 units).
+BENCH_SCALE=small: 600 calls of each series; default: 5,000. The contention run is the same at both scales (200 buyers, 50 units).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -46,6 +49,8 @@ from yigou.accounts.enums import OrgKind, Role
 from yigou.accounts.services import organisation_create, system_actor, user_create
 from yigou.assist import services as assist
 from yigou.demo.identity import fake_id_number
+from yigou.ledger.models import Purchase
+from yigou.ledger.verify import verify
 from yigou.market import presale
 from yigou.market.models import Order, OrderLine, PreSaleItem, PreSaleList
 from yigou.regions.enums import Kind, Level
@@ -56,8 +61,10 @@ SMALL = os.environ.get("BENCH_SCALE", "full") == "small"
 ORDERS = 600 if SMALL else 5_000
 CLIENTS = 16  # concurrent API clients in the throughput run
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2) + 1)))  # gunicorn's usual 2n+1
+ROUNDS = 3  # the series take turns this many times
 BUYERS, STOCK = 200, 50  # the contention run
 LISTS, ITEMS_PER_LIST = 10, 10  # 100 items: the throughput run measures placing, not one hot row
+VILLAGES, SELLERS_PER_VILLAGE = 8, 4  # the households whose sales the purchase series records
 TODAY = dt.date.today()
 REGIONS = [
     ("510000000000", "四川省", None, Level.PROVINCE),
@@ -65,14 +72,25 @@ REGIONS = [
     ("510903000000", "船山区", "510900000000", Level.COUNTY),
     ("510903101000", "永兴镇", "510903000000", Level.TOWNSHIP),
     ("510903101001", "永兴村", "510903101000", Level.VILLAGE),
+    *((f"510903101{n:03d}", f"永兴镇第{n}村", "510903101000", Level.VILLAGE) for n in range(2, VILLAGES + 1)),
 ]
+
+
+@dataclass
+class World:
+    lists: list[PreSaleList]
+    scarce: PreSaleItem
+    tokens: list[str]  # the buyer units' staff, one per buyer
+    units: list[int]  # the buyer units, in the order of `tokens`
+    recorders: list[str]  # a county office's staff, one per client: they record the purchases
+    sellers: list[int]  # households of VILLAGES villages
 
 
 # --- data -----------------------------------------------------------------------------------------------------
 
 
-def seed() -> tuple[list[PreSaleList], PreSaleItem, list[str]]:
-    """The village, one household seller, BUYERS units with one API user each, the lists; returns tokens."""
+def seed() -> World:
+    """The villages and their households, BUYERS units with one API user each, the lists, the county's recorders."""
     for code, name, parent, level in REGIONS:
         Region.objects.create(
             code=code,
@@ -91,8 +109,29 @@ def seed() -> tuple[list[PreSaleList], PreSaleItem, list[str]]:
             registry.MemberInput("张德明", fake_id_number("510903", dt.date(1962, 3, 15), 1, male=True))
         ],
     )
+    sellers = [household.pk]
+    for v, village_row in enumerate(Region.objects.filter(level=Level.VILLAGE).order_by("code")):
+        for n in range(SELLERS_PER_VILLAGE if v else SELLERS_PER_VILLAGE - 1):
+            head = fake_id_number("510903", dt.date(1960 + v, 1 + n, 1), v * 10 + n, male=True)
+            seller = registry.household_register(
+                actor=admin, village=village_row, members=[registry.MemberInput(f"李{v}{n}", head)]
+            )
+            sellers.append(seller.pk)
     city = Region.objects.get(code="510900000000")
-    tokens = []
+    county = Region.objects.get(code="510903000000")
+    office = organisation_create(actor=None, name="船山区乡村振兴局", kind=OrgKind.OFFICE, region=county)
+    recorders = []
+    for n in range(CLIENTS):
+        user = user_create(
+            actor=admin,
+            username=f"bench-recorder-{n}",
+            password="x",
+            role=Role.OFFICE,
+            organisation=office,
+            check_password=False,
+        )
+        recorders.append(Token.objects.create(user=user).key)
+    tokens, units = [], []
     for n in range(BUYERS):
         unit = assist.unit_register(
             actor=admin, region=city, name=f"遂宁市第{n + 1}采购单位", kind="government"
@@ -107,6 +146,7 @@ def seed() -> tuple[list[PreSaleList], PreSaleItem, list[str]]:
             check_password=False,
         )
         tokens.append(Token.objects.create(user=user).key)
+        units.append(unit.pk)
 
     def publish(title: str, names: list[str], stock: Decimal, unit: str = "斤") -> PreSaleList:
         items = [
@@ -138,7 +178,7 @@ def seed() -> tuple[list[PreSaleList], PreSaleItem, list[str]]:
         for k in range(LISTS)
     ]
     scarce = publish("永兴村限量土鸡", ["土鸡"], Decimal(STOCK), "只").items.get()
-    return lists, scarce, tokens
+    return World(lists, scarce, tokens, units, recorders, sellers)
 
 
 # --- HTTP -------------------------------------------------------------------------------------------------------
@@ -244,7 +284,7 @@ def line(name: str, latencies: list[float], wall: float, unit: str) -> str:
 # --- the two runs -----------------------------------------------------------------------------------------------
 
 
-def bench_throughput(port: int, lists: list[PreSaleList], tokens: list[str]) -> None:
+def order_bodies(lists: list[PreSaleList]) -> list[dict[str, Any]]:
     menus = [list(lst.items.values_list("pk", flat=True)) for lst in lists]
     rng = random.Random(2018)
     bodies = []
@@ -258,36 +298,91 @@ def bench_throughput(port: int, lists: list[PreSaleList], tokens: list[str]) -> 
                 "lines": [{"item": i, "quantity": str(rng.randint(1, 3))} for i in picked],
             }
         )
+    return bodies
 
-    def place(client: int, n: int) -> tuple[int, Any]:
-        return call(port, "POST", "/api/v1/orders/", tokens[client], bodies[n])
+
+def purchase_body(world: World, n: int) -> dict[str, Any]:
+    """One household's eggs bought by one of the units, recorded today by the county office."""
+    return {
+        "date": TODAY.isoformat(),
+        "buyer_kind": "unit",
+        "buyer_unit": world.units[n % len(world.units)],
+        "channel": "onsite",
+        "seller_household": world.sellers[n % len(world.sellers)],
+        "lines": [{"product": "土鸡蛋", "quantity": "30", "unit": "个", "unit_price": "1.50"}],
+    }
+
+
+@dataclass
+class Series:
+    name: str
+    unit: str
+    work: Callable[[int, int], tuple[int, Any]]
+    latencies: list[float]
+    wall: float = 0.0
+    statuses: Counter[int] | None = None
+
+    def turn(self, first: int, count: int) -> None:
+        latencies, wall, statuses = run_clients(CLIENTS, count, lambda c, n: self.work(c, first + n))
+        self.latencies += latencies
+        self.wall += wall
+        self.statuses = (self.statuses or Counter()) + statuses
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.wall
+
+
+def bench_throughput(port: int, world: World) -> None:
+    bodies = order_bodies(world.lists)
 
     def me(client: int, n: int) -> tuple[int, Any]:
-        return call(port, "GET", "/api/v1/auth/me/", tokens[client])
+        return call(port, "GET", "/api/v1/auth/me/", world.tokens[client])
+
+    def place(client: int, n: int) -> tuple[int, Any]:
+        return call(port, "POST", "/api/v1/orders/", world.tokens[client], bodies[n])
+
+    def record(client: int, n: int) -> tuple[int, Any]:
+        return call(port, "POST", "/api/v1/purchases/", world.recorders[client], purchase_body(world, n))
 
     run_clients(CLIENTS, 4 * CLIENTS, me)  # warm every worker's connection and code paths
-    ours, ours_wall, ours_status = run_clients(CLIENTS, ORDERS, place)
-    trivial, trivial_wall, trivial_status = run_clients(CLIENTS, ORDERS, me)
+    trivial = Series("GET /api/v1/auth/me/   ", "req", me, [])
+    orders = Series("POST /api/v1/orders/   ", "orders", place, [])
+    purchases = Series("POST /api/v1/purchases/", "purchases", record, [])
+    for r in range(ROUNDS):
+        first, count = r * ORDERS // ROUNDS, (r + 1) * ORDERS // ROUNDS - r * ORDERS // ROUNDS
+        for series in (trivial, orders, purchases):
+            series.turn(first, count)
     print(
-        f"\nconcurrent order placement: {ORDERS:,} orders from {CLIENTS} API clients (token auth), "
-        f"gunicorn {WORKERS} workers"
+        f"\nthroughput side by side: {ORDERS:,} calls of each series from {CLIENTS} API clients (token auth), "
+        f"gunicorn {WORKERS} workers, {ROUNDS} rounds taking turns"
     )
-    print(line("POST /api/v1/orders/ ", ours, ours_wall, "orders"))
-    print(line("GET /api/v1/auth/me/ ", trivial, trivial_wall, "req"))
-    ratio_p50 = percentile(ours, 0.5) / percentile(trivial, 0.5)
-    ratio_p99 = percentile(ours, 0.99) / percentile(trivial, 0.99)
-    ratio_rate = (len(trivial) / trivial_wall) / (len(ours) / ours_wall)
-    print(
-        f"  ratio : {ratio_p50:.1f}× the trivial endpoint's p50, {ratio_p99:.1f}× its p99; "
-        f"{ratio_rate:.1f}× fewer orders/s than its req/s"
-    )
-    check(ours_status == Counter({201: ORDERS}), f"every order placed (statuses {dict(ours_status)})")
+    for series in (trivial, orders, purchases):
+        print(line(series.name, series.latencies, series.wall, series.unit))
+    for series in (orders, purchases):
+        p50 = percentile(series.latencies, 0.5) / percentile(trivial.latencies, 0.5)
+        p99 = percentile(series.latencies, 0.99) / percentile(trivial.latencies, 0.99)
+        print(
+            f"  {series.unit:9}: {p50:.1f}× the trivial endpoint's p50, {p99:.1f}× its p99; "
+            f"{series.rate / trivial.rate:.2f} of its req/s ({trivial.rate / series.rate:.1f}× fewer)"
+        )
     check(
-        trivial_status == Counter({200: ORDERS}),
-        f"every trivial call answered (statuses {dict(trivial_status)})",
+        orders.statuses == Counter({201: ORDERS}),
+        f"every order placed (statuses {dict(orders.statuses or {})})",
+    )
+    check(
+        purchases.statuses == Counter({201: ORDERS}),
+        f"every purchase recorded (statuses {dict(purchases.statuses or {})})",
+    )
+    check(
+        trivial.statuses == Counter({200: ORDERS}),
+        f"every trivial call answered (statuses {dict(trivial.statuses or {})})",
     )
     check(Order.objects.count() == ORDERS, f"{Order.objects.count():,} orders in the database")
+    check(Purchase.objects.count() == ORDERS, f"{Purchase.objects.count():,} purchases in the ledger")
     check_reserved(PreSaleItem.objects.exclude(quantity=STOCK))
+    result = verify(Region.objects.get(code="510903000000"))
+    check(not result.differences, f"`stats verify` of the county: {len(result.differences)} differences")
 
 
 def watch_reserved(item_id: int, stop: threading.Event, seen: list[Decimal]) -> None:
@@ -388,21 +483,22 @@ def main() -> None:
         )
         return
     print(
-        f"Orders benchmark — scale {'small' if SMALL else 'full'}: {ORDERS:,} orders, contention {BUYERS} buyers "
+        f"Orders benchmark — scale {'small' if SMALL else 'full'}: {ORDERS:,} calls a series, contention {BUYERS} buyers "
         f"for {STOCK} units"
     )
     start = time.perf_counter()
-    lists, scarce, tokens = seed()
+    world = seed()
     print(
-        f"  seeded {BUYERS} buyer units with API tokens, {LISTS} lists of {ITEMS_PER_LIST} items "
+        f"  seeded {BUYERS} buyer units with API tokens, {LISTS} lists of {ITEMS_PER_LIST} items, "
+        f"{len(world.sellers)} households in {VILLAGES} villages, {CLIENTS} county recorders "
         f"({time.perf_counter() - start:.1f} s)"
     )
     connection.close()  # the server's workers and the watcher take their own connections
     port = free_port()
     server = start_server(port)
     try:
-        bench_throughput(port, lists, tokens)
-        bench_contention(port, scarce, tokens)
+        bench_throughput(port, world)
+        bench_contention(port, world.scarce, world.tokens)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -234,11 +234,12 @@ class OrderViewSet(ApiViewSet):
         """下单：全部品种一次锁定库存，任一品种不足则整单不成立（409 out_of_stock，库存不足…）。"""
         data = self.valid_input(OrderPlaceSerializer)
         actor = request.user
-        presale_list = selectors.named_presale_list(actor, data["presale_list"])
         try:
+            # The list goes by its id: the service reads it with the items it locks, and refuses on the field
+            # a list this user may not see.
             order = ordering.order_place(
                 actor=actor,
-                presale_list=presale_list,
+                presale_list=data["presale_list"],
                 lines=[(line["item"], line["quantity"]) for line in data["lines"]],
                 buyer_kind=data["buyer_kind"],
                 cadre=named_row(actor, Cadre.objects.all(), data["cadre"], field="cadre", label="干部"),

@@ -11,7 +11,9 @@ in the month (m_*) and how many were present for the first time that year (y_*):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db import connection
+from django.db.models import Q
 
 from yigou.regions.models import prefix_of
 
@@ -72,28 +75,35 @@ def _lock(entities: Iterable[Entity]) -> None:
     if connection.vendor != "postgresql":
         return
     keys = sorted({f"{e.kind}:{e.key}" for e in entities})
+    if not keys:
+        return
+    lock_ids = [
+        int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+        for key in keys
+    ]
     with connection.cursor() as cursor:
         # Conflicts with the SHARE ROW EXCLUSIVE lock a bulk import holds, so no writer reads stale presence.
         cursor.execute(f"LOCK TABLE {Presence._meta.db_table} IN ROW EXCLUSIVE MODE")
-        for key in keys:
-            lock_id = int.from_bytes(
-                hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True
-            )
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+        # Every entity's lock in one statement: a select list is evaluated left to right, so the locks are taken
+        # in key order, the same order for every writer (no deadlock between two of them).
+        calls = ", ".join(["pg_advisory_xact_lock(%s)"] * len(lock_ids))
+        cursor.execute(f"SELECT {calls}", lock_ids)
 
 
-def _present_rows(kind: str, key: str, year: int) -> set[tuple[str, dt.date]]:
+def _present_in_year(
+    entities: list[Entity], year: int
+) -> dict[tuple[str, str], dict[tuple[str, dt.date], int]]:
+    """The present (region code, day) rows of each entity in the year with their reference counts: one query."""
+    pairs = functools.reduce(
+        operator.or_, (Q(kind=kind, key=key) for kind, key in {(e.kind, e.key) for e in entities})
+    )
     rows = Presence.objects.filter(
-        kind=kind, key=key, day__gte=dt.date(year, 1, 1), day__lte=dt.date(year, 12, 31), refcount__gt=0
-    ).values_list("region_code", "day")
-    return set(rows)
-
-
-def _refcount(entity: Entity, day: dt.date) -> int:
-    row = Presence.objects.filter(
-        kind=entity.kind, key=entity.key, region_code=entity.region_code, day=day
-    ).first()
-    return row.refcount if row else 0
+        pairs, day__gte=dt.date(year, 1, 1), day__lte=dt.date(year, 12, 31), refcount__gt=0
+    ).values_list("kind", "key", "region_code", "day", "refcount")
+    found: defaultdict[tuple[str, str], dict[tuple[str, dt.date], int]] = defaultdict(dict)
+    for kind, key, region_code, day, refcount in rows:
+        found[(kind, key)][(region_code, day)] = refcount
+    return found
 
 
 def _upsert_presence(rows: list[tuple[str, str, str, dt.date, int]]) -> None:
@@ -136,21 +146,30 @@ def distinct_changes(kind: str, year: int, before: set, after: set, deltas: Delt
 
 
 def apply_presence(entities: Iterable[Entity], day: dt.date, delta: int, deltas: Deltas) -> None:
-    """Add (delta=+1) or withdraw (delta=-1) each entity's presence on `day`, recording month-count changes."""
+    """Add (delta=+1) or withdraw (delta=-1) each entity's presence on `day`, recording month-count changes.
+
+    One purchase's entities cost four statements however many there are: the locks, one read of their present
+    rows in the year, and one upsert of the new counts.
+    """
     unique = sorted(set(entities), key=lambda e: (e.kind, e.key, e.region_code))
+    if not unique:
+        return
     _lock(unique)
+    present = _present_in_year(unique, day.year)
+    changes = []
     for entity in unique:
-        before = _present_rows(entity.kind, entity.key, day.year)
-        count = _refcount(entity, day) + delta
+        counts = present[(entity.kind, entity.key)]
+        before = set(counts)
+        count = counts.get((entity.region_code, day), 0) + delta
         if count < 0:
             raise ValueError(f"presence of {entity} on {day} would become negative")
-        after = set(before)
         if count > 0:
-            after.add((entity.region_code, day))
+            counts[(entity.region_code, day)] = count
         else:
-            after.discard((entity.region_code, day))
-        _upsert_presence([(entity.kind, entity.key, entity.region_code, day, delta)])
-        distinct_changes(entity.kind, day.year, before, after, deltas)
+            counts.pop((entity.region_code, day), None)
+        changes.append((entity.kind, entity.key, entity.region_code, day, delta))
+        distinct_changes(entity.kind, day.year, before, set(counts), deltas)
+    _upsert_presence(changes)
 
 
 def _existing(entities: list[tuple[str, str]], years: set[int]) -> dict[tuple[str, str], dict]:
@@ -200,15 +219,19 @@ def apply_presence_bulk(changes: Counter[tuple[str, str, str, dt.date]], deltas:
 
 
 def write(deltas: Deltas) -> None:
-    """Upsert every accumulated increment: one statement per rollup table."""
+    """Upsert every accumulated increment: one statement per rollup table.
+
+    The rows go in key order, so that concurrent writers lock the shared rows (a county's, a city's, the
+    province's) in the same order and wait for each other instead of deadlocking.
+    """
     month_rows = [
         [code, level, year, month, *(counts.get(c, 0) for c in MONTH_COLUMNS)]
-        for (code, level, year, month), counts in deltas.month.items()
+        for (code, level, year, month), counts in sorted(deltas.month.items())
         if any(counts.values())
     ]
     day_rows = [
         [code, level, day, *(counts.get(c, 0) for c in DAY_COLUMNS)]
-        for (code, level, day), counts in deltas.day.items()
+        for (code, level, day), counts in sorted(deltas.day.items())
         if any(counts.values())
     ]
     _upsert(
@@ -225,6 +248,9 @@ def write(deltas: Deltas) -> None:
         DAY_COLUMNS,
         day_rows,
     )
+
+
+VALUES_PER_STATEMENT = 200  # rows of one multi-row INSERT (SQLite allows 32,766 parameters in a statement)
 
 
 def _upsert(table: str, keys: list[str], conflict: list[str], columns: list[str], rows: list[list]) -> None:
@@ -249,7 +275,12 @@ def _upsert(table: str, keys: list[str], conflict: list[str], columns: list[str]
                 f"{conflict_sql}"
             )
             return
-        placeholders = ", ".join(["%s"] * len(names))
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders}) {conflict_sql}", rows
-        )
+        # A few rows (one purchase's): one multi-row statement, not one execution per row. Each key appears once
+        # in `rows`, as ON CONFLICT DO UPDATE requires of one statement.
+        one = "(" + ", ".join(["%s"] * len(names)) + ")"
+        for start in range(0, len(rows), VALUES_PER_STATEMENT):
+            chunk = rows[start : start + VALUES_PER_STATEMENT]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([one] * len(chunk))} {conflict_sql}",
+                [value for row in chunk for value in row],
+            )

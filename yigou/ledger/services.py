@@ -309,28 +309,68 @@ def _record(actor: Any, data: PurchaseInput) -> Purchase:
         order=data.order,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    ids = [share.household_id for share in shares]
-    households = Household.objects.select_related("village").in_bulk(ids)
-    beneficiaries = beneficiary_rows(shares, data.date, households, StatusBook(ids))
-    _write_children(purchase, lines, beneficiaries, seller_region)
+    households, book = _households(data, [share.household_id for share in shares])
+    beneficiaries = beneficiary_rows(shares, data.date, households, book)
+    for beneficiary in beneficiaries:  # the rows the answer names, already in memory
+        beneficiary.household = households[beneficiary.household_id]
+        beneficiary.village = beneficiary.household.village
+    _write_rows(purchase, lines, beneficiaries)
     audit.record(
         actor=actor,
         action="purchase",
         target=purchase,
         changes={"total": str(total), "beneficiaries": len(beneficiaries), "rule": rule},
     )
+    _write_rollups(purchase, lines, beneficiaries, seller_region)
+    _remember(purchase, "lines", lines)
+    _remember(purchase, "beneficiaries", beneficiaries)
+    Purchase.reversal.related.set_cached_value(purchase, None)  # type: ignore[attr-defined]  # a new entry
     return purchase
 
 
-def _write_children(
-    purchase: Purchase, lines: list[PurchaseLine], beneficiaries: list[Beneficiary], seller_region: Any
-) -> None:
+def _households(data: PurchaseInput, ids: list[int]) -> tuple[dict[int, Household], StatusBook]:
+    """The beneficiary households with their villages and status histories.
+
+    The API and the entry page name the seller and the beneficiaries through `references`, which reads them with
+    both: those are used as they are. Anything else (a producer's linked households, a caller's bare rows) is read.
+    """
+    named = [data.seller_household, *(household for household, _ in data.beneficiaries)]
+    known = {h.pk: h for h in named if h is not None and _with_history(h)}
+    if not all(pk in known for pk in ids):
+        return Household.objects.select_related("village").in_bulk(ids), StatusBook(ids)
+    book = StatusBook([])
+    for pk in ids:
+        book.events[pk] = sorted(known[pk].events.all(), key=lambda event: (event.date, event.pk))
+    return {pk: known[pk] for pk in ids}, book
+
+
+def _with_history(household: Household) -> bool:
+    village_read = Household._meta.get_field("village").is_cached(household)
+    return village_read and "events" in getattr(household, "_prefetched_objects_cache", {})
+
+
+def _remember(purchase: Purchase, name: str, rows: Sequence[Any]) -> None:
+    """Keep what was just written as if prefetched, so the caller's answer reads no row again."""
+    related = getattr(purchase, name).all()
+    related._result_cache = list(rows)
+    related._prefetch_done = True
+    purchase.__dict__.setdefault("_prefetched_objects_cache", {})[name] = related
+
+
+def _write_rows(purchase: Purchase, lines: list[PurchaseLine], beneficiaries: list[Beneficiary]) -> None:
     for line in lines:
         line.purchase = purchase
     for beneficiary in beneficiaries:
         beneficiary.purchase = purchase
     PurchaseLine.objects.bulk_create(lines)
     Beneficiary.objects.bulk_create(beneficiaries)
+
+
+def _write_rollups(
+    purchase: Purchase, lines: list[PurchaseLine], beneficiaries: list[Beneficiary], seller_region: Any
+) -> None:
+    """The statistics' share of the entry. Last before the commit: the rollup rows of the county, the city and
+    the province are shared by every writer, and each holds them locked from here to its commit."""
     deltas = rollups.Deltas.empty()
     add_measures(purchase, lines, beneficiaries, deltas)
     sign = -1 if purchase.reverses_id else 1
@@ -378,7 +418,7 @@ def purchase_reverse(*, actor: Any, purchase: Purchase, reason: str) -> Purchase
     )
     lines = [_negated_line(line) for line in purchase.lines.all()]
     beneficiaries = [_negated_beneficiary(b) for b in purchase.beneficiaries.all()]
-    _write_children(mirror, lines, beneficiaries, purchase.region)
+    _write_rows(mirror, lines, beneficiaries)
     audit.record(
         actor=actor,
         action="purchase_reverse",
@@ -386,6 +426,7 @@ def purchase_reverse(*, actor: Any, purchase: Purchase, reason: str) -> Purchase
         note=reason,
         changes={"reversal": mirror.pk, "total": str(-purchase.total)},
     )
+    _write_rollups(mirror, lines, beneficiaries, purchase.region)
     return mirror
 
 

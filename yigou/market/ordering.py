@@ -1,9 +1,10 @@
 """Orders on pre-sale lists: placing (stock reserved atomically), the lifecycle, and the ledger entry on payment.
 
-Stock: `PreSaleItem.reserved` holds what live orders take. A reservation is one conditional UPDATE
-(`reserved + q <= quantity`), so no interleaving can oversell on any database; on PostgreSQL the item rows
-are also locked in id order first so that concurrent multi-line orders wait instead of deadlocking. The
-database's check constraint is the last guard.
+Stock: `PreSaleItem.reserved` holds what live orders take. An order's reservation is one conditional UPDATE
+of all its lines (`reserved + q <= quantity` for each), so no interleaving can oversell on any database; on
+PostgreSQL the item rows are also locked in id order first so that concurrent multi-line orders wait instead of
+deadlocking, and a shortage is told from the locked rows before anything is written. The database's check
+constraint is the last guard.
 
 Ledger: when the buyer marks an order paid, each seller's accepted lines become one purchase with the
 external id ``order-<order>-<seller>``, so a payment is written exactly once; an approved refund reverses them.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +24,7 @@ from types import SimpleNamespace
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from yigou.accounts.models import Organisation, User
@@ -36,7 +38,7 @@ from yigou.ledger.enums import BuyerKind
 from yigou.ledger.models import Purchase
 from yigou.ledger.services import purchase_record, purchase_reverse
 
-from . import hooks, order_ledger
+from . import hooks, order_ledger, selectors
 from .enums import AfterSaleKind, AfterSaleStatus, Inspection, OrderStatus
 from .models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
 from .order_steps import BUYER, check_step
@@ -134,23 +136,38 @@ def _lock_items(ids: list[int]) -> dict[int, PreSaleItem]:
     return {item.pk: item for item in qs}
 
 
-def _reserve(item: PreSaleItem, quantity: Decimal) -> None:
-    taken = PreSaleItem.objects.filter(pk=item.pk, reserved__lte=F("quantity") - quantity).update(
-        reserved=F("reserved") + quantity
+def _short(item: PreSaleItem, quantity: Decimal) -> DomainError:
+    return DomainError(
+        "out_of_stock",
+        name=item.name,
+        available=_plain(item.available),
+        unit=item.unit,
+        wanted=_plain(quantity),
     )
-    if taken:
-        # The row is locked (PostgreSQL) or every stock change takes its turn (SQLite): what was read plus what
-        # this UPDATE added is what the row now holds, so the order's answer can show it without reading again.
-        item.reserved = Decimal(item.reserved) + quantity
-    else:
-        item.refresh_from_db(fields=["quantity", "reserved"])
-        raise DomainError(
-            "out_of_stock",
-            name=item.name,
-            available=_plain(item.available),
-            unit=item.unit,
-            wanted=_plain(quantity),
-        )
+
+
+def _reserve(items: Mapping[int, PreSaleItem], wanted: Mapping[int, Decimal]) -> None:
+    """Every line's stock in one conditional UPDATE (`reserved + q <= quantity` for each row).
+
+    The rows were read locked (PostgreSQL) or while every stock change takes its turn (SQLite), so what was read
+    is what they hold: the caller told any shortage from it before, and the answer can show the new `reserved`
+    without reading again. The UPDATE's own condition stays the guard that no interleaving oversells.
+    """
+    fits = functools.reduce(
+        operator.or_,
+        (Q(pk=pk, reserved__lte=F("quantity") - quantity) for pk, quantity in wanted.items()),
+    )
+    more = Case(
+        *(When(pk=pk, then=F("reserved") + quantity) for pk, quantity in wanted.items()),
+        default=F("reserved"),
+    )
+    taken = PreSaleItem.objects.filter(fits).update(reserved=more)
+    if taken != len(wanted):  # the database saw less than was read: refuse with what it holds now
+        fresh = PreSaleItem.objects.in_bulk(list(wanted))
+        short = next(pk for pk in sorted(wanted) if fresh[pk].available < wanted[pk])
+        raise _short(fresh[short], wanted[short])
+    for pk, quantity in wanted.items():
+        items[pk].reserved = Decimal(items[pk].reserved) + quantity
 
 
 def _release(item_id: int, quantity: Decimal) -> None:
@@ -201,6 +218,19 @@ def _current_list(presale_list: PreSaleList, items: Mapping[int, PreSaleItem]) -
     return PreSaleList.objects.select_related("region").get(pk=presale_list.pk)
 
 
+def _named_list(actor: Any, pk: int, items: Mapping[int, PreSaleItem], today: dt.date) -> PreSaleList:
+    """The list an order form or API body names by id, read with the locked items (no query of its own when any
+    item is on it); one the user may not see is refused on the field like any other named record."""
+    owner = next((item.presale_list for item in items.values() if item.presale_list_id == pk), None)
+    if owner is None:
+        owner = PreSaleList.objects.select_related("region").filter(pk=pk).first()
+    if owner is None or not selectors.may_name_list(actor, owner, today):
+        raise DomainError(
+            "invalid_input", detail=f"预售清单（编号 {pk}）不存在或无权访问", field="presale_list"
+        )
+    return owner
+
+
 def _remember(order: Order, name: str, rows: Sequence[Any]) -> None:
     """Keep what was just written as if prefetched, so the caller's answer reads no row again."""
     related = getattr(order, name).all()
@@ -225,7 +255,7 @@ def _merge(lines: Sequence[tuple[int, Any]]) -> dict[int, Decimal]:
 def order_place(
     *,
     actor: Any,
-    presale_list: PreSaleList,
+    presale_list: PreSaleList | int,
     lines: Sequence[tuple[int, Any]],
     buyer_kind: str = "",
     cadre: Cadre | None = None,
@@ -236,14 +266,19 @@ def order_place(
 ) -> Order:
     """Reserve every line or none: any shortage raises 库存不足 and the whole order is rolled back.
 
-    `lines` are (item id, quantity). Unit staff name the buyer kind (unit, canteen, cadre + cadre); an
-    administrator ordering on a unit's behalf also names the unit.
+    `presale_list` is the list a page showed, or the id an API body names: then a list the user may not see is
+    refused on that field before anything else (it is read with the items, not on its own). `lines` are (item
+    id, quantity). Unit staff name the buyer kind (unit, canteen, cadre + cadre); an administrator ordering on a
+    unit's behalf also names the unit.
     """
     today = today or dt.date.today()
+    items = _lock_items(_item_ids(lines))
+    if isinstance(presale_list, int):
+        owner = _named_list(actor, presale_list, items, today)
+    else:
+        owner = _current_list(presale_list, items)
     buyer = buyer_for(actor, buyer_kind, cadre, unit)
     check_buyer(SimpleNamespace(buyer_kind=buyer.kind, buyer_unit=buyer.unit, buyer_cadre=buyer.cadre))
-    items = _lock_items(_item_ids(lines))
-    owner = _current_list(presale_list, items)
     if owner.withdrawn:
         raise DomainError("invalid_input", detail=f"预售清单“{owner.title}”已撤回，不能下单")
     if not owner.is_open_on(today):
@@ -253,12 +288,16 @@ def order_place(
     wanted = _merge(lines)
     if set(items) != set(wanted) or any(item.presale_list_id != owner.pk for item in items.values()):
         raise DomainError("invalid_input", detail="订购的品种不在该预售清单中")
+    for item_id in sorted(wanted):  # the first line refused, in item order, is the one told
+        item = items[item_id]
+        if item.product is not None and not item.product.certified_on(today):
+            raise DomainError("product_not_certified", name=item.product.name, action="下单")
+        if item.available < wanted[item_id]:
+            raise _short(item, wanted[item_id])
+    _reserve(items, wanted)
     rows, total = [], Decimal("0.00")
     for item_id in sorted(wanted):
         item, quantity = items[item_id], wanted[item_id]
-        if item.product is not None and not item.product.certified_on(today):
-            raise DomainError("product_not_certified", name=item.product.name, action="下单")
-        _reserve(item, quantity)
         amount = (quantity * item.unit_price).quantize(CENT)
         rows.append(OrderLine(item=item, quantity=quantity, unit_price=item.unit_price, amount=amount))
         total += amount

@@ -171,16 +171,12 @@ def presale_list(actor: Any, pk: int, today: dt.date | None = None) -> PreSaleLi
     return found
 
 
-def named_presale_list(actor: Any, pk: int) -> PreSaleList:
-    """The list an order form names: the same rows as `presale_list`, refused on the field when not among them."""
-    # The same rows as `presale_list` in one plain query: placing an order reads the items itself.
-    own = restrict(actor, PreSaleList.objects.all()).values("pk")
-    found = PreSaleList.objects.filter(Q(pk=pk) & (_open(_today(None)) | Q(pk__in=own))).first()
-    if found is None or scope_for(actor).kind == "none":
-        raise DomainError(
-            "invalid_input", detail=f"预售清单（编号 {pk}）不存在或无权访问", field="presale_list"
-        )
-    return found
+def may_name_list(actor: Any, owner: PreSaleList, today: dt.date | None = None) -> bool:
+    """Whether an order form may name this list: the rows of `presale_list` (open today, or on the user's selling
+    side), decided for a list already read; only a list not open today costs a query."""
+    if scope_for(actor).kind == "none":
+        return False
+    return owner.is_open_on(_today(today)) or is_own_list(actor, owner)
 
 
 def is_own_list(actor: Any, owner: PreSaleList) -> bool:
