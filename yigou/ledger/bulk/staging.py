@@ -206,10 +206,14 @@ def _attribution_ok(cursor: Any, actor: Any) -> bool:
     """False when some purchase's attribution would be refused (or is not one the SQL settles)."""
     cursor.execute("SELECT count(*) FROM imp_producer")
     if not cursor.fetchone()[0]:
-        cursor.execute(sql.EMPTY_PARTS)  # households sell their own produce: one share each, nothing to check
+        for statement in (sql.EMPTY_PARTS, *sql.EMPTY_SHARES):
+            cursor.execute(statement)  # households sell their own produce: one share each, nothing to check
         return True
     cursor.execute(sql.DRAFTS)
     cursor.execute(sql.PARTS, {"space": whitespace()})
+    cursor.execute(sql.LINKED)
+    cursor.execute(sql.MEMBERS)
+    cursor.execute("ANALYZE imp_draft, imp_part, imp_linked, imp_member")
     cursor.execute(sql.ATTRIBUTION_FALLBACK)
     return not cursor.fetchone()[0]
 

@@ -36,6 +36,8 @@ TEMP_TABLES = (
     "imp_producer",
     "imp_draft",
     "imp_part",
+    "imp_linked",
+    "imp_member",
     "imp_share",
     "imp_benef",
     "imp_row",
@@ -279,8 +281,10 @@ WITH heads AS (
     SELECT g.ext, sum(g.cent) AS total FROM imp_row g JOIN heads h ON h.ext = g.ext AND g.line >= h.head
     WHERE NOT EXISTS (SELECT 1 FROM imp_error e WHERE e.line = g.line) GROUP BY g.ext
 )
-SELECT r.ext, r.day, r.rule, r.producer_id, r.household_id, r.entered, coalesce(t.total, 0) AS total
+SELECT r.ext, r.day, r.rule, r.producer_id, coalesce(r.household_id, pr.household_id) AS self_household, r.entered,
+       coalesce(t.total, 0) AS total
 FROM heads h JOIN imp_row r ON r.line = h.head LEFT JOIN totals t ON t.ext = h.ext
+LEFT JOIN imp_producer pr ON pr.id = r.producer_id
 """
 
 # The 受益农户 cell of a purchase entered household by household, split as parse.py splits it.
@@ -307,30 +311,41 @@ CREATE TEMP TABLE imp_part (ext text, ord bigint, number text, amount_text text,
 
 # On the day of sale: households linked to a producer, and members holding shares (LinkageBook).
 LINKED = """
-    SELECT DISTINCT d.ext, l.household_id FROM imp_draft d
-    JOIN registry_linkage l ON l.producer_id = d.producer_id AND l.start <= d.day AND (l."end" IS NULL OR l."end" >= d.day)
+CREATE TEMP TABLE imp_linked ON COMMIT DROP AS
+SELECT DISTINCT d.ext, l.household_id FROM imp_draft d
+JOIN registry_linkage l ON l.producer_id = d.producer_id AND l.start <= d.day AND (l."end" IS NULL OR l."end" >= d.day)
+WHERE d.rule IN ('equal_linked', 'entered')
 """
 MEMBERS = """
-    SELECT d.ext, m.household_id, m.shares FROM imp_draft d
-    JOIN registry_coopmember m ON m.producer_id = d.producer_id AND m.household_id IS NOT NULL AND m.shares > 0
-     AND m.joined_on <= d.day AND (m.left_on IS NULL OR m.left_on > d.day)
+CREATE TEMP TABLE imp_member ON COMMIT DROP AS
+SELECT d.ext, m.household_id, m.shares FROM imp_draft d
+JOIN registry_coopmember m ON m.producer_id = d.producer_id AND m.household_id IS NOT NULL AND m.shares > 0
+ AND m.joined_on <= d.day AND (m.left_on IS NULL OR m.left_on > d.day)
+WHERE d.rule IN ('coop_shares', 'entered')
 """
+EMPTY_SHARES = [
+    "CREATE TEMP TABLE imp_linked (ext text, household_id integer) ON COMMIT DROP",
+    "CREATE TEMP TABLE imp_member (ext text, household_id integer, shares numeric) ON COMMIT DROP",
+]
 
-# Any purchase whose attribution parse.py would refuse: the Python path then names each of them.
-ATTRIBUTION_FALLBACK = f"""
-WITH linked AS ({LINKED}), members AS ({MEMBERS})
-SELECT EXISTS (SELECT 1 FROM imp_draft d WHERE d.rule = 'self' AND d.household_id IS NULL
-                 AND (SELECT household_id FROM imp_producer WHERE id = d.producer_id) IS NULL)
-    OR EXISTS (SELECT 1 FROM imp_draft d WHERE d.rule = 'entered' AND NOT EXISTS (SELECT 1 FROM imp_part p WHERE p.ext = d.ext))
-    OR EXISTS (SELECT 1 FROM imp_part p WHERE p.household_id IS NULL OR p.amount IS NULL OR p.amount <= 0)
-    OR EXISTS (SELECT 1 FROM imp_part p GROUP BY p.ext, p.household_id HAVING count(*) > 1)
-    OR EXISTS (SELECT 1 FROM imp_part p
-               WHERE NOT EXISTS (SELECT 1 FROM linked l WHERE l.ext = p.ext AND l.household_id = p.household_id)
-                 AND NOT EXISTS (SELECT 1 FROM members m WHERE m.ext = p.ext AND m.household_id = p.household_id))
-    OR EXISTS (SELECT 1 FROM imp_draft d JOIN (SELECT ext, sum(amount) AS paid FROM imp_part GROUP BY ext) s
-               ON s.ext = d.ext WHERE s.paid > d.total)
-    OR EXISTS (SELECT 1 FROM imp_draft d WHERE d.rule = 'equal_linked' AND NOT EXISTS (SELECT 1 FROM linked l WHERE l.ext = d.ext))
-    OR EXISTS (SELECT 1 FROM imp_draft d WHERE d.rule = 'coop_shares' AND NOT EXISTS (SELECT 1 FROM members m WHERE m.ext = d.ext))
+# Any purchase whose attribution parse.py would refuse: the Python path then names each of them. Counted rather
+# than EXISTS, so that the planner hashes the anti-joins instead of scanning per row for an early stop.
+ATTRIBUTION_FALLBACK = """
+SELECT (SELECT count(*) FROM imp_draft d WHERE d.rule = 'self' AND d.self_household IS NULL)
+     + (SELECT count(*) FROM imp_draft d LEFT JOIN (SELECT DISTINCT ext FROM imp_part) p ON p.ext = d.ext
+        WHERE d.rule = 'entered' AND p.ext IS NULL)
+     + (SELECT count(*) FROM imp_part p WHERE p.household_id IS NULL OR p.amount IS NULL OR p.amount <= 0)
+     + (SELECT count(*) FROM (SELECT 1 FROM imp_part GROUP BY ext, household_id HAVING count(*) > 1) x)
+     + (SELECT count(*) FROM imp_part p
+        LEFT JOIN imp_linked l ON l.ext = p.ext AND l.household_id = p.household_id
+        LEFT JOIN (SELECT DISTINCT ext, household_id FROM imp_member) m ON m.ext = p.ext AND m.household_id = p.household_id
+        WHERE l.ext IS NULL AND m.ext IS NULL)
+     + (SELECT count(*) FROM imp_draft d JOIN (SELECT ext, sum(amount) AS paid FROM imp_part GROUP BY ext) s
+        ON s.ext = d.ext WHERE s.paid > d.total)
+     + (SELECT count(*) FROM imp_draft d LEFT JOIN (SELECT DISTINCT ext FROM imp_linked) l ON l.ext = d.ext
+        WHERE d.rule = 'equal_linked' AND l.ext IS NULL)
+     + (SELECT count(*) FROM imp_draft d LEFT JOIN (SELECT DISTINCT ext FROM imp_member) m ON m.ext = d.ext
+        WHERE d.rule = 'coop_shares' AND m.ext IS NULL) > 0
 """
 
 # ---- Writing: purchases, lines, beneficiaries, then the rollups (see staging_write.py) ----
@@ -367,17 +382,17 @@ JOIN regions_region v ON v.code = x.village_id
 
 # The shares of each purchase in order: the seller household, the entered ones, or split by weight to the fen
 # (attribution.split: rounded down, the fen left over to the first shares).
-SHARES = f"""
+# imp_linked and imp_member were built for the check (a file without errors: its drafts are its purchases).
+SHARES = """
 CREATE TEMP TABLE imp_share ON COMMIT DROP AS
-WITH d AS (SELECT id, ext, day, producer_id, total FROM imp_purchase WHERE rule IN ('equal_linked', 'coop_shares')),
-imp_draft AS (SELECT ext, day, producer_id FROM d),
+WITH d AS (SELECT id, ext, total FROM imp_purchase WHERE rule IN ('equal_linked', 'coop_shares')),
 w AS (
     SELECT l.ext, l.household_id, 1::numeric AS weight, row_number() OVER (PARTITION BY l.ext ORDER BY l.household_id) AS ord
-    FROM ({LINKED}) l JOIN imp_purchase p ON p.ext = l.ext AND p.rule = 'equal_linked'
+    FROM imp_linked l JOIN imp_purchase p ON p.ext = l.ext AND p.rule = 'equal_linked'
     UNION ALL
     SELECT m.ext, m.household_id, m.shares,
            row_number() OVER (PARTITION BY m.ext ORDER BY m.household_id, m.shares)
-    FROM ({MEMBERS}) m JOIN imp_purchase p ON p.ext = m.ext AND p.rule = 'coop_shares'
+    FROM imp_member m JOIN imp_purchase p ON p.ext = m.ext AND p.rule = 'coop_shares'
 ), f AS (
     SELECT w.ext, w.ord, w.household_id, d.id, d.total,
            div(d.total * 100 * w.weight, sum(w.weight) OVER (PARTITION BY w.ext)) AS fen
