@@ -227,7 +227,9 @@ def _check(cursor: Any, actor: Any, total: int) -> ImportReport:
         cursor.execute(statement)
     cursor.execute(sql.BUYERS, params)
     cursor.execute(sql.ROWS, params)
-    cursor.execute("ANALYZE imp_row")
+    cursor.execute(
+        "ANALYZE imp_row (line, ext, skipped, bad_ext, kind, buyer, village_id, day)"
+    )  # the join keys
     cursor.execute(sql.ERRORS, params)
     report = ImportReport(total_rows=total)
     cursor.execute("SELECT line, col, message FROM imp_error ORDER BY line")
