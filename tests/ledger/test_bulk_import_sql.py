@@ -1,16 +1,14 @@
 """The PostgreSQL fast path of the purchase import gives what the Python path gives: rows, rollups, errors."""
 
 import datetime as dt
-import io
 import logging
 from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
-from openpyxl import Workbook
 
 from tests.ledger.example import _market
-from tests.ledger.test_bulk_import import HEADER, ROWS, counts, csv_bytes
+from tests.ledger.test_bulk_import import ROWS, counts, csv_bytes, xlsx_bytes
 from tests.ledger.test_rebuild import snapshot
 from yigou.core.tabular import read_table
 from yigou.demo.identity import fake_uscc
@@ -389,26 +387,6 @@ def test_bad_producer_rows_give_the_python_paths_report_and_write_nothing(world,
         assert not sql_path and got == expected
         assert got[1][0][-1][1] == "受益农户"
     assert counts() == before
-
-
-def xlsx_bytes(rows: list[str]) -> bytes:
-    """The rows as a workbook with dates, whole numbers and decimals stored as Excel cells, not text."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(HEADER.split(","))
-    for row in rows:
-        cells: list[object] = []
-        for column, text in zip(HEADER.split(","), row.split(","), strict=True):
-            value: object = text or None
-            if column == "日期" and text and "-" in text:
-                value = dt.datetime.fromisoformat(text)
-            elif column in ("数量", "单价", "金额") and text.replace(".", "", 1).isdigit():
-                value = int(text) if text.isdigit() else float(text)
-            cells.append(value)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def test_an_xlsx_file_takes_the_sql_path_and_gives_what_the_csv_gives(world, market, caplog):
