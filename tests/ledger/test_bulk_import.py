@@ -1,6 +1,10 @@
 """Bulk import: the worked example as a file gives the same table; bad rows change nothing; re-import changes nothing."""
 
+import datetime as dt
+import io
+
 import pytest
+from openpyxl import Workbook
 
 from tests.ledger.example import _market
 from tests.ledger.test_worked_example import ANJU_JAN_APR, CHUANSHAN_JAN_APR
@@ -28,6 +32,26 @@ ROWS = [
 
 def csv_bytes(rows, encoding="gbk"):
     return ("\n".join([HEADER, *rows]) + "\n").encode(encoding)
+
+
+def xlsx_bytes(rows: list[str]) -> bytes:
+    """The rows as a workbook with dates, whole numbers and decimals stored as Excel cells, not text."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(HEADER.split(","))
+    for row in rows:
+        cells: list[object] = []
+        for column, text in zip(HEADER.split(","), row.split(","), strict=True):
+            value: object = text or None
+            if column == "日期" and text and "-" in text:
+                value = dt.datetime.fromisoformat(text)
+            elif column in ("数量", "单价", "金额") and text.replace(".", "", 1).isdigit():
+                value = int(text) if text.isdigit() else float(text)
+            cells.append(value)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def counts():
@@ -123,3 +147,13 @@ def test_a_file_without_the_required_columns_is_refused(world):
     with pytest.raises(DomainError) as err:
         run(world, "外部编号,日期\nP1,2018-01-01\n".encode())
     assert err.value.message.startswith("缺少必需的列：购买方类型、渠道、销售方")
+
+
+def test_the_worked_example_as_xlsx_gives_the_same_table(world, market):
+    report = run(world, xlsx_bytes(ROWS))
+    assert (report.ok, report.total_rows, report.purchases, report.written) == (True, 6, 5, 5)
+    table = build_table(world.region("510900000000"), parse_period("2018-01..2018-04"))
+    assert table.rows[0].values == CHUANSHAN_JAN_APR
+    assert table.rows[1].values == ANJU_JAN_APR
+    assert Purchase.objects.get(external_id="P2").total == 1000
+    assert verify().ok

@@ -2,19 +2,21 @@
 
 import datetime as dt
 import logging
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
 
 from tests.ledger.example import _market
-from tests.ledger.test_bulk_import import ROWS, counts, csv_bytes
+from tests.ledger.test_bulk_import import ROWS, counts, csv_bytes, xlsx_bytes
 from tests.ledger.test_rebuild import snapshot
 from yigou.core.tabular import read_table
+from yigou.demo.identity import fake_uscc
 from yigou.ledger.bulk import service
 from yigou.ledger.models import Beneficiary, Purchase, PurchaseLine
 from yigou.ledger.verify import verify
 from yigou.regions.models import Region
-from yigou.registry.models import Household, StatusEvent
+from yigou.registry.models import CoopMember, Household, Linkage, Producer, StatusEvent
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the SQL import path is PostgreSQL's"
@@ -251,9 +253,147 @@ def test_importing_twice_skips_everything_the_second_time(world, market):
     assert verify().ok
 
 
-def test_a_file_naming_a_cooperative_seller_takes_the_python_path(world, market, caplog):
+def _sql_path_taken(world, data, caplog, *, user="admin"):
+    """The outcome through the SQL path (asserting it was taken) and the Python path's, for comparison."""
+    expected = outcome_of(world, [data], python=True, user=user)
+    caplog.clear()
     with caplog.at_level(logging.INFO, logger="yigou.ledger.bulk.staging"):
-        report = run(world, csv_bytes(ROWS))
-    assert "Python path" in caplog.text and "SQL path" not in caplog.text
-    assert (report.ok, report.written) == (True, 5)
-    assert verify().ok
+        got = outcome_of(world, [data], python=False, user=user)
+    return got, expected, "purchase import: SQL path" in caplog.text
+
+
+def test_the_whole_worked_example_with_its_cooperative_takes_the_sql_path(world, market, caplog):
+    got, expected, sql_path = _sql_path_taken(world, csv_bytes(ROWS), caplog)
+    assert sql_path
+    assert got == expected
+    assert got[0] == [(True, 6, 5, 5, 0)]
+    assert got[4] is True
+
+
+def test_the_producers_own_user_imports_like_the_python_path(world, market, caplog):
+    got, expected, sql_path = _sql_path_taken(world, csv_bytes(ROWS), caplog, user="producer")
+    assert sql_path and got == expected
+    assert [e[0] for e in got[1][0]] == [2, 5, 6, 7]  # only the cooperative's own sale (rows 3–4) passes
+
+
+def _producers(households: list[Household], world) -> list[Producer]:
+    """A cooperative, an enterprise, a family farm and a household registered as producer, each linked."""
+    made = []
+    for n, (kind, region) in enumerate(
+        [
+            ("cooperative", "510903101000"),
+            ("enterprise", "510903000000"),
+            ("family_farm", "510903102001"),
+            ("household", "510904101001"),
+        ]
+    ):
+        producer = Producer.objects.create(
+            kind=kind,
+            name=f"主体{n}",
+            uscc=fake_uscc(region[:6], 50 + n),
+            region_id=region,
+            county_code=region[:6] + "000000",
+            household=households[3] if kind == "household" else None,
+        )
+        made.append(producer)
+        for i, household in enumerate(households[n * 3 : n * 3 + 3]):
+            Linkage.objects.create(
+                producer=producer,
+                household=household,
+                mechanism="order",
+                start=dt.date(2017, 1, 1),
+                end=dt.date(2018, 6, 30) if i == 2 else None,
+            )
+            CoopMember.objects.create(
+                producer=producer,
+                household=household,
+                name=f"社员{i}",
+                shares=Decimal(i + 1) + Decimal("0.5"),
+                joined_on=dt.date(2017, 1, 1),
+                left_on=dt.date(2018, 9, 1) if i == 0 else None,
+            )
+    return made
+
+
+PRODUCER_RULES = ["按带贫联结户平均分配", "按合作社社员股份分配", "逐户录入", "", "coop_shares"]
+SOURCES = ["", "合作社产品", "企业产品", "农户自产"]
+
+
+def producer_rows(households: list[Household], producers: list[Producer], purchases: int) -> list[str]:
+    rows = []
+    for p in range(purchases):
+        n = p % len(producers)
+        producer = producers[n]
+        day = dt.date(2018, 1, 1) + dt.timedelta(days=(p * 37) % 540)
+        kind, buyer = BUYERS[p % len(BUYERS)]
+        rule = PRODUCER_RULES[p % len(PRODUCER_RULES)] if producer.kind != "household" else ""
+        linked = households[n * 3 : n * 3 + 2]  # linked throughout
+        for line in range(1 + (p % 3 == 0)):
+            quantity, price = (f"{p % 7 + 1}", f"{p % 13 + 1}.33")
+            total = Decimal(quantity) * Decimal(price) * (2 if p % 3 == 0 else 1)
+            entered = ""
+            if line == 0 and rule in ("逐户录入", ""):
+                entered = (
+                    f"{linked[0].number}：{(total / 3).quantize(Decimal('0.01'))}；{linked[1].number}:0.01"
+                )
+            source = SOURCES[p % 4] if producer.kind != "household" else ""
+            rows.append(
+                f"Q{p:05d},{day.isoformat() if line == 0 else ''},{kind},{buyer},现场采购,,{producer.uscc},"
+                f"产品{line},粮油,{quantity},公斤,{price},,{source},{rule},{entered}"
+            )
+    return rows
+
+
+def test_a_generated_file_of_producer_sellers_gives_the_python_paths_rows_and_rollups(world, market, caplog):
+    households = _households()
+    rows = producer_rows(households, _producers(households, world), 400)
+    rows += generated_rows(households, 60)  # and households selling their own produce
+    got, expected, sql_path = _sql_path_taken(world, csv_bytes(rows), caplog)
+    assert sql_path
+    assert got[0] == expected[0]
+    assert got[2] == expected[2]  # ledger rows
+    assert got[3] == expected[3]  # month and day rollups, presence
+    assert got == expected
+    assert got[0][0][0] and got[4] is True
+    rules = {p[PURCHASE_FIELDS.index("attribution")] for p in got[2][0] if p[0].startswith("Q")}
+    assert rules == {"self", "entered", "equal_linked", "coop_shares"}
+    shares = [b[0] for b in got[2][2] if b[0].startswith("Q")]
+    assert len(shares) > len(set(shares))  # purchases split between several households
+
+
+def test_bad_producer_rows_give_the_python_paths_report_and_write_nothing(world, market, caplog):
+    coop = fake_uscc("510903", 1)
+    base = f"R1,2018-02-01,帮扶单位,遂宁市财政局,现场采购,,{coop},蔬菜,蔬菜,10,公斤,5,,"
+    row_errors = [
+        base + ",随便分,",
+        base.replace("R1", "R2") + "自家产品,按带贫联结户平均分配,",
+        base.replace("R1", "R3") + "农户自产,按带贫联结户平均分配,",
+    ]
+    before = counts()
+    got, expected, sql_path = _sql_path_taken(world, csv_bytes(row_errors), caplog)
+    assert sql_path and got == expected
+    assert [(e[0], e[1]) for e in got[1][0]] == [(2, "分配方式"), (3, "产品来源")]
+    attribution_errors = [
+        base.replace("R1", "A1") + ",逐户录入,5109031010020001:30",  # not linked
+        base.replace("R1", "A2") + ",逐户录入,5109031010010001:80",  # more than the purchase
+        base.replace("R1", "A3") + ",逐户录入,5109031010019999:10",  # not registered
+        base.replace("R1", "A4") + ",逐户录入,5109031010010001:abc",
+        base.replace("R1", "A5") + ",逐户录入,",
+        base.replace("R1", "A6").replace("2018-02-01", "2016-02-01")
+        + ",按带贫联结户平均分配,",  # none linked yet
+    ]
+    for row in attribution_errors:
+        got, expected, sql_path = _sql_path_taken(world, csv_bytes([row, *row_errors[2:]]), caplog)
+        assert not sql_path and got == expected
+        assert got[1][0][-1][1] == "受益农户"
+    assert counts() == before
+
+
+def test_an_xlsx_file_takes_the_sql_path_and_gives_what_the_csv_gives(world, market, caplog):
+    households = _households()
+    rows = producer_rows(households, _producers(households, world), 60) + generated_rows(households, 60)
+    got, expected, sql_path = _sql_path_taken(world, xlsx_bytes(rows), caplog)
+    assert sql_path and got == expected
+    assert got[0][0][0] and got[4] is True
+    as_csv = outcome_of(world, [csv_bytes(rows)], python=False)
+    assert got[0] == as_csv[0] and got[3] == as_csv[3]

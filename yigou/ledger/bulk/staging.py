@@ -1,9 +1,10 @@
 """The PostgreSQL fast path of the purchase import: COPY the rows into a staging table, check and resolve them
 set-based in SQL, and write the ledger rows and the rollups with a handful of statements.
 
-It handles files where every seller is a household selling its own produce (农户自产); anything else — a producer
-named as seller, numbers the SQL checks do not parse the way Decimal does, XLSX, SQLite — returns None and the
-caller runs the Python path (parse.py, write.py) for the whole file. Both paths give the same ImportReport.
+It handles CSV and XLSX alike (read_table gives both as cell text), households and producers as sellers, and every
+attribution rule. Numbers the SQL checks do not parse the way Decimal does, a purchase whose attribution parse.py
+would refuse, rows in a locked month, and SQLite return None: the caller runs the Python path (parse.py, write.py)
+for the whole file, which names each problem. Both paths give the same ImportReport.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from yigou.accounts.scope import scope_for
+from yigou.accounts.scope import restrict, scope_for
 from yigou.approval.locks import staged_rows_locked
 from yigou.assist.enums import UnitKind
 from yigou.core.error_codes import message_for
 from yigou.core.importing import ImportReport, require_headers
 from yigou.core.tabular import Table
+from yigou.registry.models import Producer
 
 from ..buyers import UNIT_KINDS
 from ..enums import BuyerKind
@@ -47,7 +49,7 @@ def import_staged(
     *, actor: Any, table: Table, dry_run: bool, note: str = "", progress: Callable[[int], None] | None = None
 ) -> ImportReport | None:
     """The import through SQL, or None when the file needs the Python path."""
-    if connection.vendor != "postgresql" or table.encoding == "xlsx":
+    if connection.vendor != "postgresql":
         return None
     require_headers(table, layout.REQUIRED)
     outermost = not connection.in_atomic_block
@@ -61,6 +63,10 @@ def import_staged(
             log.info("purchase import: Python path (the file names producers or unusual numbers)")
             return None
         report = _check(cursor, actor, total)
+        if not _attribution_ok(cursor, actor):
+            _leave(cursor, restore)
+            log.info("purchase import: Python path (an attribution that parse.py refuses or that needs it)")
+            return None
         if staged_rows_locked(cursor):
             _leave(cursor, restore)  # rows in an approved (locked) month: the Python path names each of them
             return None
@@ -146,6 +152,7 @@ def _choices(cursor: Any) -> None:
     rows = [("购买方类型", label, value) for label, value in layout.BUYER_KINDS.items()]
     rows += [("渠道", label, value) for label, value in layout.CHANNELS.items()]
     rows += [("产品来源", label, value) for label, value in layout.SOURCES.items()]
+    rows += [("分配方式", label, value) for label, value in layout.RULES.items()]
     rows += [("unit_kind", str(label), value) for value, label in UnitKind.choices]
     rows += [("buyer_kind_label", str(label), value) for value, label in BuyerKind.choices]
     rows += [("transition", kind, str(target)) for kind, (_, target) in TRANSITIONS.items()]
@@ -163,6 +170,7 @@ def _params(actor: Any) -> dict[str, Any]:
         "scope": scope.kind,
         "prefix": scope.region_prefix,
         "scope_unit": scope.unit_id,
+        "scope_producer": scope.producer_id,
         "out_of_scope": message_for("out_of_scope"),
         "buyer_prefix": message_for("buyer_invalid", detail=""),
         "unit_kinds": kinds[BuyerKind.UNIT],
@@ -172,15 +180,56 @@ def _params(actor: Any) -> dict[str, Any]:
     }
 
 
+def _producers(cursor: Any, actor: Any) -> int:
+    """The producers named as sellers and visible to the importer (references.load); returns how many."""
+    cursor.execute(sql.SELLER_CODES)
+    codes = [code for (code,) in cursor.fetchall()]
+    cursor.execute(sql.CREATE_PRODUCER)
+    rows = []
+    for start in range(0, len(codes), 900):
+        found = restrict(actor, Producer.objects.filter(uscc__in=codes[start : start + 900]))
+        for p in found.select_related("region"):
+            region = p.region
+            rows.append(
+                (p.pk, p.uscc, p.kind, p.name, region.code, region.level, region.county_code, p.household_id)
+            )
+    if rows:
+        cursor.executemany(
+            "INSERT INTO imp_producer (id, uscc, kind, name, region_id, region_level, county_code, household_id)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+    return len(rows)
+
+
+def _attribution_ok(cursor: Any, actor: Any) -> bool:
+    """False when some purchase's attribution would be refused (or is not one the SQL settles)."""
+    cursor.execute("SELECT count(*) FROM imp_producer")
+    if not cursor.fetchone()[0]:
+        for statement in (sql.EMPTY_PARTS, *sql.EMPTY_SHARES):
+            cursor.execute(statement)  # households sell their own produce: one share each, nothing to check
+        return True
+    cursor.execute(sql.DRAFTS)
+    cursor.execute(sql.PARTS, {"space": whitespace()})
+    cursor.execute(sql.LINKED)
+    cursor.execute(sql.MEMBERS)
+    cursor.execute("ANALYZE imp_draft, imp_part, imp_linked, imp_member")
+    cursor.execute(sql.ATTRIBUTION_FALLBACK)
+    return not cursor.fetchone()[0]
+
+
 def _check(cursor: Any, actor: Any, total: int) -> ImportReport:
     """Resolve every row and collect the errors; nothing is written here."""
     params = _params(actor)
     _choices(cursor)
+    _producers(cursor, actor)
     for statement in (sql.DATES, sql.UNITS, sql.OUTLETS):
         cursor.execute(statement)
     cursor.execute(sql.BUYERS, params)
     cursor.execute(sql.ROWS, params)
-    cursor.execute("ANALYZE imp_row")
+    cursor.execute(
+        "ANALYZE imp_row (line, ext, skipped, bad_ext, kind, buyer, village_id, day)"
+    )  # the join keys
     cursor.execute(sql.ERRORS, params)
     report = ImportReport(total_rows=total)
     cursor.execute("SELECT line, col, message FROM imp_error ORDER BY line")

@@ -28,10 +28,13 @@ def _persons(cursor: Any) -> None:
 
 def _ledger(cursor: Any, actor: Any, note: str) -> int:
     _persons(cursor)
-    cursor.execute(sql.PURCHASES, {"registered": sorted(str(s) for s in REGISTERED)})
+    cursor.execute(sql.PURCHASES)
     cursor.execute("ANALYZE imp_purchase")
     cursor.execute("SELECT count(*) FROM imp_purchase")
     written = cursor.fetchone()[0]
+    cursor.execute(sql.SHARES)
+    cursor.execute(sql.BENEFICIARIES, {"registered": sorted(str(s) for s in REGISTERED)})
+    cursor.execute("ANALYZE imp_benef")
     user = actor.pk if getattr(actor, "is_authenticated", False) else None
     cursor.execute(sql.INSERT_PURCHASES, {"note": note, "user": user, "now": timezone.now()})
     cursor.execute(sql.INSERT_LINES)
@@ -40,6 +43,7 @@ def _ledger(cursor: Any, actor: Any, note: str) -> int:
 
 
 def _rollups(cursor: Any) -> None:
+    cursor.execute(sql.FINE)
     cursor.execute(sql.DAY_ADDITIVE)
     cursor.execute(sql.MONTH_ADDITIVE)
     cursor.execute(sql.SLOTS)
