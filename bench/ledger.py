@@ -1,4 +1,5 @@
-"""Ledger benchmark (PostgreSQL): the statistics table over a national-scale ledger, bulk import against raw COPY,
+"""Ledger benchmark (PostgreSQL): the statistics table over a national-scale ledger, bulk import (CSV and XLSX,
+household and producer sellers) against a fair COPY of its rows into the ledger's indexed tables and a bare COPY,
 and recording one purchase through the API — each with its ratio to the raw database in the same run.
 
 BENCH_SCALE=small: 20 counties (122,000 households), 200,000 purchases, import of 50,000 rows.
