@@ -96,7 +96,15 @@ IMPORT_RUNS = int(os.environ.get("BENCH_IMPORT_RUNS", "1"))  # imports per layou
 PRODUCER_VILLAGES = 2000  # one cooperative in each of the first villages, linked to 3 households
 RULES = ("按带贫联结户平均分配", "按合作社社员股份分配", "逐户录入")
 # The tables whose final rows the fair baseline copies: purchases, lines, beneficiaries, presence.
-FAIR_TABLES = ("ledger_purchase", "ledger_purchaseline", "ledger_beneficiary", "ledger_presence")
+# ledger_purchasekey holds the ledger-wide unique 外部编号 of the partitioned purchases (yigou/ledger/partitions.py):
+# the unique constraint a plain purchase table would carry as an index, so the fair COPY writes it too.
+FAIR_TABLES = (
+    "ledger_purchase",
+    "ledger_purchasekey",
+    "ledger_purchaseline",
+    "ledger_beneficiary",
+    "ledger_presence",
+)
 
 
 def bench_villages() -> list[str]:
@@ -206,10 +214,12 @@ def raw_copy(data: bytes) -> float:
 
 
 def written_rows(tag: str, presence_before: int) -> dict[str, bytes]:
-    """The rows this import wrote, as COPY text: its purchases, their lines and beneficiaries, new presence."""
+    """The rows this import wrote, as COPY text: its purchases with their unique keys, their lines and
+    beneficiaries, new presence."""
     ids = f"SELECT id FROM ledger_purchase WHERE external_id LIKE 'IMP{tag}%'"
     queries = {
         "ledger_purchase": f"SELECT * FROM ledger_purchase WHERE id IN ({ids}) ORDER BY id",
+        "ledger_purchasekey": f"SELECT * FROM ledger_purchasekey WHERE key LIKE 'x:IMP{tag}%' ORDER BY key",
         "ledger_purchaseline": f"SELECT * FROM ledger_purchaseline WHERE purchase_id IN ({ids}) ORDER BY id",
         "ledger_beneficiary": f"SELECT * FROM ledger_beneficiary WHERE purchase_id IN ({ids}) ORDER BY id",
         "ledger_presence": f"SELECT * FROM ledger_presence WHERE id > {presence_before} ORDER BY id",
@@ -242,6 +252,21 @@ def clone_tables(cursor: object) -> None:
             for target in FAIR_TABLES:
                 definition = re.sub(rf"REFERENCES {target}\(", f"REFERENCES bench_fair_{target}(", definition)
             cursor.execute(f"ALTER TABLE bench_fair_{table} ADD {definition}")  # type: ignore[attr-defined]
+    _purchase_checks(cursor)
+
+
+def _purchase_checks(cursor: object) -> None:
+    """On the partitioned ledger, lines and beneficiaries check their purchase in a statement trigger instead of a
+    foreign key (yigou/ledger/partitions.py); the clones get the same trigger, which probes the ledger's purchase
+    index for the rows the import wrote there, so that the fair COPY pays exactly that check."""
+    cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'ledger_purchase_exists'")  # type: ignore[attr-defined]
+    if not cursor.fetchone():  # type: ignore[attr-defined]
+        return
+    for table in ("ledger_purchaseline", "ledger_beneficiary"):
+        cursor.execute(  # type: ignore[attr-defined]
+            f"CREATE TRIGGER bench_fair_{table}_purchase AFTER INSERT ON bench_fair_{table} REFERENCING NEW TABLE"
+            " AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_purchase_exists()"
+        )
 
 
 def fair_copy(rows: dict[str, bytes]) -> float:
@@ -381,9 +406,13 @@ def main() -> None:
     print(
         f"Ledger benchmark — scale {'small' if SMALL else 'full'}: {COUNTIES} counties, {PURCHASES:,} purchases"
     )
+    print("  load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     counties = ledger_data.county_codes(COUNTIES)
     if ONLY == "import":  # BENCH_ONLY=import: only the import, on a database an earlier run generated
         bench_import()
+    elif ONLY == "api":  # BENCH_ONLY=api: only one purchase through the API, on a generated database
+        bench_api()
+        return
     else:
         sizes = timed("generated", ledger_data.generate, counties=COUNTIES, purchases_count=PURCHASES)
         print(f"  {json.dumps(sizes)}")
