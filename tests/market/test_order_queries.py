@@ -17,15 +17,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.market.flows import lines
 from tests.market.presale_world import Market
+from tests.market.test_catalog import JULY, presale
 from yigou.accounts.models import User
-from yigou.market import ordering
-from yigou.market.models import Order
+from yigou.market import order_rows, ordering
+from yigou.market.models import Order, PreSaleItem
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,40 @@ def test_the_order_api_answers_with_an_exact_number_of_statements(market: Market
     # What it answered is what a later read of the order answers.
     again = client.get(f"/api/v1/orders/{answer['id']}/").json()
     assert answer == again
+
+
+def values(row) -> dict | None:
+    return (
+        None
+        if row is None
+        else {field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields}
+    )
+
+
+def test_the_locked_read_makes_the_instances_a_queryset_makes(world, market: Market, listed):
+    """order_rows writes the locked read by hand: every item, its list with its region and its product (or none)
+    come out with the values, types and saved state of `select_related` — here a catalogue product's honey
+    (dates, decimals, text, foreign keys) next to the village list's items without a product."""
+    presale(world, listed, JULY)
+    ids = sorted(PreSaleItem.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        made = order_rows.locked_items(ids)
+    expected = (
+        PreSaleItem.objects.filter(pk__in=ids)
+        .select_related("product", "presale_list__region")
+        .order_by("pk")
+    )
+    assert list(made) == ids
+    assert sum(1 for item in made.values() if item.product is not None) == 1
+    for want in expected:
+        got = made[want.pk]
+        assert values(got) == values(want)
+        assert [type(v) for v in values(got).values()] == [type(v) for v in values(want).values()]
+        assert values(got.presale_list) == values(want.presale_list)
+        assert values(got.presale_list.region) == values(want.presale_list.region)
+        assert values(got.product) == values(want.product)
+        assert (got._state.adding, got._state.db, got.product is None) == (
+            False,
+            "default",
+            want.product is None,
+        )

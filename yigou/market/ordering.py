@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -24,7 +23,7 @@ from types import SimpleNamespace
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import F
 from django.utils import timezone
 
 from yigou.accounts.models import Organisation, User
@@ -38,7 +37,7 @@ from yigou.ledger.enums import BuyerKind
 from yigou.ledger.models import Purchase
 from yigou.ledger.services import purchase_record, purchase_reverse
 
-from . import hooks, order_ledger, selectors
+from . import hooks, order_ledger, order_rows, selectors
 from .enums import AfterSaleKind, AfterSaleStatus, Inspection, OrderStatus
 from .models import AfterSale, Order, OrderEvent, OrderLine, PreSaleItem, PreSaleList
 from .order_steps import BUYER, check_step
@@ -126,14 +125,7 @@ def _quantity(value: Any, n: int) -> Decimal:
 def _lock_items(ids: list[int]) -> dict[int, PreSaleItem]:
     """The items with their products and their list (read afresh here, so a list withdrawn a moment ago is seen),
     locked in id order on PostgreSQL: one query for all of it."""
-    qs = (
-        PreSaleItem.objects.filter(pk__in=ids)
-        .select_related("product", "presale_list__region")
-        .order_by("pk")
-    )
-    if connection.features.has_select_for_update:
-        qs = qs.select_for_update(of=("self",))
-    return {item.pk: item for item in qs}
+    return order_rows.locked_items(ids)
 
 
 def _short(item: PreSaleItem, quantity: Decimal) -> DomainError:
@@ -153,15 +145,7 @@ def _reserve(items: Mapping[int, PreSaleItem], wanted: Mapping[int, Decimal]) ->
     is what they hold: the caller told any shortage from it before, and the answer can show the new `reserved`
     without reading again. The UPDATE's own condition stays the guard that no interleaving oversells.
     """
-    fits = functools.reduce(
-        operator.or_,
-        (Q(pk=pk, reserved__lte=F("quantity") - quantity) for pk, quantity in wanted.items()),
-    )
-    more = Case(
-        *(When(pk=pk, then=F("reserved") + quantity) for pk, quantity in wanted.items()),
-        default=F("reserved"),
-    )
-    taken = PreSaleItem.objects.filter(fits).update(reserved=more)
+    taken = order_rows.reserve(wanted)
     if taken != len(wanted):  # the database saw less than was read: refuse with what it holds now
         fresh = PreSaleItem.objects.in_bulk(list(wanted))
         short = next(pk for pk in sorted(wanted) if fresh[pk].available < wanted[pk])
@@ -180,7 +164,7 @@ def _plain(number: Decimal) -> str:
 
 
 def _event(order: Order, action: str, before: str, actor: Any, note: str = "") -> OrderEvent:
-    event = OrderEvent.objects.create(
+    event = OrderEvent(
         order=order,
         action=action,
         from_status=before,
@@ -188,6 +172,7 @@ def _event(order: Order, action: str, before: str, actor: Any, note: str = "") -
         note=note[:500],
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    order_rows.insert([event])
     audit.record(
         actor=actor,
         action=f"order_{action}",
@@ -302,7 +287,7 @@ def order_place(
         rows.append(OrderLine(item=item, quantity=quantity, unit_price=item.unit_price, amount=amount))
         total += amount
     # Every line is reserved: the order is written once with its total, its lines in one INSERT.
-    order = Order.objects.create(
+    order = Order(
         presale_list=owner,
         region=owner.region,
         county_code=owner.county_code,
@@ -316,9 +301,10 @@ def order_place(
         delivery_address=delivery_address.strip()[:300],
         note=note.strip()[:500],
     )
+    order_rows.insert([order])
     for row in rows:
         row.order = order
-    OrderLine.objects.bulk_create(rows)
+    order_rows.insert(rows)
     event = _event(order, "place", "", actor, note=f"{len(wanted)}个品种，共 {total} 元")
     _remember(order, "lines", rows)
     _remember(order, "events", [event])
