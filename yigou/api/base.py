@@ -45,3 +45,30 @@ class ApiViewSet(viewsets.GenericViewSet):
             instance, context=self.get_serializer_context()
         )
         return Response(serializer.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def shared_output(
+        self, instance: Any, serializer_class: type[serializers.BaseSerializer], *, created: bool = False
+    ) -> Response:
+        """`output` for the hot answers (a placed order, a recorded purchase), from fields built once."""
+        data = shared_representation(instance, serializer_class)
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+_SHARED: dict[type[serializers.BaseSerializer], serializers.BaseSerializer] = {}
+
+
+def _shared_serializer(serializer_class: type[serializers.BaseSerializer]) -> serializers.BaseSerializer:
+    found = _SHARED.get(serializer_class)
+    if found is None:
+        found = _SHARED[serializer_class] = serializer_class()
+    return found
+
+
+def shared_representation(instance: Any, serializer_class: type[serializers.BaseSerializer]) -> Any:
+    """What `serializer_class(instance).data` gives, from one serializer per process.
+
+    DRF builds and deep-copies every field of a serializer and of its nested ones each time one is made, which
+    cost more than writing the answer. `to_representation` keeps no state, so one set of fields serves every
+    answer — only for serializers that read nothing from their context (no request, no user).
+    """
+    return _shared_serializer(serializer_class).to_representation(instance)

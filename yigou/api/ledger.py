@@ -108,7 +108,7 @@ class PurchaseViewSet(ApiViewSet):
             # The service hands back the entry with its lines, beneficiaries and every record it names in memory:
             # the answer is built from them instead of reading the entry again. The recorder may see what it may
             # record (the same scope rules), so no visibility check is skipped.
-            return self.output(row, PurchaseDetailSerializer, created=True)
+            return self.shared_output(row, PurchaseDetailSerializer, created=True)
         return self.output(self._purchase(row.pk), PurchaseDetailSerializer)
 
     @extend_schema(request=ReverseInputSerializer, responses={201: PurchaseDetailSerializer, **ERRORS})

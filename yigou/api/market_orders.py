@@ -7,7 +7,6 @@ and every rule. A shortage answers 409 with the code `out_of_stock` and the mess
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.db.models import QuerySet
@@ -25,7 +24,7 @@ from yigou.market.enums import OrderStatus, ProductCategory
 from yigou.market.models import Order, PreSaleList, Product
 from yigou.registry.models import Household, Producer
 
-from .base import ApiViewSet
+from .base import ApiViewSet, shared_representation
 from .common import (
     ErrorSerializer,
     bool_param,
@@ -175,17 +174,9 @@ class PresaleListViewSet(ApiViewSet):
 # --- orders --------------------------------------------------------------------------------------------------
 
 
-@functools.cache
-def _detail_serializer() -> OrderDetailSerializer:
-    """One detail serializer per process: DRF builds (and deep-copies) every field of a serializer and of its
-    nested ones each time one is made, which cost more than writing the answer; `to_representation` keeps no
-    state, so the same fields serve every answer."""
-    return OrderDetailSerializer()
-
-
 def order_detail(order: Order) -> dict[str, Any]:
     """The answer `OrderDetailSerializer(order).data` gives, from fields built once."""
-    return _detail_serializer().to_representation(order)
+    return shared_representation(order, OrderDetailSerializer)  # type: ignore[no-any-return]
 
 
 def _named(actor: Any, model: type[Cadre] | type[AssistingUnit], pk: Any, *, field: str, label: str) -> Any:
