@@ -46,6 +46,14 @@ class ApiViewSet(viewsets.GenericViewSet):
         )
         return Response(serializer.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
+    def shared_valid_input(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        """`valid_input` for the hot writes, validated by one serializer per process; a body it refuses is
+        validated again the usual way, so the refusal is exactly `valid_input`'s."""
+        try:
+            return dict(_shared_serializer(serializer_class).run_validation(self.request.data))
+        except serializers.ValidationError:
+            return self.valid_input(serializer_class)
+
     def shared_output(
         self, instance: Any, serializer_class: type[serializers.BaseSerializer], *, created: bool = False
     ) -> Response:

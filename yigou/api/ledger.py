@@ -102,7 +102,7 @@ class PurchaseViewSet(ApiViewSet):
         description="一次提交整笔购买（明细与受益农户）。带外部编号重复提交时不再登记，返回 200 与已登记的记录。",
     )
     def create(self, request: Request) -> Response:
-        data = self.valid_input(PurchaseCreateSerializer)
+        data = self.shared_valid_input(PurchaseCreateSerializer)
         row, created = services.purchase_record(actor=request.user, data=purchase_input(request.user, data))
         if created:
             # The service hands back the entry with its lines, beneficiaries and every record it names in memory:

@@ -247,7 +247,7 @@ class OrderViewSet(ApiViewSet):
     )
     def create(self, request: Request) -> Response:
         """下单：全部品种一次锁定库存，任一品种不足则整单不成立（409 out_of_stock，库存不足…）。"""
-        data = self.valid_input(OrderPlaceSerializer)
+        data = self.shared_valid_input(OrderPlaceSerializer)
         actor = request.user
         try:
             # The list goes by its id: the service reads it with the items it locks, and refuses on the field
