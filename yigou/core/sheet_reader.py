@@ -1,4 +1,4 @@
-"""The first sheet of a workbook as rows of Python values, read straight from its XML.
+"""The first sheet of a workbook as rows of cell text, read straight from its XML.
 
 openpyxl's read-only mode builds a dict and runs a dozen Python calls per cell; for a 50,000-row purchase file
 that reading alone took longer than writing the rows into the ledger. Here the sheet XML and the shared strings
