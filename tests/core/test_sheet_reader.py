@@ -16,18 +16,18 @@ from yigou.core import sheet_reader, tabular
 
 def read_both(data: bytes, handed: bool = False) -> tabular.Table:
     """Both readings agree; unless `handed`, the streaming reader did read the sheet itself."""
-    real = sheet_reader._openpyxl_rows
+    real = sheet_reader.openpyxl_rows
     calls: list[int] = []
 
     def counted(*args):
         calls.append(1)
         return real(*args)
 
-    sheet_reader._openpyxl_rows = counted
+    sheet_reader.openpyxl_rows = counted
     try:
         fast = tabular.read_table(data, "a.xlsx")
     finally:
-        sheet_reader._openpyxl_rows = real
+        sheet_reader.openpyxl_rows = real
     assert calls == ([1] if handed else [])
     slow = tabular._read_xlsx_openpyxl(data)
     assert (fast.headers, fast.rows) == (slow.headers, slow.rows)

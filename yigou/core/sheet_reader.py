@@ -277,12 +277,12 @@ def first_sheet_rows(data: bytes, text_of: Callable[[Any], str]) -> list[list[st
         rows, size = SheetParser(reader, text_of).rows(reader.archive.read(path))
         return list(_bounded(rows, size, text_of(None)))
     except Unsupported:
-        return _openpyxl_rows(data, text_of)
+        return openpyxl_rows(data, text_of)
     finally:
         reader.archive.close()
 
 
-def _openpyxl_rows(data: bytes, text_of: Callable[[Any], str]) -> list[list[str]]:
+def openpyxl_rows(data: bytes, text_of: Callable[[Any], str]) -> list[list[str]]:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -61,12 +61,9 @@ def _read_xlsx(data: bytes) -> Table:
 
 def _read_xlsx_openpyxl(data: bytes) -> Table:
     """openpyxl's own reading, which `_read_xlsx` must equal cell for cell (the equality tests use it)."""
-    from openpyxl import load_workbook
+    from .sheet_reader import openpyxl_rows
 
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    rows = [[_cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-    book.close()
-    return _table_from_rows(rows, "xlsx")
+    return _table_from_rows(openpyxl_rows(data, _cell_text), "xlsx")
 
 
 def _read_csv(data: bytes) -> Table:
