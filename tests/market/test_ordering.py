@@ -74,6 +74,29 @@ def test_refuses_an_order_when_stock_runs_out_and_changes_nothing(market):
     assert reserved(market)["土鸡蛋"] == 0  # the line reserved before the shortage was rolled back too
 
 
+def test_a_shortage_only_the_database_sees_writes_no_order_and_no_stock(market, monkeypatch):
+    """The read believes every line fits (here it is stale: 腊肉 shows none reserved), so the one statement that
+    reserves and writes the order is what refuses: it takes 土鸡蛋's line and writes no order, and the whole
+    order is rolled back and told with what the database holds."""
+    place(market, 腊肉="8")
+    before = snapshot()
+    read = ordering.order_rows.locked_items
+
+    def stale(ids):
+        items = read(ids)
+        for item in items.values():
+            item.reserved = Decimal("0")
+        return items
+
+    monkeypatch.setattr(ordering.order_rows, "locked_items", stale)
+    with pytest.raises(DomainError) as refused:
+        place(market, who="bank", 土鸡蛋="10", 腊肉="3")
+    assert refused.value.message == "库存不足：“腊肉”尚可订购 2公斤，您订购了 3公斤。"
+    assert snapshot() == before
+    now = reserved(market)
+    assert (now["土鸡蛋"], now["腊肉"]) == (D("0"), D("8"))
+
+
 def test_the_last_unit_can_be_taken_and_not_one_gram_more(market):
     place(market, 腊肉="10")
     before = snapshot()

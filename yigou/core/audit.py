@@ -60,13 +60,42 @@ def record(
     changes: Mapping[str, Any] | None = None,
     note: str = "",
 ) -> AuditEntry:
+    entry = unsaved_entry(
+        actor=actor,
+        action=action,
+        target=target,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label,
+        region_code=region_code,
+        changes=changes,
+        note=note,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def unsaved_entry(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str | None = None,
+    target_id: str = "",
+    target_label: str = "",
+    region_code: str = "",
+    changes: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """The entry `record` writes, not yet written: for a service that inserts it in one statement with its own
+    rows, in the same transaction all the same."""
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
         target_label = target_label or str(target)[:200]
         region_code = region_code or str(getattr(target, "audit_region_code", "") or "")
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if is_user else None,
         actor_name=getattr(actor, "username", "") if is_user else "system",
         action=action,

@@ -9,6 +9,7 @@ applied, related rows cached on their parents).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -98,10 +99,7 @@ def locked_items(ids: Sequence[int]) -> dict[int, PreSaleItem]:
     return items
 
 
-def reserve(wanted: Mapping[int, Decimal]) -> int:
-    """One conditional UPDATE of every line's stock (`reserved <= quantity - q` for each row); how many rows it
-    took. The same statement the ORM writes for `filter(Q(pk=…, reserved__lte=F("quantity") - q) | …)
-    .update(reserved=Case(When(pk=…, then=F("reserved") + q), …))`."""
+def _reserve_sql(wanted: Mapping[int, Decimal]) -> tuple[str, list[Any]]:
     table = _qn(PreSaleItem._meta.db_table)
     pk, reserved, quantity = (f"{table}.{_qn(name)}" for name in ("id", "reserved", "quantity"))
     cases, fits = [], []
@@ -116,33 +114,112 @@ def reserve(wanted: Mapping[int, Decimal]) -> int:
         f"UPDATE {table} SET {_qn('reserved')} = CASE {' '.join(cases)} ELSE {reserved} END"
         f" WHERE ({' OR '.join(fits)})"
     )
+    return sql, case_params + fit_params
+
+
+def reserve(wanted: Mapping[int, Decimal]) -> int:
+    """One conditional UPDATE of every line's stock (`reserved <= quantity - q` for each row); how many rows it
+    took. The same statement the ORM writes for `filter(Q(pk=…, reserved__lte=F("quantity") - q) | …)
+    .update(reserved=Case(When(pk=…, then=F("reserved") + q), …))`."""
+    sql, params = _reserve_sql(wanted)
     with connection.cursor() as cursor:
-        cursor.execute(sql, case_params + fit_params)
+        cursor.execute(sql, params)
         return int(cursor.rowcount)
 
 
-def insert(rows: Sequence[models.Model]) -> None:
-    """New rows of one model in one INSERT … RETURNING their ids, prepared as `save` and `bulk_create` prepare
-    them (each field's `pre_save`, which stamps the times, then its database preparation); the rows are saved
-    instances afterwards. No model of an order has signals or an insert of its own to bypass."""
-    model = type(rows[0])
-    if not connection.features.can_return_rows_from_bulk_insert:
-        model._default_manager.bulk_create(rows)
-        return
-    meta = model._meta
+def reserve_and_insert(wanted: Mapping[int, Decimal], row: models.Model) -> bool:
+    """`reserve(wanted)` and, when it took every line, `insert([row])`: on PostgreSQL one statement (the UPDATE a
+    WITH query, the INSERT conditioned on its count). False, with `row` unwritten, when a line did not fit; the
+    lines that did are reserved then, and the caller's transaction must roll back."""
+    if connection.vendor != "postgresql":
+        if reserve(wanted) != len(wanted):
+            return False
+        insert([row])
+        return True
+    update, update_params = _reserve_sql(wanted)
+    new = _insert_of([row])
+    sql = (
+        f"WITH taken AS ({update} RETURNING 1) {new.into} SELECT {new.row}"
+        f" WHERE (SELECT count(*) FROM taken) = %s RETURNING {new.pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*update_params, *new.params, len(wanted)])
+        found = cursor.fetchall()
+    if not found:
+        return False
+    _saved([row], [found[0][0]])
+    return True
+
+
+@dataclasses.dataclass(frozen=True)
+class _Insert:
+    """An INSERT of rows of one model, in pieces: `INSERT INTO t (columns)`, one `%s, …` per row, the id column."""
+
+    into: str
+    row: str
+    count: int
+    pk: str
+    params: list[Any]
+
+    @property
+    def sql(self) -> str:
+        values = ", ".join([f"({self.row})"] * self.count)
+        return f"{self.into} VALUES {values} RETURNING {self.pk}"
+
+
+def _insert_of(rows: Sequence[models.Model]) -> _Insert:
+    """Rows prepared as `save` and `bulk_create` prepare them: each field's `pre_save` (which stamps the times),
+    then its database preparation."""
+    meta = type(rows[0])._meta
     fields = [field for field in meta.concrete_fields if field is not meta.pk]
     params = [
         field.get_db_prep_save(field.pre_save(row, True), connection) for row in rows for field in fields
     ]
     table = _qn(meta.db_table)
-    one = f"({', '.join(['%s'] * len(fields))})"
-    sql = (
-        f"INSERT INTO {table} ({', '.join(_qn(field.column) for field in fields)})"
-        f" VALUES {', '.join([one] * len(rows))} RETURNING {table}.{_qn(meta.pk.column)}"
+    return _Insert(
+        into=f"INSERT INTO {table} ({', '.join(_qn(field.column) for field in fields)})",
+        row=", ".join(["%s"] * len(fields)),
+        count=len(rows),
+        pk=f"{table}.{_qn(meta.pk.column)}",
+        params=params,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = cursor.fetchall()
-    for row, (pk,) in zip(rows, ids, strict=True):
+
+
+def _saved(rows: Sequence[models.Model], ids: Sequence[Any]) -> None:
+    for row, pk in zip(rows, ids, strict=True):
         row.pk = pk
         row._state.adding, row._state.db = False, connection.alias
+
+
+def insert(rows: Sequence[models.Model]) -> None:
+    """New rows of one model in one INSERT … RETURNING their ids; the rows are saved instances afterwards. No
+    model of an order has signals or an insert of its own to bypass."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        type(rows[0])._default_manager.bulk_create(rows)
+        return
+    statement = _insert_of(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
+        _saved(rows, [pk for (pk,) in cursor.fetchall()])
+
+
+def insert_together(*groups: Sequence[models.Model]) -> None:
+    """Rows of several models (each group one model) in one statement on PostgreSQL: each INSERT a data-modifying
+    WITH query, their ids returned tagged by group, in the order each INSERT wrote them (as `bulk_create` relies
+    on). Elsewhere one INSERT per group."""
+    if connection.vendor != "postgresql":
+        for rows in groups:
+            insert(rows)
+        return
+    parts, params = [], []
+    for n, rows in enumerate(groups):
+        statement = _insert_of(rows)
+        parts.append(f"g{n} AS ({statement.sql})")
+        params += statement.params
+    pk = {n: _qn(type(rows[0])._meta.pk.column) for n, rows in enumerate(groups)}
+    tagged = " UNION ALL ".join(f"SELECT {n}, {pk[n]} FROM g{n}" for n in range(len(groups)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} {tagged}", params)
+        found = cursor.fetchall()
+    for n, rows in enumerate(groups):
+        _saved(rows, [pk for tag, pk in found if tag == n])

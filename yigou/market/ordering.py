@@ -138,15 +138,17 @@ def _short(item: PreSaleItem, quantity: Decimal) -> DomainError:
     )
 
 
-def _reserve(items: Mapping[int, PreSaleItem], wanted: Mapping[int, Decimal]) -> None:
-    """Every line's stock in one conditional UPDATE (`reserved + q <= quantity` for each row).
+def _reserve(items: Mapping[int, PreSaleItem], wanted: Mapping[int, Decimal], order: Order) -> None:
+    """Every line's stock in one conditional UPDATE (`reserved + q <= quantity` for each row), and the order
+    written when it took them all.
 
     The rows were read locked (PostgreSQL) or while every stock change takes its turn (SQLite), so what was read
     is what they hold: the caller told any shortage from it before, and the answer can show the new `reserved`
     without reading again. The UPDATE's own condition stays the guard that no interleaving oversells.
     """
-    taken = order_rows.reserve(wanted)
-    if taken != len(wanted):  # the database saw less than was read: refuse with what it holds now
+    if not order_rows.reserve_and_insert(wanted, order):
+        # The database saw less than was read: refuse with what it holds now (the transaction rolls back the
+        # lines it did take).
         fresh = PreSaleItem.objects.in_bulk(list(wanted))
         short = next(pk for pk in sorted(wanted) if fresh[pk].available < wanted[pk])
         raise _short(fresh[short], wanted[short])
@@ -163,7 +165,8 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _event(order: Order, action: str, before: str, actor: Any, note: str = "") -> OrderEvent:
+def _event_rows(order: Order, action: str, before: str, actor: Any, note: str = "") -> tuple[OrderEvent, Any]:
+    """The order's event and its audit entry, not yet written."""
     event = OrderEvent(
         order=order,
         action=action,
@@ -172,14 +175,19 @@ def _event(order: Order, action: str, before: str, actor: Any, note: str = "") -
         note=note[:500],
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    order_rows.insert([event])
-    audit.record(
+    entry = audit.unsaved_entry(
         actor=actor,
         action=f"order_{action}",
         target=order,
         note=note[:300],
         changes={"status": [before, order.status]},
     )
+    return event, entry
+
+
+def _event(order: Order, action: str, before: str, actor: Any, note: str = "") -> OrderEvent:
+    event, entry = _event_rows(order, action, before, actor, note)
+    order_rows.insert_together([event], [entry])
     return event
 
 
@@ -279,14 +287,12 @@ def order_place(
             raise DomainError("product_not_certified", name=item.product.name, action="下单")
         if item.available < wanted[item_id]:
             raise _short(item, wanted[item_id])
-    _reserve(items, wanted)
     rows, total = [], Decimal("0.00")
     for item_id in sorted(wanted):
         item, quantity = items[item_id], wanted[item_id]
         amount = (quantity * item.unit_price).quantize(CENT)
         rows.append(OrderLine(item=item, quantity=quantity, unit_price=item.unit_price, amount=amount))
         total += amount
-    # Every line is reserved: the order is written once with its total, its lines in one INSERT.
     order = Order(
         presale_list=owner,
         region=owner.region,
@@ -301,11 +307,13 @@ def order_place(
         delivery_address=delivery_address.strip()[:300],
         note=note.strip()[:500],
     )
-    order_rows.insert([order])
+    # Every line's stock and the order with its total in one statement, then its lines, event and audit entry
+    # in another: an order costs the database two writes, however many lines it has.
+    _reserve(items, wanted, order)
     for row in rows:
         row.order = order
-    order_rows.insert(rows)
-    event = _event(order, "place", "", actor, note=f"{len(wanted)}个品种，共 {total} 元")
+    event, entry = _event_rows(order, "place", "", actor, note=f"{len(wanted)}个品种，共 {total} 元")
+    order_rows.insert_together(rows, [event], [entry])
     _remember(order, "lines", rows)
     _remember(order, "events", [event])
     _remember(order, "after_sales", [])
