@@ -27,6 +27,7 @@ from tests.market.flows import lines
 from tests.market.presale_world import Market
 from tests.market.test_catalog import JULY, presale
 from yigou.accounts.models import User
+from yigou.core import rows
 from yigou.core.models import AuditEntry
 from yigou.market import order_rows, ordering
 from yigou.market.models import Order, OrderEvent, PreSaleItem
@@ -161,7 +162,7 @@ def test_rows_inserted_together_get_the_ids_the_database_gave_them(market: Marke
     ]
     made = [event for event, _ in events], [entry for _, entry in events]
     with CaptureQueriesContext(connection) as context:
-        order_rows.insert_together(*made)
+        rows.insert_together(*made)
     assert len(context.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
     for event in made[0]:
         assert OrderEvent.objects.get(pk=event.pk).note == event.note

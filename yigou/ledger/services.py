@@ -14,6 +14,8 @@ from yigou.accounts.scope import can, ensure_can, ensure_visible, scope_for
 from yigou.approval.locks import ensure_unlocked
 from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core import audit
+from yigou.core.models import AuditEntry
+from yigou.core.rows import insert_together
 from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.market.models import Activity, Order, Outlet, Product
 from yigou.registry import status as status_rules
@@ -314,13 +316,13 @@ def _record(actor: Any, data: PurchaseInput) -> Purchase:
     for beneficiary in beneficiaries:  # the rows the answer names, already in memory
         beneficiary.household = households[beneficiary.household_id]
         beneficiary.village = beneficiary.household.village
-    _write_rows(purchase, lines, beneficiaries)
-    audit.record(
+    entry = audit.unsaved_entry(
         actor=actor,
         action="purchase",
         target=purchase,
         changes={"total": str(total), "beneficiaries": len(beneficiaries), "rule": rule},
     )
+    _write_rows(purchase, lines, beneficiaries, entry)
     _write_rollups(purchase, lines, beneficiaries, seller_region)
     _remember(purchase, "lines", lines)
     _remember(purchase, "beneficiaries", beneficiaries)
@@ -357,13 +359,15 @@ def _remember(purchase: Purchase, name: str, rows: Sequence[Any]) -> None:
     purchase.__dict__.setdefault("_prefetched_objects_cache", {})[name] = related
 
 
-def _write_rows(purchase: Purchase, lines: list[PurchaseLine], beneficiaries: list[Beneficiary]) -> None:
+def _write_rows(
+    purchase: Purchase, lines: list[PurchaseLine], beneficiaries: list[Beneficiary], entry: AuditEntry
+) -> None:
+    """The entry's lines, its beneficiaries and its audit entry, in one statement on PostgreSQL."""
     for line in lines:
         line.purchase = purchase
     for beneficiary in beneficiaries:
         beneficiary.purchase = purchase
-    PurchaseLine.objects.bulk_create(lines)
-    Beneficiary.objects.bulk_create(beneficiaries)
+    insert_together(lines, beneficiaries, [entry])
 
 
 def _write_rollups(
@@ -418,14 +422,14 @@ def purchase_reverse(*, actor: Any, purchase: Purchase, reason: str) -> Purchase
     )
     lines = [_negated_line(line) for line in purchase.lines.all()]
     beneficiaries = [_negated_beneficiary(b) for b in purchase.beneficiaries.all()]
-    _write_rows(mirror, lines, beneficiaries)
-    audit.record(
+    entry = audit.unsaved_entry(
         actor=actor,
         action="purchase_reverse",
         target=purchase,
         note=reason,
         changes={"reversal": mirror.pk, "total": str(-purchase.total)},
     )
+    _write_rows(mirror, lines, beneficiaries, entry)
     _write_rollups(mirror, lines, beneficiaries, purchase.region)
     return mirror
 

@@ -9,7 +9,6 @@ applied, related rows cached on their parents).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -17,6 +16,7 @@ from typing import Any
 
 from django.db import connection, models
 
+from yigou.core import rows
 from yigou.regions.models import Region
 
 from .models import PreSaleItem, PreSaleList, Product
@@ -134,10 +134,10 @@ def reserve_and_insert(wanted: Mapping[int, Decimal], row: models.Model) -> bool
     if connection.vendor != "postgresql":
         if reserve(wanted) != len(wanted):
             return False
-        insert([row])
+        rows.insert([row])
         return True
     update, update_params = _reserve_sql(wanted)
-    new = _insert_of([row])
+    new = rows.insert_statement([row])
     sql = (
         f"WITH taken AS ({update} RETURNING 1) {new.into} SELECT {new.row}"
         f" WHERE (SELECT count(*) FROM taken) = %s RETURNING {new.pk}"
@@ -147,79 +147,5 @@ def reserve_and_insert(wanted: Mapping[int, Decimal], row: models.Model) -> bool
         found = cursor.fetchall()
     if not found:
         return False
-    _saved([row], [found[0][0]])
+    rows.mark_saved([row], [found[0][0]])
     return True
-
-
-@dataclasses.dataclass(frozen=True)
-class _Insert:
-    """An INSERT of rows of one model, in pieces: `INSERT INTO t (columns)`, one `%s, …` per row, the id column."""
-
-    into: str
-    row: str
-    count: int
-    pk: str
-    params: list[Any]
-
-    @property
-    def sql(self) -> str:
-        values = ", ".join([f"({self.row})"] * self.count)
-        return f"{self.into} VALUES {values} RETURNING {self.pk}"
-
-
-def _insert_of(rows: Sequence[models.Model]) -> _Insert:
-    """Rows prepared as `save` and `bulk_create` prepare them: each field's `pre_save` (which stamps the times),
-    then its database preparation."""
-    meta = type(rows[0])._meta
-    fields = [field for field in meta.concrete_fields if field is not meta.pk]
-    params = [
-        field.get_db_prep_save(field.pre_save(row, True), connection) for row in rows for field in fields
-    ]
-    table = _qn(meta.db_table)
-    return _Insert(
-        into=f"INSERT INTO {table} ({', '.join(_qn(field.column) for field in fields)})",
-        row=", ".join(["%s"] * len(fields)),
-        count=len(rows),
-        pk=f"{table}.{_qn(meta.pk.column)}",
-        params=params,
-    )
-
-
-def _saved(rows: Sequence[models.Model], ids: Sequence[Any]) -> None:
-    for row, pk in zip(rows, ids, strict=True):
-        row.pk = pk
-        row._state.adding, row._state.db = False, connection.alias
-
-
-def insert(rows: Sequence[models.Model]) -> None:
-    """New rows of one model in one INSERT … RETURNING their ids; the rows are saved instances afterwards. No
-    model of an order has signals or an insert of its own to bypass."""
-    if not connection.features.can_return_rows_from_bulk_insert:
-        type(rows[0])._default_manager.bulk_create(rows)
-        return
-    statement = _insert_of(rows)
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, statement.params)
-        _saved(rows, [pk for (pk,) in cursor.fetchall()])
-
-
-def insert_together(*groups: Sequence[models.Model]) -> None:
-    """Rows of several models (each group one model) in one statement on PostgreSQL: each INSERT a data-modifying
-    WITH query, their ids returned tagged by group, in the order each INSERT wrote them (as `bulk_create` relies
-    on). Elsewhere one INSERT per group."""
-    if connection.vendor != "postgresql":
-        for rows in groups:
-            insert(rows)
-        return
-    parts, params = [], []
-    for n, rows in enumerate(groups):
-        statement = _insert_of(rows)
-        parts.append(f"g{n} AS ({statement.sql})")
-        params += statement.params
-    pk = {n: _qn(type(rows[0])._meta.pk.column) for n, rows in enumerate(groups)}
-    tagged = " UNION ALL ".join(f"SELECT {n}, {pk[n]} FROM g{n}" for n in range(len(groups)))
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} {tagged}", params)
-        found = cursor.fetchall()
-    for n, rows in enumerate(groups):
-        _saved(rows, [pk for tag, pk in found if tag == n])

@@ -32,6 +32,7 @@ from yigou.accounts.services import system_actor
 from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core import audit
 from yigou.core.errors import DomainError, PermissionDeniedError
+from yigou.core.rows import insert_together
 from yigou.ledger.buyers import check_buyer
 from yigou.ledger.enums import BuyerKind
 from yigou.ledger.models import Purchase
@@ -187,7 +188,7 @@ def _event_rows(order: Order, action: str, before: str, actor: Any, note: str = 
 
 def _event(order: Order, action: str, before: str, actor: Any, note: str = "") -> OrderEvent:
     event, entry = _event_rows(order, action, before, actor, note)
-    order_rows.insert_together([event], [entry])
+    insert_together([event], [entry])
     return event
 
 
@@ -313,7 +314,7 @@ def order_place(
     for row in rows:
         row.order = order
     event, entry = _event_rows(order, "place", "", actor, note=f"{len(wanted)}个品种，共 {total} 元")
-    order_rows.insert_together(rows, [event], [entry])
+    insert_together(rows, [event], [entry])
     _remember(order, "lines", rows)
     _remember(order, "events", [event])
     _remember(order, "after_sales", [])
