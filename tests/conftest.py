@@ -54,6 +54,13 @@ def browser_page(live_server):
     _allow_audit_purge()
 
 
+@pytest.fixture
+def committing_db(transactional_db):
+    """A test whose writes are committed (other connections see them); the database is flushed afterwards."""
+    yield
+    _allow_audit_purge()
+
+
 def _allow_audit_purge() -> None:
     """The live server's test database is flushed afterwards; PostgreSQL's audit trigger must let that through."""
     from django.db import connection

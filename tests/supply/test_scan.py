@@ -372,3 +372,29 @@ def test_the_recent_median_price_is_the_same_on_every_database(world, prices, ex
     found = monitoring._recent_prices([SimpleNamespace(name="土豆")], dt.date(2018, 5, 20))
     assert found == {("土豆", "公斤"): expected}
     assert str(found[("土豆", "公斤")]) == str(expected)
+
+
+def test_outside_a_transaction_the_sums_run_side_by_side_and_agree(committing_db, world, entry, monkeypatch):
+    """The daily scan runs in no transaction of its caller's: on PostgreSQL the sold quantities are then summed
+    on a second connection reading the first one's snapshot, and the figures are those of one transaction."""
+    from django.db import connection
+
+    from yigou.core import sessions
+
+    seconds = []
+    real = sessions._in_snapshot
+
+    def counted(snapshot, call):
+        seconds.append(snapshot)
+        return real(snapshot, call)
+
+    monkeypatch.setattr(sessions, "_in_snapshot", counted)
+    sell(world, "40", days_ago=5)
+    sell(world, "25")
+    assert [(row["level"], row["quantity_left"]) for row in scan_json("--date", str(TODAY))] == [
+        ("severe", "35")
+    ]
+    assert len(seconds) == (1 if connection.vendor == "postgresql" else 0)
+    sell(world, "6")
+    assert scan_json("--date", str(TODAY)) == []
+    assert Warning.objects.get().cleared_on == TODAY

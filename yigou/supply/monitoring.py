@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from yigou.core.sessions import without_jit
+from yigou.core.sessions import side_by_side
 from yigou.ledger.models import Purchase, PurchaseLine
 from yigou.market.models import OrderLine, PreSaleItem, ReferencePrice
 from yigou.market.ordering import LIVE
@@ -306,12 +306,18 @@ def _references(entries: list[OnSale], day: dt.date) -> dict[int, Decimal]:
 
 def scan(day: dt.date, region: str = "") -> list[Finding]:
     """Assess every entry on sale on `day` (in `region`'s subtree) and return those that warrant a warning."""
-    entries = [OnSale(*row) for row in entries_on_sale(day, region).values_list(*SCANNED)]
+
+    def on_sale() -> tuple[list[OnSale], dict, dict, dict]:
+        entries = [OnSale(*row) for row in entries_on_sale(day, region).values_list(*SCANNED)]
+        if not entries:
+            return entries, {}, {}, {}
+        return entries, _ordered(entries), _recent_prices(entries, day), _references(entries, day)
+
+    # The sold quantities (the longest aggregation) are summed while the entries and prices are read.
+    (entries, ordered, prices, references), sold = side_by_side(on_sale, lambda: _sold(day, region))
     if not entries:
         return presale_findings(day, region, covered=set())
-    with without_jit():
-        sold, ordered, prices = _sold(day, region), _ordered(entries), _recent_prices(entries, day)
-    references, rules = _references(entries, day), thresholds()
+    rules = thresholds()
     findings = []
     for e in entries:
         key = (_entry_key(e), e.name, e.unit)
