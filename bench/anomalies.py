@@ -73,7 +73,7 @@ def realistic_lines(county: str) -> int:
     execute(
         f"""
         CREATE TEMP TABLE bench_lines AS
-        SELECT p.id AS purchase_id, k.name, k.unit, q.quantity, q.price, round(q.quantity * q.price, 2) AS amount
+        SELECT p.id AS purchase_id, p.date AS purchase_date, k.name, k.unit, q.quantity, q.price, round(q.quantity * q.price, 2) AS amount
         FROM ledger_purchase p
              JOIN (VALUES {products}) AS k (i, name, unit, price, quantity) ON k.i = (p.id * 40503) %% {len(PRODUCTS)}
              CROSS JOIN LATERAL (
@@ -86,9 +86,9 @@ def realistic_lines(county: str) -> int:
     )
     execute("DELETE FROM ledger_purchaseline WHERE purchase_id IN (SELECT purchase_id FROM bench_lines)")
     execute("""
-        INSERT INTO ledger_purchaseline (purchase_id, product, category, quantity, unit, unit_price, amount, source,
-            certified)
-        SELECT purchase_id, name, 'fruit_veg', quantity, unit, price, amount, 'own', false FROM bench_lines
+        INSERT INTO ledger_purchaseline (purchase_id, purchase_date, product, category, quantity, unit, unit_price,
+            amount, source, certified)
+        SELECT purchase_id, purchase_date, name, 'fruit_veg', quantity, unit, price, amount, 'own', false FROM bench_lines
     """)
     execute("UPDATE ledger_purchase p SET total = l.amount FROM bench_lines l WHERE l.purchase_id = p.id")
     execute(
@@ -113,12 +113,13 @@ def copy_purchase(source: int, **changes: object) -> int:
     )[0]
     execute(
         """
-        INSERT INTO ledger_purchaseline (purchase_id, product, category, quantity, unit, unit_price, amount, source,
-            certified)
-        SELECT %s, product, category, quantity, unit, unit_price, amount, source, certified
+        INSERT INTO ledger_purchaseline (purchase_id, purchase_date, product, category, quantity, unit, unit_price,
+            amount, source, certified)
+        SELECT %s, (SELECT date FROM ledger_purchase WHERE id = %s), product, category, quantity, unit, unit_price,
+               amount, source, certified
         FROM ledger_purchaseline WHERE purchase_id = %s
         """,
-        [pk, source],
+        [pk, pk, source],
     )
     execute(
         """

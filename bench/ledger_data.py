@@ -126,8 +126,9 @@ def purchases(count: int, households_count: int, units: int, cadres: int) -> Non
             FROM generate_series(1, {count}) g JOIN registry_household h ON h.id = {pick}
         """)
         cursor.execute("""
-            INSERT INTO ledger_purchaseline (purchase_id, product, category, quantity, unit, unit_price, amount, source)
-            SELECT id, '农产品', '', 1, '份', total, total, 'own' FROM ledger_purchase
+            INSERT INTO ledger_purchaseline (purchase_id, purchase_date, product, category, quantity, unit, unit_price,
+                amount, source)
+            SELECT id, date, '农产品', '', 1, '份', total, total, 'own' FROM ledger_purchase
         """)
         cursor.execute("""
             INSERT INTO ledger_beneficiary (purchase_id, household_id, amount, status, registered, village_id,

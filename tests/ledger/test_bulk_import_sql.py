@@ -48,6 +48,7 @@ PURCHASE_FIELDS = (
 )
 LINE_FIELDS = (
     "purchase__external_id",
+    "purchase_date",
     "product",
     "category",
     "quantity",

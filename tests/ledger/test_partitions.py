@@ -79,7 +79,10 @@ def test_lines_and_beneficiaries_need_their_purchase(world):
     purchase = record(world, date=dt.date(2018, 6, 1))
     lines = PurchaseLine.objects.count()
     for table, columns in (
-        ("ledger_purchaseline", "product, category, quantity, unit, unit_price, amount, source, certified"),
+        (
+            "ledger_purchaseline",
+            "purchase_date, product, category, quantity, unit, unit_price, amount, source, certified",
+        ),
         (
             "ledger_beneficiary",
             "household_id, amount, status, registered, village_id, village_poor, county_code",

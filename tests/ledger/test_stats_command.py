@@ -6,6 +6,7 @@ import json
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from tests.ledger.example import build_example
 from tests.ledger.test_render import expected_json
@@ -121,3 +122,22 @@ def test_stats_verify_reports_a_difference_and_fails(world):
     call_command("stats", "rebuild", stdout=StringIO())
     call_command("stats", "verify", "--region", "510904000000", stdout=out)
     assert out.getvalue().endswith("未发现差异：统计表与原始台账一致。\n")
+
+
+def test_stats_verify_reports_a_line_whose_date_is_not_its_purchases(world):
+    import datetime as dt
+
+    from yigou.ledger.models import PurchaseLine
+
+    build_example(world)
+    assert not PurchaseLine.objects.exclude(purchase_date=F("purchase__date")).exists()
+    line = PurchaseLine.objects.order_by("pk").first()
+    PurchaseLine.objects.filter(pk=line.pk).update(purchase_date=dt.date(2018, 12, 31))
+    out = io.StringIO()
+    with pytest.raises(CommandError) as err:
+        call_command("stats", "verify", stdout=out)
+    assert str(err.value) == "发现 1 处差异，可运行 yigou stats rebuild 重建汇总。"
+    assert (
+        f"购买明细 明细 {line.pk}（购买记录 {line.purchase_id}） purchase_date: "
+        f"服务值 2018-12-31，台账重算 {line.purchase.date.isoformat()}"
+    ) in out.getvalue()

@@ -140,6 +140,9 @@ class PurchaseLine(AppendOnlyRow):
     purchase = models.ForeignKey(
         Purchase, verbose_name="购买记录", on_delete=models.PROTECT, related_name="lines"
     )
+    # The purchase's date, kept on its lines: price statistics over recent days (the unsold-produce scan's median)
+    # read the lines alone, by product and date, instead of joining millions of purchases first.
+    purchase_date = models.DateField("购买日期")
     product = models.CharField("产品", max_length=100)
     category = models.CharField("品类", max_length=50, blank=True)
     quantity = models.DecimalField("数量", max_digits=14, decimal_places=3)
@@ -164,6 +167,14 @@ class PurchaseLine(AppendOnlyRow):
     class Meta:
         verbose_name = "购买明细"
         verbose_name_plural = "购买明细"
+        indexes = [
+            models.Index(
+                fields=["product", "purchase_date"],
+                include=["unit", "unit_price"],
+                condition=models.Q(quantity__gt=0),
+                name="ledger_line_sold_price",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.product} {self.quantity}{self.unit} {self.amount}元"

@@ -14,9 +14,9 @@ from yigou.accounts.scope import can, ensure_can, ensure_visible, scope_for
 from yigou.approval.locks import ensure_unlocked
 from yigou.assist.models import AssistingUnit, Cadre
 from yigou.core import audit
+from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.core.models import AuditEntry
 from yigou.core.rows import insert_together
-from yigou.core.errors import DomainError, PermissionDeniedError
 from yigou.market.models import Activity, Order, Outlet, Product
 from yigou.registry import status as status_rules
 from yigou.registry.models import Household, Producer
@@ -364,7 +364,7 @@ def _write_rows(
 ) -> None:
     """The entry's lines, its beneficiaries and its audit entry, in one statement on PostgreSQL."""
     for line in lines:
-        line.purchase = purchase
+        line.purchase, line.purchase_date = purchase, purchase.date
     for beneficiary in beneficiaries:
         beneficiary.purchase = purchase
     insert_together(lines, beneficiaries, [entry])

@@ -17,7 +17,7 @@ from django.db.models import Q
 from yigou.regions.models import Region, prefix_of
 
 from .contribution import add_measures, entities
-from .models import DayRollup, MonthRollup, Presence, Purchase
+from .models import DayRollup, MonthRollup, Presence, Purchase, PurchaseLine
 from .rollups import DAY_COLUMNS, LEVEL_PREFIX, MONTH_COLUMNS, Deltas, ancestor_codes
 
 BATCH = 2000
@@ -28,8 +28,8 @@ class Difference:
     table: str
     key: str
     column: str
-    served: int
-    expected: int
+    served: int | str
+    expected: int | str
 
     def __str__(self) -> str:
         return f"{self.table} {self.key} {self.column}: 服务值 {self.served}，台账重算 {self.expected}"
@@ -58,17 +58,35 @@ def _purchases(prefix: str) -> Iterator[Purchase]:
         yield from chunk.prefetch_related("lines", "beneficiaries").order_by("pk")
 
 
-def _expected(prefix: str) -> tuple[Deltas, Counter[tuple[str, str, str, dt.date]], int]:
+def _expected(
+    prefix: str, report: VerifyReport
+) -> tuple[Deltas, Counter[tuple[str, str, str, dt.date]], int]:
     deltas, count = Deltas.empty(), 0
     presence: Counter[tuple[str, str, str, dt.date]] = Counter()
     for purchase in _purchases(prefix):
         count += 1
         lines, beneficiaries = list(purchase.lines.all()), list(purchase.beneficiaries.all())
+        _check_line_dates(purchase, lines, report)
         add_measures(purchase, lines, beneficiaries, deltas)
         sign = -1 if purchase.reverses_id else 1
         for entity in set(entities(purchase, beneficiaries, purchase.region)):
             presence[(entity.kind, entity.key, entity.region_code, purchase.date)] += sign
     return deltas, presence, count
+
+
+def _check_line_dates(purchase: Purchase, lines: list[PurchaseLine], report: VerifyReport) -> None:
+    """A line keeps its purchase's date (the price statistics read it): any other date is a difference."""
+    for line in lines:
+        if line.purchase_date != purchase.date:
+            report.differences.append(
+                Difference(
+                    "购买明细",
+                    f"明细 {line.pk}（购买记录 {purchase.pk}）",
+                    "purchase_date",
+                    line.purchase_date.isoformat(),
+                    purchase.date.isoformat(),
+                )
+            )
 
 
 def _distinct_months(presence: Counter, deltas: Deltas) -> None:
@@ -123,9 +141,10 @@ def _inside(prefix: str, key: tuple) -> bool:
 
 def verify(region: Region | None = None) -> VerifyReport:
     prefix = prefix_of(region.code) if region else ""
-    deltas, presence, count = _expected(prefix)
+    report = VerifyReport()
+    deltas, presence, count = _expected(prefix, report)
+    report.purchases = count
     _distinct_months(presence, deltas)
-    report = VerifyReport(purchases=count)
     months = {k: v for k, v in deltas.month.items() if _inside(prefix, k) and any(v.values())}
     days = {k: v for k, v in deltas.day.items() if _inside(prefix, k) and any(v.values())}
     served_months = {k: v for k, v in _served_months(prefix).items() if any(v[c] for c in MONTH_COLUMNS)}

@@ -256,9 +256,9 @@ def _recent_prices(entries: list[OnSale], day: dt.date) -> dict[tuple[str, str],
     (percentile_cont: the mean of the two middle prices for an even count, as statistics.median), rounded to the
     tenth of a cent that mean can have; other databases get the prices and take the median here."""
     since = day - dt.timedelta(days=int(settings.YIGOU_WARNING_PRICE_DAYS))
-    rows = PurchaseLine.objects.filter(
-        purchase__date__gte=since,
-        purchase__date__lte=day,
+    rows = PurchaseLine.objects.filter(  # by the lines' own date: the index ledger_line_sold_price
+        purchase_date__gte=since,
+        purchase_date__lte=day,
         product__in={e.name for e in entries},
         quantity__gt=0,
     )

@@ -436,8 +436,9 @@ FROM imp_purchase ORDER BY id
 """
 
 INSERT_LINES = """
-INSERT INTO ledger_purchaseline (purchase_id, product, category, quantity, unit, unit_price, amount, source)
-SELECT p.id, left(r.product, 100), left(r.category, 50), r.qty, left(r.unit, 16), r.price, r.cent, r.source
+INSERT INTO ledger_purchaseline (purchase_id, purchase_date, product, category, quantity, unit, unit_price, amount,
+    source)
+SELECT p.id, p.day, left(r.product, 100), left(r.category, 50), r.qty, left(r.unit, 16), r.price, r.cent, r.source
 FROM imp_row r JOIN imp_purchase p ON p.ext = r.ext WHERE NOT r.skipped ORDER BY r.line
 """
 

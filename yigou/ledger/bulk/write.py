@@ -67,6 +67,7 @@ def _lines(draft: Draft, purchase_id: int) -> list[PurchaseLine]:
     return [
         PurchaseLine(
             purchase_id=purchase_id,
+            purchase_date=draft.date,
             product=p,
             category=c,
             quantity=q,
