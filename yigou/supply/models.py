@@ -170,7 +170,10 @@ class Warning(TimeStamped):
     presale_item = models.OneToOneField(
         "market.PreSaleItem", null=True, blank=True, on_delete=models.CASCADE, related_name="warning"
     )
-    village = models.ForeignKey(Region, verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    # Indexed once, by warning_village_prefix (which serves equality too), not again by the foreign key.
+    village = models.ForeignKey(
+        Region, verbose_name="所在村", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     product = models.CharField("品名", max_length=100, default="")
     unit = models.CharField("单位", max_length=16, default="")
     level = models.CharField("级别", max_length=8, choices=Level.choices)

@@ -13,6 +13,9 @@ BACKFILL = {
 def backfill(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(BACKFILL[schema_editor.connection.vendor])
+        if schema_editor.connection.vendor == "postgresql":
+            # Every row was rewritten: without fresh statistics the planner takes the new column for rare.
+            cursor.execute("ANALYZE ledger_purchaseline")
 
 
 class Migration(migrations.Migration):
