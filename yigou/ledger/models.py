@@ -177,7 +177,7 @@ class PurchaseLine(AppendOnlyRow):
                 include=["unit", "unit_price"],
                 condition=models.Q(quantity__gt=0),
                 name="ledger_line_sold_price",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
