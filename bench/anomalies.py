@@ -123,12 +123,13 @@ def copy_purchase(source: int, **changes: object) -> int:
     )
     execute(
         """
-        INSERT INTO ledger_beneficiary (purchase_id, household_id, amount, status, registered, village_id,
-            village_poor, county_code)
-        SELECT %s, household_id, amount, status, registered, village_id, village_poor, county_code
+        INSERT INTO ledger_beneficiary (purchase_id, purchase_date, household_id, amount, status, registered,
+            village_id, village_poor, county_code)
+        SELECT %s, (SELECT date FROM ledger_purchase WHERE id = %s), household_id, amount, status, registered,
+               village_id, village_poor, county_code
         FROM ledger_beneficiary WHERE purchase_id = %s
         """,
-        [pk, source],
+        [pk, pk, source],
     )
     return pk
 

@@ -131,9 +131,9 @@ def purchases(count: int, households_count: int, units: int, cadres: int) -> Non
             SELECT id, date, '农产品', '', 1, '份', total, total, 'own' FROM ledger_purchase
         """)
         cursor.execute("""
-            INSERT INTO ledger_beneficiary (purchase_id, household_id, amount, status, registered, village_id,
-                village_poor, county_code)
-            SELECT p.id, h.id, p.total, h.status, h.status = 'poor', h.village_id, r.is_poor, h.county_code
+            INSERT INTO ledger_beneficiary (purchase_id, purchase_date, household_id, amount, status, registered,
+                village_id, village_poor, county_code)
+            SELECT p.id, p.date, h.id, p.total, h.status, h.status = 'poor', h.village_id, r.is_poor, h.county_code
             FROM ledger_purchase p JOIN registry_household h ON h.id = p.seller_household_id
                  JOIN regions_region r ON r.code = h.village_id
         """)

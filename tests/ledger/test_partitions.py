@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from tests.ledger.test_ledger_rules import cadre_buys
-from yigou.ledger.models import MonthRollup, Presence, Purchase, PurchaseKey, PurchaseLine
+from yigou.ledger.models import Beneficiary, MonthRollup, Presence, Purchase, PurchaseKey, PurchaseLine
 from yigou.ledger.services import purchase_record, purchase_reverse
 
 pytestmark = pytest.mark.skipif(
@@ -85,7 +85,7 @@ def test_lines_and_beneficiaries_need_their_purchase(world):
         ),
         (
             "ledger_beneficiary",
-            "household_id, amount, status, registered, village_id, village_poor, county_code",
+            "purchase_date, household_id, amount, status, registered, village_id, village_poor, county_code",
         ),
     ):
         with (
@@ -111,3 +111,73 @@ def test_a_year_query_reads_only_that_years_partitions(world):
         purchases = " ".join(row[0] for row in cursor.fetchall())
     assert "ledger_monthrollup_2018" in plan and "ledger_monthrollup_2019" not in plan
     assert "ledger_purchase_2019" in purchases and "ledger_purchase_2018" not in purchases
+
+
+CHILD_COLUMNS = {
+    "ledger_purchaseline": "product, category, quantity, unit, unit_price, amount, source, certified",
+    "ledger_beneficiary": "household_id, amount, status, registered, village_id, village_poor, county_code",
+}
+
+
+def test_lines_and_beneficiaries_live_in_their_purchases_year(world):
+    purchase = record(world, date=dt.date(2025, 3, 9), external_id="P-2025")
+    line, beneficiary = purchase.lines.get(), purchase.beneficiaries.get()
+    assert (line.purchase_date, beneficiary.purchase_date) == (dt.date(2025, 3, 9), dt.date(2025, 3, 9))
+    assert partition_of("ledger_purchaseline", line.pk) == "ledger_purchaseline_2025"
+    assert partition_of("ledger_beneficiary", beneficiary.pk) == "ledger_beneficiary_2025"
+    reversal = purchase_reverse(actor=world.users["admin"], purchase=purchase, reason="录错")
+    assert partition_of("ledger_beneficiary", reversal.beneficiaries.get().pk) == "ledger_beneficiary_2025"
+
+
+@pytest.mark.parametrize("table", CHILD_COLUMNS)
+def test_a_row_dated_otherwise_than_its_purchase_is_refused(world, table):
+    purchase = record(world, date=dt.date(2018, 6, 1))
+    rows = PurchaseLine.objects.count() + Beneficiary.objects.count()
+    columns = CHILD_COLUMNS[table]
+    with (
+        pytest.raises(IntegrityError, match="does not exist on its purchase_date"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            f"INSERT INTO {table} (purchase_id, purchase_date, {columns}) "
+            f"SELECT purchase_id, '2018-06-02', {columns} FROM {table} WHERE purchase_id = %s",
+            [purchase.pk],
+        )
+    assert PurchaseLine.objects.count() + Beneficiary.objects.count() == rows
+
+
+@pytest.mark.parametrize(
+    ("table", "change"),
+    [
+        ("ledger_purchase", "date = '2018-06-02'"),
+        ("ledger_purchase", "date = '2019-06-01'"),
+        ("ledger_purchaseline", "purchase_date = '2018-06-02'"),
+        ("ledger_beneficiary", "purchase_id = purchase_id + 1"),
+    ],
+)
+def test_the_keys_that_place_a_row_never_change(world, table, change):
+    purchase = record(world, date=dt.date(2018, 6, 1))
+    key = "id" if table == "ledger_purchase" else "purchase_id"
+    with (
+        pytest.raises(IntegrityError, match="append-only: UPDATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"UPDATE {table} SET {change} WHERE {key} = %s", [purchase.pk])
+    purchase.refresh_from_db()
+    assert purchase.date == purchase.lines.get().purchase_date == purchase.beneficiaries.get().purchase_date
+    assert purchase.date == dt.date(2018, 6, 1)
+
+
+def test_a_years_lines_and_earnings_read_only_that_years_partitions(world):
+    record(world, date=dt.date(2018, 6, 1))
+    plans = {}
+    with connection.cursor() as cursor:
+        for table in CHILD_COLUMNS:
+            cursor.execute(
+                f"EXPLAIN SELECT sum(amount) FROM {table} WHERE purchase_date BETWEEN '2019-01-01' AND '2019-12-31'"
+            )
+            plans[table] = " ".join(row[0] for row in cursor.fetchall())
+    for table, plan in plans.items():
+        assert f"{table}_2019" in plan and f"{table}_2018" not in plan and f"{table}_default" not in plan

@@ -149,7 +149,7 @@ def trading_volumes(
     households = {m.household_id for m in members if m.household_id}
     ledger = dict(
         Beneficiary.objects.filter(
-            purchase__seller_producer=producer, purchase__date__year=year, household_id__in=households
+            purchase__seller_producer=producer, purchase_date__year=year, household_id__in=households
         )
         .values("household_id")
         .annotate(total=Sum("amount"))

@@ -65,7 +65,7 @@ def ledger_sales(actor: Any, household: Household | int, year: Any) -> list[Sale
     """The household's beneficiary rows of the year's purchases, reversals included (they are negative)."""
     row = visible_household(actor, household)
     rows: QuerySet[Beneficiary] = Beneficiary.objects.filter(
-        household=row, purchase__date__range=year_range(check_year(year))
+        household=row, purchase_date__range=year_range(check_year(year))
     ).select_related("purchase")
     return [
         Sale(
@@ -75,7 +75,7 @@ def ledger_sales(actor: Any, household: Household | int, year: Any) -> list[Sale
             b.amount,
             b.purchase.reverses_id is not None,
         )
-        for b in rows.order_by("purchase__date", "purchase_id")
+        for b in rows.order_by("purchase_date", "purchase_id")
     ]
 
 

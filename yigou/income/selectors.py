@@ -125,7 +125,7 @@ def _entry_sums(year: int, households: Q) -> QuerySet[Any, Any]:
 def _ledger_sums(year: int, households: Q) -> QuerySet[Any, Any]:
     live = Q(purchase__reverses__isnull=True, purchase__reversal__isnull=True)
     return (
-        Beneficiary.objects.filter(households, purchase__date__range=year_range(year))
+        Beneficiary.objects.filter(households, purchase_date__range=year_range(year))
         .order_by()
         .values("household_id")
         .annotate(total=Sum("amount"), purchases=Count("purchase_id", filter=live, distinct=True))

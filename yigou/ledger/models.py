@@ -142,7 +142,8 @@ class PurchaseLine(AppendOnlyRow):
         Purchase, verbose_name="购买记录", on_delete=models.PROTECT, related_name="lines", db_index=False
     )
     # The purchase's date, kept on its lines: price statistics over recent days (the unsold-produce scan's median)
-    # read the lines alone, by product and date, instead of joining millions of purchases first.
+    # read the lines alone, by product and date, instead of joining millions of purchases first. On PostgreSQL the
+    # lines are partitioned by it, and the insert trigger refuses a date other than the purchase's (partitions.py).
     purchase_date = models.DateField("购买日期")
     product = models.CharField("产品", max_length=100)
     category = models.CharField("品类", max_length=50, blank=True)
@@ -190,6 +191,9 @@ class Beneficiary(AppendOnlyRow):
     purchase = models.ForeignKey(
         Purchase, verbose_name="购买记录", on_delete=models.PROTECT, related_name="beneficiaries"
     )
+    # The purchase's date, as on its lines: the partition column on PostgreSQL, and a year's earnings of a household
+    # are read without joining the purchases.
+    purchase_date = models.DateField("购买日期")
     household = models.ForeignKey(
         "registry.Household", verbose_name="受益农户", on_delete=models.PROTECT, related_name="earnings"
     )

@@ -15,7 +15,14 @@ What partitioning costs, and how the ledger keeps its guarantees:
 - A foreign key cannot point at a partitioned table's id alone, so purchase lines, beneficiaries and reversals lose
   their foreign keys to purchases; a statement trigger refuses rows whose purchase does not exist, and purchases
   refuse DELETE (the ledger is append-only; corrections are reversals), so no line can be orphaned.
-- Lines and beneficiaries stay unpartitioned: they carry no date of their own (see the README, Scaling).
+- Lines and beneficiaries carry their purchase's date (`purchase_date`) and are partitioned by it the same way
+  (migration 0010). Their insert trigger looks the purchase up by (id, date), its primary key, so it also refuses a
+  row dated otherwise than its purchase and reads one partition's index, not every year's. A purchase's id and date,
+  and a line's or beneficiary's purchase and date, cannot be updated: each would move rows out of their year or away
+  from their purchase.
+- Why a trigger and not a foreign key on (purchase_id, purchase_date): a foreign key takes a KEY SHARE lock on the
+  purchase for every line and beneficiary inserted, which writes every new purchase's tuple a second time (and its
+  WAL) during an import; purchases are never deleted and their keys never change, which is all the lock protects.
 """
 
 from __future__ import annotations
@@ -42,6 +49,8 @@ TABLES = (
 # Unique keys of purchases kept in ledger_purchasekey instead of a unique index; dropped from the partitioned table.
 PURCHASE_KEYS = {"external_id": "x:", "reverses_id": "r:"}
 CHILDREN = ("ledger_purchaseline", "ledger_beneficiary")  # rows that name a purchase by purchase_id
+# Migration 0010: the children partitioned by their purchase's date, as the purchases are.
+CHILD_TABLES = tuple(Partitioning(child, "purchase_date") for child in CHILDREN)
 
 # The planner does not know how few rows a transition table holds and would hash a scan of the whole ledger (60 ms
 # for one line on 10 M purchases); the checks probe the primary-key indexes instead, for one row or an import.
@@ -82,6 +91,60 @@ GUARDS = [
 ]
 
 
+# Migration 0010 replaces the check of GUARDS (as 0006 and 0007 created it): the purchase is looked up by its primary
+# key, id and date, so a row dated otherwise than its purchase is refused and only that date's partition is read.
+CHILD_CHECK = f"""CREATE OR REPLACE FUNCTION ledger_purchase_exists() RETURNS trigger LANGUAGE plpgsql {PROBE} AS $$
+   BEGIN
+     IF EXISTS (SELECT 1 FROM new_rows n WHERE NOT EXISTS (
+                  SELECT 1 FROM ledger_purchase p WHERE p.id = n.purchase_id AND p.date = n.purchase_date)) THEN
+       RAISE foreign_key_violation
+         USING MESSAGE = TG_TABLE_NAME || ' row for a purchase that does not exist on its purchase_date';
+     END IF;
+     RETURN NULL;
+   END $$"""
+# Keys that place a row in its year and under its purchase never change (the row would leave its partition).
+FIXED_KEYS = {"ledger_purchase": ("id", "date"), **dict.fromkeys(CHILDREN, ("purchase_id", "purchase_date"))}
+
+
+def _child_guards() -> list[str]:
+    statements = [CHILD_CHECK]
+    for child in CHILDREN:
+        statements.append(
+            f"""CREATE TRIGGER {child}_purchase AFTER INSERT ON {child}
+                REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_purchase_exists()"""
+        )
+    for table, (key, day) in FIXED_KEYS.items():
+        statements.append(
+            f"""CREATE TRIGGER {table}_fixed_keys BEFORE UPDATE OF {key}, {day} ON {table} FOR EACH ROW
+                WHEN (OLD.{key} IS DISTINCT FROM NEW.{key} OR OLD.{day} IS DISTINCT FROM NEW.{day})
+                EXECUTE FUNCTION ledger_purchase_refuse()"""
+        )
+    return statements
+
+
+def partition_children(cursor: Any) -> None:
+    """Migration 0010: lines and beneficiaries partitioned by their purchase's date, which the beneficiaries take
+    from their purchases on the way (the column was added with a placeholder), then the guards above."""
+    for spec in CHILD_TABLES:
+        dated = {"purchase_date": "p.date"} if spec.table == "ledger_beneficiary" else {}
+        _partition(cursor, spec, _rows_with(cursor, spec.table, dated))
+        cursor.execute(f"ANALYZE {spec.table}")  # every row was rewritten
+    for statement in _child_guards():
+        cursor.execute(statement)
+
+
+def _rows_with(cursor: Any, table: str, replaced: dict[str, str]) -> str:
+    """SELECT of a table's rows in column order, some columns replaced by an expression over their purchase p."""
+    if not replaced:
+        return f"SELECT * FROM {table}"
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
+        [table],
+    )
+    columns = ", ".join(replaced.get(name, f"t.{name}") for (name,) in cursor.fetchall())
+    return f"SELECT {columns} FROM {table} t JOIN ledger_purchase p ON p.id = t.purchase_id"
+
+
 # The unique index of reverses_id went to ledger_purchasekey; a reversal is still found from its purchase (the
 # purchase's answer says whether it was reversed), through this partial index of the few reversals.
 REVERSAL_INDEX = "CREATE INDEX IF NOT EXISTS purchase_reversal ON ledger_purchase (reverses_id) WHERE reverses_id IS NOT NULL"
@@ -107,7 +170,7 @@ def partition_ledger(cursor: Any) -> None:
         cursor.execute(statement)
 
 
-def _partition(cursor: Any, spec: Partitioning) -> None:
+def _partition(cursor: Any, spec: Partitioning, rows: str | None = None) -> None:
     table, new = spec.table, f"{spec.table}_partitioned"
     indexes, constraints = _plain_indexes(cursor, table), _constraints(cursor, table)
     cursor.execute(
@@ -118,7 +181,7 @@ def _partition(cursor: Any, spec: Partitioning) -> None:
         low, high = (year, year + 1) if spec.by_year else (f"'{year}-01-01'", f"'{year + 1}-01-01'")
         cursor.execute(f"CREATE TABLE {table}_{year} PARTITION OF {new} FOR VALUES FROM ({low}) TO ({high})")
     cursor.execute(f"CREATE TABLE {table}_default PARTITION OF {new} DEFAULT")
-    cursor.execute(f"INSERT INTO {new} OVERRIDING SYSTEM VALUE SELECT * FROM {table}")
+    cursor.execute(f"INSERT INTO {new} OVERRIDING SYSTEM VALUE {rows or f'SELECT * FROM {table}'}")
     cursor.execute(f"DROP TABLE {table} CASCADE")  # CASCADE: the foreign keys of lines and beneficiaries
     cursor.execute(f"ALTER TABLE {new} RENAME TO {table}")
     cursor.execute(f"ALTER SEQUENCE {new}_id_seq RENAME TO {table}_id_seq")

@@ -191,6 +191,7 @@ def beneficiary_rows(
         status = book.status(share.household_id, day)
         rows.append(
             Beneficiary(
+                purchase_date=day,
                 household_id=share.household_id,
                 amount=share.amount,
                 status=status,
@@ -366,7 +367,7 @@ def _write_rows(
     for line in lines:
         line.purchase, line.purchase_date = purchase, purchase.date
     for beneficiary in beneficiaries:
-        beneficiary.purchase = purchase
+        beneficiary.purchase, beneficiary.purchase_date = purchase, purchase.date
     insert_together(lines, beneficiaries, [entry])
 
 

@@ -17,7 +17,7 @@ from django.db.models import Q
 from yigou.regions.models import Region, prefix_of
 
 from .contribution import add_measures, entities
-from .models import DayRollup, MonthRollup, Presence, Purchase, PurchaseLine
+from .models import Beneficiary, DayRollup, MonthRollup, Presence, Purchase, PurchaseLine
 from .rollups import DAY_COLUMNS, LEVEL_PREFIX, MONTH_COLUMNS, Deltas, ancestor_codes
 
 BATCH = 2000
@@ -66,7 +66,8 @@ def _expected(
     for purchase in _purchases(prefix):
         count += 1
         lines, beneficiaries = list(purchase.lines.all()), list(purchase.beneficiaries.all())
-        _check_line_dates(purchase, lines, report)
+        _check_dates(purchase, lines, report)
+        _check_dates(purchase, beneficiaries, report)
         add_measures(purchase, lines, beneficiaries, deltas)
         sign = -1 if purchase.reverses_id else 1
         for entity in set(entities(purchase, beneficiaries, purchase.region)):
@@ -74,16 +75,20 @@ def _expected(
     return deltas, presence, count
 
 
-def _check_line_dates(purchase: Purchase, lines: list[PurchaseLine], report: VerifyReport) -> None:
-    """A line keeps its purchase's date (the price statistics read it): any other date is a difference."""
-    for line in lines:
-        if line.purchase_date != purchase.date:
+def _check_dates(
+    purchase: Purchase, rows: list[PurchaseLine] | list[Beneficiary], report: VerifyReport
+) -> None:
+    """Lines and beneficiaries keep their purchase's date (price statistics and a year's earnings read it, and it
+    places them in their year's partition): any other date is a difference."""
+    for row in rows:
+        if row.purchase_date != purchase.date:
+            table, name = ("购买明细", "明细") if isinstance(row, PurchaseLine) else ("受益农户", "受益行")
             report.differences.append(
                 Difference(
-                    "购买明细",
-                    f"明细 {line.pk}（购买记录 {purchase.pk}）",
+                    table,
+                    f"{name} {row.pk}（购买记录 {purchase.pk}）",
                     "purchase_date",
-                    line.purchase_date.isoformat(),
+                    row.purchase_date.isoformat(),
                     purchase.date.isoformat(),
                 )
             )

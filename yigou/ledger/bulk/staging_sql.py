@@ -443,9 +443,9 @@ FROM imp_row r JOIN imp_purchase p ON p.ext = r.ext WHERE NOT r.skipped ORDER BY
 """
 
 INSERT_BENEFICIARIES = """
-INSERT INTO ledger_beneficiary (purchase_id, household_id, amount, status, registered, village_id, village_poor,
-    county_code)
-SELECT purchase_id, household_id, amount, status, registered, village_id, village_poor, county_code
+INSERT INTO ledger_beneficiary (purchase_id, purchase_date, household_id, amount, status, registered, village_id,
+    village_poor, county_code)
+SELECT purchase_id, day, household_id, amount, status, registered, village_id, village_poor, county_code
 FROM imp_benef ORDER BY purchase_id, ord
 """
 
