@@ -1,6 +1,7 @@
 """The ledger partitioned by year on PostgreSQL keeps every guarantee the plain tables gave (see ledger/partitions.py)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -181,3 +182,21 @@ def test_a_years_lines_and_earnings_read_only_that_years_partitions(world):
             plans[table] = " ".join(row[0] for row in cursor.fetchall())
     for table, plan in plans.items():
         assert f"{table}_2019" in plan and f"{table}_2018" not in plan and f"{table}_default" not in plan
+
+
+def test_the_child_check_reads_purchases_through_their_primary_keys_only(world):
+    """The trigger's plan is kept for the session: an index chosen for a partition while it was empty must still
+    serve once the partition holds a year of purchases, and only the primary key (id, date) does."""
+    from yigou.ledger.partitions import CHILD_MISMATCH, PROBE
+
+    record(world, date=dt.date(2018, 6, 1))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE new_rows ON COMMIT DROP AS SELECT purchase_id, purchase_date FROM ledger_purchaseline"
+        )
+        for setting in PROBE.removeprefix("SET ").split(" SET "):
+            cursor.execute(f"SET LOCAL {setting}")
+        cursor.execute(f"EXPLAIN (COSTS OFF) {CHILD_MISMATCH}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    indexes = re.findall(r"(?:using|Index Scan on) (\w+)", plan)
+    assert len(indexes) == 19 and all(name.endswith("_pkey") for name in indexes), plan
