@@ -132,10 +132,22 @@ def partition_children(cursor: Any) -> None:
     from their purchases on the way (the column was added with a placeholder), then the guards above."""
     for spec in CHILD_TABLES:
         dated = {"purchase_date": "p.date"} if spec.table == "ledger_beneficiary" else {}
+        before = _count(cursor, spec.table)
         _partition(cursor, spec, _rows_with(cursor, spec.table, dated))
+        if (
+            _count(cursor, spec.table) != before
+        ):  # the join to purchases must keep every row; the guards ensure it
+            raise RuntimeError(
+                f"{spec.table}: rows without a purchase; partitioning stopped, nothing changed"
+            )
         cursor.execute(f"ANALYZE {spec.table}")  # every row was rewritten
     for statement in _child_guards():
         cursor.execute(statement)
+
+
+def _count(cursor: Any, table: str) -> int:
+    cursor.execute(f"SELECT count(*) FROM {table}")
+    return int(cursor.fetchone()[0])
 
 
 def _rows_with(cursor: Any, table: str, replaced: dict[str, str]) -> str:
