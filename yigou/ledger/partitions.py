@@ -134,12 +134,9 @@ def partition_children(cursor: Any) -> None:
         dated = {"purchase_date": "p.date"} if spec.table == "ledger_beneficiary" else {}
         before = _count(cursor, spec.table)
         _partition(cursor, spec, _rows_with(cursor, spec.table, dated))
-        if (
-            _count(cursor, spec.table) != before
-        ):  # the join to purchases must keep every row; the guards ensure it
-            raise RuntimeError(
-                f"{spec.table}: rows without a purchase; partitioning stopped, nothing changed"
-            )
+        # The join to purchases must keep every row (the guards ensure it); the migration rolls back if not.
+        if _count(cursor, spec.table) != before:
+            raise RuntimeError(f"{spec.table}: rows without a purchase, partitioning stopped")
         cursor.execute(f"ANALYZE {spec.table}")  # every row was rewritten
     for statement in _child_guards():
         cursor.execute(statement)
